@@ -1,0 +1,336 @@
+"""Async Cliniko API client: auth, headers, pagination, retries, rate limits.
+
+One shared ``httpx.AsyncClient`` per ``ClinikoClient``. No UI imports. Error
+messages and log lines carry the method, the path (never the query string or
+host credentials) and the status, so neither the key nor a patient link can
+leak through them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import math
+import random
+import re
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import httpx
+
+from tui import __version__
+from tui.cliniko.errors import (
+    AuthenticationError,
+    ClinikoError,
+    ConfigurationError,
+    NetworkError,
+    NotFoundError,
+    PermissionDeniedError,
+    ProtocolError,
+    RateLimitedError,
+    ServerError,
+    ValidationError,
+)
+from tui.cliniko.filters import Q
+from tui.cliniko.governor import RateGovernor, governor_for_key
+from tui.cliniko.models import User
+from tui.cliniko.shard import parse_key, resolve_base_url
+
+log = logging.getLogger("frontdesk.cliniko")
+
+EMAIL = re.compile(r"^[^@\s()<>]+@[^@\s()<>]+\.[A-Za-z]{2,}$")
+PER_PAGE = 100
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def user_agent(contact_email: str | None) -> str:
+    if not contact_email or not contact_email.strip():
+        raise ConfigurationError(
+            "A contact email is required: Cliniko blocks API clients that do not give one. "
+            "Set FRONTDESK_CONTACT_EMAIL or contact_email in the config file."
+        )
+    if not EMAIL.match(contact_email.strip()):
+        raise ConfigurationError(f"The contact email '{contact_email.strip()}' is not a valid email address.")
+    return f"frontdesk/{__version__} ({contact_email.strip()})"
+
+
+def _what(path: str) -> str:
+    first = urlsplit(path).path.strip("/").split("/")
+    if first and first[0] == "v1":
+        first = first[1:]
+    name = first[0] if first else "record"
+    return name.replace("_", " ")
+
+
+class ClinikoClient:
+    def __init__(
+        self,
+        api_key: str,
+        contact_email: str | None,
+        *,
+        base_url: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        governor: RateGovernor | None = None,
+        requests_per_minute: int = 200,
+        timeout: float = 10.0,
+        max_concurrency: int = 8,
+        retries: int = 3,
+        max_rate_wait: float = 65.0,
+        sleep: Sleep = asyncio.sleep,
+        wall_clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+    ) -> None:
+        parse_key(api_key)
+        self.base_url = resolve_base_url(api_key, base_url)
+        self._base = urlsplit(self.base_url)
+        self.governor = governor or governor_for_key(api_key, requests_per_minute)
+        self.retries = retries
+        self.max_rate_wait = max_rate_wait
+        self.max_concurrency = max_concurrency
+        self._sleep = sleep
+        self._wall = wall_clock
+        self._rng = rng or random.Random()
+        self._semaphore: asyncio.Semaphore | None = None
+        self.request_count = 0
+        self._http = httpx.AsyncClient(
+            auth=httpx.BasicAuth(api_key, ""),
+            headers={"Accept": "application/json", "User-Agent": user_agent(contact_email)},
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            follow_redirects=False,
+            transport=transport,
+            verify=True,
+        )
+
+    async def __aenter__(self) -> "ClinikoClient":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -- single requests ---------------------------------------------------
+
+    def _url(self, path_or_url: str) -> str:
+        if path_or_url.startswith(("http://", "https://")):
+            self._check_same_origin(path_or_url)
+            return path_or_url
+        return f"{self.base_url}/{path_or_url.lstrip('/')}"
+
+    def _check_same_origin(self, url: str) -> None:
+        parts = urlsplit(url)
+        if (parts.scheme, parts.hostname, parts.port) != (
+            self._base.scheme,
+            self._base.hostname,
+            self._base.port,
+        ):
+            raise ProtocolError(
+                "Cliniko sent a page link to another server; frontdesk did not follow it "
+                "(your API key is only ever sent to your own Cliniko shard)."
+            )
+
+    def _limit(self) -> asyncio.Semaphore:
+        if self._semaphore is None:
+            self._semaphore = asyncio.Semaphore(self.max_concurrency)
+        return self._semaphore
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: list[tuple[str, str]] | None = None,
+        json: Any = None,
+    ) -> dict[str, Any]:
+        url = self._url(path)
+        what = _what(path)
+        safe_to_retry = method.upper() == "GET"
+        attempt = 0
+        while True:
+            await self.governor.acquire()
+            started = time.perf_counter()
+            try:
+                async with self._limit():
+                    self.request_count += 1
+                    response = await self._http.request(method, url, params=params, json=json)
+            except httpx.TimeoutException:
+                failure: ClinikoError = NetworkError("Cliniko did not answer in time")
+            except httpx.TransportError as exc:
+                failure = NetworkError(_transport_reason(exc))
+            else:
+                log.debug(
+                    "%s %s -> %s in %.0f ms",
+                    method,
+                    urlsplit(url).path,
+                    response.status_code,
+                    (time.perf_counter() - started) * 1000,
+                )
+                if response.status_code == 429:
+                    wait = self._rate_wait(response, attempt)
+                    self.governor.block_for(wait)
+                    if attempt >= self.retries + 2 or wait > self.max_rate_wait:
+                        raise RateLimitedError(wait)
+                    attempt += 1
+                    continue
+                if response.status_code >= 500:
+                    failure = ServerError(response.status_code)
+                else:
+                    return self._decode(response, what)
+            if not safe_to_retry or attempt >= self.retries:
+                raise failure
+            attempt += 1
+            await self._sleep(self._backoff(attempt))
+
+    def _backoff(self, attempt: int) -> float:
+        return min(8.0, 0.25 * 2 ** (attempt - 1)) * (0.5 + self._rng.random())
+
+    def _rate_wait(self, response: httpx.Response, attempt: int) -> float:
+        reset = response.headers.get("X-RateLimit-Reset")
+        if reset:
+            try:
+                return max(0.0, float(reset) - self._wall())
+            except ValueError:
+                pass
+        retry_after = response.headers.get("Retry-After")
+        if retry_after:
+            try:
+                return max(0.0, float(retry_after))
+            except ValueError:
+                parsed = email.utils.parsedate_to_datetime(retry_after)
+                if parsed is not None:
+                    return max(0.0, parsed.timestamp() - self._wall())
+        return self._backoff(attempt + 1) * 2
+
+    def _decode(self, response: httpx.Response, what: str) -> dict[str, Any]:
+        status = response.status_code
+        if status == 204:
+            return {}
+        if status in (301, 302, 303, 307, 308):
+            raise ProtocolError(
+                f"Cliniko redirected the request ({status}); check the shard at the end of "
+                "your API key or the configured base URL."
+            )
+        if status == 401:
+            raise AuthenticationError()
+        if status == 403:
+            raise PermissionDeniedError(what)
+        if status == 404:
+            raise NotFoundError(what.rstrip("s") if what.endswith("s") else what)
+        body = self._json(response) if status == 422 else None
+        if status == 422:
+            errors = body.get("errors") if isinstance(body, dict) else None
+            raise ValidationError(
+                {str(k): str(v) for k, v in errors.items()} if isinstance(errors, dict) else {}
+            )
+        if status >= 400:
+            raise ClinikoError(f"Cliniko rejected the request for {what} ({status}).")
+        data = self._json(response)
+        if not isinstance(data, dict):
+            raise ProtocolError(f"Cliniko sent an unexpected answer for {what}.")
+        return data
+
+    @staticmethod
+    def _json(response: httpx.Response) -> Any:
+        ctype = response.headers.get("content-type", "")
+        if "html" in ctype:
+            raise ProtocolError("Cliniko sent a web page instead of data (is the base URL right?).")
+        try:
+            return response.json()
+        except ValueError:
+            raise ProtocolError("Cliniko sent a reply frontdesk could not read (not JSON).") from None
+
+    async def get(self, path: str, params: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+        return await self.request("GET", path, params=params)
+
+    async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        return await self.request("POST", path, json=body)
+
+    # -- lists -------------------------------------------------------------
+
+    async def pages(
+        self,
+        path: str,
+        resource: str,
+        q: Q | None = None,
+        *,
+        extra: list[tuple[str, str]] | None = None,
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """Yield each page's rows as it arrives.
+
+        Page 1 first; if ``total_entries`` says more, the rest are fetched
+        concurrently (bounded by the client's semaphore) and yielded as they
+        land; without ``total_entries`` ``links.next`` is followed in turn.
+        """
+        params = [("per_page", str(PER_PAGE))] + (q.params() if q else []) + (extra or [])
+        first = await self.get(path, params)
+        yield _rows(first, resource)
+        total = first.get("total_entries")
+        next_url = _next(first)
+        if next_url is None:
+            return
+        self._check_same_origin(next_url)
+        if isinstance(total, int) and total > PER_PAGE:
+            pages = math.ceil(total / PER_PAGE)
+            tasks = [
+                asyncio.ensure_future(self.get(_with_page(next_url, n))) for n in range(2, pages + 1)
+            ]
+            try:
+                for done in asyncio.as_completed(tasks):
+                    yield _rows(await done, resource)
+            finally:
+                for task in tasks:
+                    task.cancel()
+            return
+        while next_url:
+            page = await self.get(next_url)
+            yield _rows(page, resource)
+            next_url = _next(page)
+
+    async def list_all(
+        self, path: str, resource: str, q: Q | None = None, *, extra: list[tuple[str, str]] | None = None
+    ) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        async for page in self.pages(path, resource, q, extra=extra):
+            rows.extend(page)
+        return rows
+
+    # -- resources ---------------------------------------------------------
+
+    async def current_user(self) -> User:
+        data = await self.get("/user")
+        try:
+            return User.model_validate(data)
+        except Exception:
+            raise ProtocolError("Cliniko's answer for the current user could not be read.") from None
+
+
+def _rows(page: dict[str, Any], resource: str) -> list[dict[str, Any]]:
+    rows = page.get(resource)
+    if not isinstance(rows, list):
+        raise ProtocolError(f"Cliniko's list of {resource.replace('_', ' ')} is missing from its answer.")
+    return [row for row in rows if isinstance(row, dict)]
+
+
+def _next(page: dict[str, Any]) -> str | None:
+    links = page.get("links")
+    nxt = links.get("next") if isinstance(links, dict) else None
+    return nxt if isinstance(nxt, str) and nxt else None
+
+
+def _with_page(url: str, page: int) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "page"]
+    query.append(("page", str(page)))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _transport_reason(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.ConnectError):
+        return "could not connect to Cliniko (offline, or the address is wrong)"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "the connection to Cliniko dropped mid-answer"
+    return "the connection to Cliniko failed"

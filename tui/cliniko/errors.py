@@ -1,0 +1,81 @@
+"""Typed Cliniko errors whose messages a receptionist can act on.
+
+No message here ever includes the API key or a patient link: callers pass
+only status, paths without query strings, and Cliniko's field errors.
+"""
+
+from __future__ import annotations
+
+
+class ClinikoError(Exception):
+    """Base class; ``str(err)`` is a staff-readable sentence."""
+
+    kind = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigurationError(ClinikoError):
+    kind = "configuration"
+
+
+class AuthenticationError(ClinikoError):
+    kind = "authentication"
+
+    def __init__(self, message: str = "API key rejected: wrong key, or wrong shard.") -> None:
+        super().__init__(message)
+
+
+class PermissionDeniedError(ClinikoError):
+    kind = "permission"
+
+    def __init__(self, what: str = "this") -> None:
+        super().__init__(f"Your Cliniko role is not allowed to read {what} (403).")
+
+
+class NotFoundError(ClinikoError):
+    kind = "not_found"
+
+    def __init__(self, what: str = "record") -> None:
+        super().__init__(f"Cliniko has no {what} (404): it may have been archived or deleted.")
+
+
+class ValidationError(ClinikoError):
+    kind = "validation"
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        detail = "; ".join(f"{field} {text}" for field, text in sorted(errors.items()))
+        super().__init__(f"Cliniko refused the request: {detail or 'validation failed'}.")
+        self.errors = errors
+
+
+class RateLimitedError(ClinikoError):
+    kind = "rate_limited"
+
+    def __init__(self, retry_in: float | None = None) -> None:
+        hint = f" Try again in {int(retry_in) + 1} s." if retry_in else ""
+        super().__init__(f"Cliniko's rate limit was reached (429).{hint}")
+        self.retry_in = retry_in
+
+
+class ServerError(ClinikoError):
+    kind = "server"
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"Cliniko had a server problem ({status}); showing the last data.")
+        self.status = status
+
+
+class NetworkError(ClinikoError):
+    kind = "network"
+
+    def __init__(self, what: str = "could not reach Cliniko") -> None:
+        super().__init__(f"Network problem: {what}.")
+
+
+class ProtocolError(ClinikoError):
+    """A response frontdesk cannot trust: not JSON, wrong shape, foreign links."""
+
+    kind = "protocol"

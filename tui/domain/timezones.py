@@ -1,0 +1,90 @@
+"""Time zones: business zone resolution and local-day windows.
+
+Cliniko stores times in UTC. "Today" is midnight to midnight in the
+*business's* zone, converted to UTC, so a DST change day is 23 or 25 hours.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+# Cliniko's human-readable zone labels (Rails names) for the zones its
+# clinics mostly use; used only when a business has no IANA identifier.
+_LABELS = {
+    "Adelaide": "Australia/Adelaide",
+    "Brisbane": "Australia/Brisbane",
+    "Canberra": "Australia/Sydney",
+    "Darwin": "Australia/Darwin",
+    "Hobart": "Australia/Hobart",
+    "Melbourne": "Australia/Melbourne",
+    "Perth": "Australia/Perth",
+    "Sydney": "Australia/Sydney",
+    "Lord Howe": "Australia/Lord_Howe",
+    "Auckland": "Pacific/Auckland",
+    "Wellington": "Pacific/Auckland",
+    "Chatham Is.": "Pacific/Chatham",
+    "London": "Europe/London",
+    "Edinburgh": "Europe/London",
+    "Dublin": "Europe/Dublin",
+    "Lisbon": "Europe/Lisbon",
+    "Amsterdam": "Europe/Amsterdam",
+    "Berlin": "Europe/Berlin",
+    "Paris": "Europe/Paris",
+    "Madrid": "Europe/Madrid",
+    "Rome": "Europe/Rome",
+    "Singapore": "Asia/Singapore",
+    "Hong Kong": "Asia/Hong_Kong",
+    "Tokyo": "Asia/Tokyo",
+    "Pacific Time (US & Canada)": "America/Los_Angeles",
+    "Mountain Time (US & Canada)": "America/Denver",
+    "Central Time (US & Canada)": "America/Chicago",
+    "Eastern Time (US & Canada)": "America/New_York",
+    "Atlantic Time (Canada)": "America/Halifax",
+    "Newfoundland": "America/St_Johns",
+    "Saskatchewan": "America/Regina",
+    "Arizona": "America/Phoenix",
+    "Alaska": "America/Juneau",
+    "Hawaii": "Pacific/Honolulu",
+    "UTC": "UTC",
+}
+
+
+def _load(name: str | None) -> ZoneInfo | None:
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def zone_for(identifier: str | None, label: str | None = None, fallback: str | None = None) -> ZoneInfo:
+    """IANA identifier, else the label's zone, else *fallback*, else UTC."""
+    return (
+        _load(identifier)
+        or _load(_LABELS.get(label or ""))
+        or _load(label)
+        or _load(fallback)
+        or ZoneInfo("UTC")
+    )
+
+
+def day_window(local_day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC ``[start, end)`` range of *local_day* in *zone*."""
+    start = datetime.combine(local_day, time.min, tzinfo=zone)
+    end = datetime.combine(local_day + timedelta(days=1), time.min, tzinfo=zone)
+    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+
+
+def local_day_of(moment: datetime, zone: ZoneInfo) -> date:
+    return moment.astimezone(zone).date()
+
+
+def hhmm(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%H:%M")
+
+
+def span_of(windows: list[tuple[datetime, datetime]]) -> tuple[datetime, datetime]:
+    """The smallest UTC range that covers every window."""
+    return min(w[0] for w in windows), max(w[1] for w in windows)
