@@ -56,6 +56,11 @@ class Q:
         self._items.append(f"{field}:*")
         return self
 
+    def copy(self) -> "Q":
+        clone = Q()
+        clone._items = list(self._items)
+        return clone
+
     def params(self) -> list[tuple[str, str]]:
         return [("q[]", item) for item in self._items]
 

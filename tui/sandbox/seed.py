@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import string
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -143,6 +144,12 @@ class _Ids:
         return make_id(kind, day_index, n)
 
 
+def _ascii(name: str) -> str:
+    """'García' → 'garcia', "O'Brien" → 'obrien': a plausible email local part."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in plain.lower() if ch.isalnum())
+
+
 def _token(rng: random.Random) -> str:
     alphabet = string.ascii_letters + string.digits
     return "".join(rng.choices(alphabet, k=5)) + "-" + "".join(rng.choices(alphabet, k=12))
@@ -230,7 +237,7 @@ def build_store(now: datetime, size: ClinicSize = DEMO, seed: int = 7) -> Store:
         first = FIRST[rng.randrange(len(FIRST))]
         last = LAST[rng.randrange(len(LAST))]
         roll = rng.random()
-        email = f"{first.lower()}.{last.lower().replace(' ', '').replace(chr(39), '')}{n}@example.com"
+        email = f"{_ascii(first)}.{_ascii(last)}{n}@example.com"
         mobile = {"phone_type": "Mobile", "number": f"04{rng.randrange(10**8):08d}",
                   "normalized_number": ""}
         mobile["normalized_number"] = "61" + mobile["number"][1:]
@@ -244,7 +251,7 @@ def build_store(now: datetime, size: ClinicSize = DEMO, seed: int = 7) -> Store:
         elif roll < 0.86:
             contact = (None, [mobile, home])
         elif roll < 0.95:
-            contact = ("", [home])  # no email and no mobile: nowhere to send
+            contact = (None, [home])  # no email and no mobile: nowhere to send
         else:
             contact = (None, [])
         reminder = {True: "SMS & Email", False: "Email"}.get(bool(contact[0]) and bool(contact[1]), "SMS")
@@ -263,6 +270,9 @@ def build_store(now: datetime, size: ClinicSize = DEMO, seed: int = 7) -> Store:
             "date_of_birth": f"{rng.randrange(1940, 2015)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}",
             "merged_at": None, "notes": None, "appointment_notes": None,
         }
+        if n % 9 == 0:  # old records send "" where the spec says null
+            store.patients[rid]["archived_at"] = ""
+            store.patients[rid]["deleted_at"] = ""
         patient_ids.append(rid)
     # one archived patient keeps a booking: lists hide them and GET by id is 404
     archived_patient = patient_ids[-1]

@@ -13,7 +13,7 @@ import json
 import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -52,6 +52,8 @@ class RequestRecord:
     path: str
     query: str
     status: int = 0
+    received: float = field(default_factory=time.perf_counter)
+    answered: float = 0.0
 
 
 @dataclass
@@ -113,6 +115,7 @@ class Sandbox:
         if response is not None:
             record.status = response.status_code
             await response(scope, receive, send)
+        record.answered = time.perf_counter()
 
     async def _respond(self, request: Request, record: RequestRecord, send) -> Response | None:
         if self.faults.latency:
@@ -340,12 +343,11 @@ class Sandbox:
         store = self.store
         method = request.method
         if action == "attendees" and method == "GET" and resource in {"individual_appointments", "group_appointments"}:
-            self._get_visible(resource, rid, request)
+            parent = store.resource(resource)[rid]
+            if not visible(parent, [], ("deleted_at", "archived_at")):
+                raise KeyError(rid)
             rows = [a for a in store.attendees.values() if a["booking_id"] == rid]
-            filters = parse_filters("attendees", [])
-            hide = self._hide_for("attendees")
-            kept = [a for a in rows if visible(a, filters, hide)]
-            return self._list(request, "attendees", kept, api)
+            return self._list(request, "attendees", rows, api)
         if action == "cancel" and method == "PATCH" and resource in {"individual_appointments", "attendees"}:
             row = store.resource(resource)[rid]
             body = await _json_body(request)

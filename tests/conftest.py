@@ -1,0 +1,86 @@
+"""Shared fixtures: a fixed clock, the seeded sandbox over loopback HTTP,
+clients with their own rate governor, and an isolated config/data dir."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from tui.cliniko.client import ClinikoClient
+from tui.cliniko.governor import RateGovernor
+from tui.sandbox.clock import fixed_clock
+from tui.sandbox.runner import SandboxServer
+from tui.sandbox.seed import DEMO_KEY, SANDBOX_KEYS
+from tui.sandbox.server import Sandbox
+
+# Tuesday 24 Nov 2026, 10:05 in Sydney (AEDT, UTC+11)
+NOW = datetime(2026, 11, 23, 23, 5, tzinfo=timezone.utc)
+CONTACT = "it@harbourhealth.example"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path, monkeypatch):
+    """Never read or write the developer's real config or audit log."""
+    monkeypatch.setenv("FRONTDESK_CONFIG", str(tmp_path / "config" / "config.toml"))
+    monkeypatch.setenv("FRONTDESK_DATA_DIR", str(tmp_path / "data"))
+    for var in ("CLINIKO_API_KEY", "CLINIKO_BASE_URL", "FRONTDESK_CONTACT_EMAIL", "NO_COLOR"):
+        monkeypatch.delenv(var, raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def clock():
+    return fixed_clock(NOW)
+
+
+@pytest.fixture
+def sandbox(clock):
+    return Sandbox(clock=clock)
+
+
+@pytest.fixture
+def server(sandbox):
+    with SandboxServer(sandbox) as running:
+        yield running
+
+
+@pytest.fixture
+def make_client(server):
+    """Clients against the loopback sandbox; each with a fresh governor and
+    instant (recorded) back-off sleeps so retry tests run fast."""
+    made: list[ClinikoClient] = []
+    sleeps: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    def factory(key: str = DEMO_KEY, **kwargs) -> ClinikoClient:
+        kwargs.setdefault("governor", RateGovernor(limit=200))
+        kwargs.setdefault("sleep", fake_sleep)
+        kwargs.setdefault("base_url", server.base_url)
+        client = ClinikoClient(key, kwargs.pop("contact", CONTACT), **kwargs)
+        made.append(client)
+        return client
+
+    factory.sleeps = sleeps  # type: ignore[attr-defined]
+    yield factory
+
+
+@pytest.fixture
+def client(make_client):
+    return make_client()
+
+
+@pytest.fixture
+def admin_key():
+    return SANDBOX_KEYS["administrator"]
+
+
+@pytest.fixture
+def debug_logs(caplog):
+    caplog.set_level(logging.DEBUG)
+    return caplog

@@ -1,0 +1,138 @@
+"""The CLI end to end, in-process, against the embedded sandbox."""
+
+import json
+import re
+import sqlite3
+
+import pytest
+
+from tui.cli import build_parser, main
+from tui.sandbox.seed import DEMO_KEY
+
+NOW_ARG = "2026-11-24T10:05:00+11:00"
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0 and capsys.readouterr().out.startswith("frontdesk 0.")
+
+
+def test_today_demo_json_shape(capsys):
+    code, out, err = run(capsys, "today", "--demo", "--json", "--now", NOW_ARG)
+    assert code == 0, err
+    body = json.loads(out)
+    assert body["date"] == "2026-11-24"
+    appts = body["appointments"]
+    assert len(appts) >= 60
+    kinds = {a["kind"] for a in appts}
+    assert kinds == {"individual", "group"}
+    for a in appts:
+        assert set(a) >= {"id", "kind", "starts_at", "ends_at", "local_start", "business", "practitioner",
+                          "appointment_type", "status", "practitioner_link", "attendees"}
+        assert a["starts_at"].endswith("Z") and re.fullmatch(r"\d\d:\d\d", a["local_start"])
+        assert set(a["business"]) == {"id", "name", "time_zone"}
+        assert a["appointment_type"]["telehealth_enabled"] in (True, False, None)
+        assert a["status"] in {"booked", "arrived", "did_not_arrive", "cancelled"}
+        assert a["practitioner_link"]["role"] == "practitioner"
+        assert a["practitioner_link"]["url"].endswith(f"/appointments/{a['id']}/connect")
+        for at in a["attendees"]:
+            assert at["patient_link"]["role"] == "patient"
+            assert re.fullmatch(r"https://[^/]+/c/•+", at["patient_link"]["url"])
+            assert isinstance(at["send_to_patient"]["allowed"], bool) and at["send_to_patient"]["reason"]
+            if a["appointment_type"]["telehealth_enabled"] is not True:
+                assert at["send_to_patient"]["allowed"] is False
+    flags = {a["appointment_type"]["telehealth_enabled"] for a in appts}
+    assert flags == {True, False, None}
+    assert any(at["send_to_patient"]["allowed"] for a in appts for at in a["attendees"])
+    assert "/c/" in out and not re.search(r"/c/[A-Za-z0-9]", out)
+
+
+def test_today_reveal_is_audited(capsys, isolated_dirs):
+    code, out, _ = run(capsys, "today", "--demo", "--json", "--reveal", "--now", NOW_ARG)
+    assert code == 0 and re.search(r"/c/[A-Za-z0-9]{5}-", out)
+    db = isolated_dirs / "data" / "demo" / "audit.sqlite3"
+    rows = sqlite3.connect(db).execute("SELECT action, user_name, link_fingerprint FROM audit").fetchall()
+    assert rows and all(r[0] == "reveal" and r[1] == "Rosa Delgado" and len(r[2]) == 16 for r in rows)
+    tokens = re.findall(r"/c/([A-Za-z0-9\-]+)", out)
+    dump = db.read_bytes()
+    assert not any(t.encode() in dump for t in tokens)
+
+
+def test_today_text_table_and_business_and_date(capsys):
+    code, out, _ = run(capsys, "today", "--demo", "--date", "2026-11-25", "--now", NOW_ARG)
+    assert code == 0 and out.startswith("2026-11-25 — ")
+    assert "Telehealth" in out and "PATIENT" not in out
+    code, out, _ = run(capsys, "today", "--demo", "--json", "--business", "1391000000000000002", "--now", NOW_ARG)
+    assert {a["business"]["name"] for a in json.loads(out)["appointments"]} == {"Harbour Health Auckland"}
+
+
+def test_doctor_demo_ok(capsys):
+    code, out, _ = run(capsys, "doctor", "--demo")
+    assert code == 0 and "Signed in as Rosa Delgado (receptionist)" in out
+    assert DEMO_KEY not in out and "…" in out and "au4" in out
+
+
+@pytest.mark.parametrize(
+    "env, words",
+    [
+        ({}, "No API key"),
+        ({"CLINIKO_API_KEY": "abc-zz"}, "unknown shard"),
+        ({"CLINIKO_API_KEY": "abc-au1"}, "contact email is required"),
+        ({"CLINIKO_API_KEY": "abc-au1", "FRONTDESK_CONTACT_EMAIL": "a@b.co", "CLINIKO_BASE_URL": "http://cliniko.example/v1"}, "https"),
+    ],
+)
+def test_doctor_specific_failures(capsys, monkeypatch, env, words):
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    code, out, _ = run(capsys, "doctor")
+    assert code == 1 and "[FAIL]" in out and words in out
+
+
+def test_doctor_rejected_key_over_http(capsys, monkeypatch, server):
+    monkeypatch.setenv("CLINIKO_API_KEY", "WRONGKEY1234567-au4")
+    monkeypatch.setenv("CLINIKO_BASE_URL", server.base_url)
+    monkeypatch.setenv("FRONTDESK_CONTACT_EMAIL", "a@b.co")
+    code, out, _ = run(capsys, "doctor")
+    assert code == 1 and "API key rejected: wrong key, or wrong shard." in out
+    assert "WRONGKEY1234567" not in out
+
+
+def test_doctor_warns_about_readable_config(capsys, isolated_dirs, server):
+    path = isolated_dirs / "config" / "config.toml"
+    path.parent.mkdir()
+    path.write_text(f'[cliniko]\napi_key = "{DEMO_KEY}"\ncontact_email = "a@b.co"\nbase_url = "{server.base_url}"\n')
+    path.chmod(0o644)
+    code, out, _ = run(capsys, "doctor")
+    assert code == 0 and "[warn]" in out and "chmod 600" in out
+
+
+def test_bad_config_file_is_a_message_not_a_traceback(capsys, isolated_dirs):
+    path = isolated_dirs / "config" / "config.toml"
+    path.parent.mkdir()
+    path.write_text("[cliniko]\ncontact_email = 5\n")
+    code, _, err = run(capsys, "today")
+    assert code == 2 and "line 2, cliniko.contact_email" in err and "Traceback" not in err
+
+
+def test_cliniko_errors_exit_cleanly(capsys, monkeypatch, server):
+    monkeypatch.setenv("CLINIKO_API_KEY", "WRONGKEY1234567-au4")
+    monkeypatch.setenv("CLINIKO_BASE_URL", server.base_url)
+    monkeypatch.setenv("FRONTDESK_CONTACT_EMAIL", "a@b.co")
+    code, out, err = run(capsys, "today")
+    assert code == 3 and "API key rejected" in err and "WRONGKEY" not in err + out
+
+
+def test_api_key_is_never_a_command_line_option():
+    parser = build_parser()
+    text = parser.format_help()
+    assert "key" not in " ".join(a for action in parser._actions for a in action.option_strings)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--api-key", "x"])
+    assert "never from the command line" in text

@@ -1,0 +1,58 @@
+import os
+import stat
+
+import pytest
+
+from tui.config import Config, ConfigError, load_config, parse_config, save_config
+from tui.paths import config_path
+
+
+def test_bad_value_names_field_and_line():
+    text = '[cliniko]\ncontact_email = "a@b.co"\nrequests_per_minute = 500\n\n[ui]\ntheme = "neon"\n'
+    with pytest.raises(ConfigError) as err:
+        parse_config(text, "config.toml")
+    message = str(err.value)
+    assert "line 3, cliniko.requests_per_minute" in message
+    assert "line 6, ui.theme" in message
+
+
+def test_unknown_setting_and_bad_toml():
+    with pytest.raises(ConfigError, match=r"line 2, cliniko.api_kee: is not a setting"):
+        parse_config('[cliniko]\napi_kee = "x"\n')
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        parse_config("[cliniko\n")
+
+
+def test_env_overrides_file(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[cliniko]\napi_key = "file-au1"\ncontact_email = "file@x.co"\nbusiness_id = 42\n')
+    config = load_config(path, env={"CLINIKO_API_KEY": "env-au2", "FRONTDESK_CONTACT_EMAIL": "env@x.co"})
+    assert config.api_key == "env-au2" and config.contact_email == "env@x.co"
+    assert config.cliniko.business_id == "42"
+
+
+def test_missing_file_is_defaults(tmp_path):
+    assert load_config(tmp_path / "none.toml", env={}) == Config()
+
+
+def test_config_path_override(monkeypatch, tmp_path):
+    monkeypatch.setenv("FRONTDESK_CONFIG", str(tmp_path / "x.toml"))
+    assert config_path() == tmp_path / "x.toml"
+
+
+def test_saved_config_is_private_and_round_trips(tmp_path):
+    config = parse_config('[cliniko]\napi_key = "k\\"ey-au1"\ncontact_email = "a@b.co"\n[ui.keys]\nsend = "S"\n')
+    path = save_config(config, tmp_path / "deep" / "config.toml")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert load_config(path, env={}) == config
+    assert not any(p.name.startswith(".") for p in path.parent.iterdir())
+
+
+def test_private_even_with_a_permissive_umask(tmp_path):
+    old = os.umask(0)
+    try:
+        path = save_config(Config(), tmp_path / "c" / "config.toml")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -1,0 +1,152 @@
+"""The ``frontdesk`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from tui import __version__
+from tui.cliniko.errors import ClinikoError
+from tui.config import Config, ConfigError, load_config
+from tui.paths import config_path
+from tui.redact import scrub
+
+EXIT_CONFIG = 2
+EXIT_CLINIKO = 3
+
+
+def _set_business(config: Config, business_id: str | None) -> Config:
+    if not business_id:
+        return config
+    cliniko = config.cliniko.model_copy(update={"business_id": business_id})
+    return config.model_copy(update={"cliniko": cliniko})
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-24") from None
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a time like 2026-11-24T09:41:00+11:00") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("--now needs a time zone offset, e.g. +11:00 or Z")
+    return moment
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="frontdesk",
+        description="Keyboard console for Cliniko reception staff. The API key is read from "
+        "CLINIKO_API_KEY or the config file, never from the command line.",
+    )
+    parser.add_argument("--version", action="version", version=f"frontdesk {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--demo", action="store_true", help="use the embedded sandbox clinic")
+    common.add_argument("--now", type=_moment, help=argparse.SUPPRESS)  # demo clock, for tests
+    day = argparse.ArgumentParser(add_help=False)
+    day.add_argument("--date", type=_date, help="local date, YYYY-MM-DD (default: today)")
+    day.add_argument("--business", help="business (location) id; default: all locations")
+
+    parser.add_argument("--demo", action="store_true", help="open the console on the embedded sandbox")
+    parser.add_argument("--now", type=_moment, help=argparse.SUPPRESS)
+    parser.add_argument("--date", type=_date, help="local date, YYYY-MM-DD (default: today)")
+    parser.add_argument("--business", help="business (location) id; default: all locations")
+    sub = parser.add_subparsers(dest="command")
+    today = sub.add_parser("today", parents=[common, day], help="print the day's appointments")
+    today.add_argument("--json", action="store_true", help="machine-readable output")
+    today.add_argument("--reveal", action="store_true", help="show patient links unmasked (audited)")
+    sub.add_parser("doctor", parents=[common], help="check the set-up and the connection")
+    sandbox = sub.add_parser("sandbox", help="serve the fake Cliniko on loopback")
+    sandbox.add_argument("--port", type=int, default=8765)
+    sandbox.add_argument("--now", type=_moment, help="fixed clock for the seeded clinic")
+    sandbox.add_argument("--latency", type=float, default=0.0, help="seconds added to every request")
+    return parser
+
+
+def _load_config() -> tuple[Config, Path]:
+    path = config_path()
+    return load_config(path), path
+
+
+def _fail(message: str, code: int, *secrets: str | None) -> int:
+    print(f"frontdesk: {scrub(message, *secrets)}", file=sys.stderr)
+    return code
+
+
+async def _today(args: argparse.Namespace, config: Config) -> int:
+    from tui.commands.today import load_today, today_output
+    from tui.services.session import open_demo_session, open_session
+
+    config = _set_business(config, args.business)
+    session = open_demo_session(config, now=args.now) if args.demo else open_session(config)
+    if args.demo and args.business:
+        session.loader.business_id = args.business
+    try:
+        day, views = await load_today(session, args.date, args.reveal)
+        print(today_output(day, views, session.clock(), as_json=args.json, reveal=args.reveal))
+        return 0
+    finally:
+        await session.aclose()
+
+
+async def _doctor(args: argparse.Namespace, config: Config, path: Path) -> int:
+    from tui.commands.doctor import run_doctor
+
+    if args.demo:
+        from tui.services.session import open_demo_session
+
+        session = open_demo_session(config, now=args.now)
+        try:
+            report = await run_doctor(session.config, None, client=session.client)
+        finally:
+            await session.aclose()
+    else:
+        report = await run_doctor(config, path)
+    print("\n".join(report.lines))
+    return 1 if report.failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "sandbox":
+        from tui.sandbox.clock import fixed_clock, system_clock
+        from tui.sandbox.faults import FaultPlan
+        from tui.sandbox.runner import serve_forever
+        from tui.sandbox.server import Sandbox
+
+        clock = fixed_clock(args.now) if args.now else system_clock
+        serve_forever(Sandbox(clock=clock, faults=FaultPlan(latency=args.latency)), args.port)
+        return 0
+    try:
+        config, path = _load_config()
+    except ConfigError as exc:
+        return _fail(str(exc), EXIT_CONFIG)
+    secret = config.cliniko.api_key
+    try:
+        if args.command == "today":
+            return asyncio.run(_today(args, config))
+        if args.command == "doctor":
+            return asyncio.run(_doctor(args, config, path))
+        from tui.app_main import run_console
+
+        return run_console(args, config, path)
+    except ConfigError as exc:
+        return _fail(str(exc), EXIT_CONFIG, secret)
+    except ClinikoError as exc:
+        return _fail(str(exc), EXIT_CLINIKO, secret)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # e.g. `frontdesk today | head`
+        sys.stderr.close()
+        return 0

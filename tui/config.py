@@ -1,0 +1,165 @@
+"""frontdesk's configuration: a TOML file validated with pydantic, plus
+environment overrides. A bad file gets an error naming the field and line.
+
+The API key may come from ``CLINIKO_API_KEY`` or the (0600) config file,
+never from the command line, where it would leak into shell history and ps.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from tui.paths import config_path, write_private_text
+
+
+class ConfigError(Exception):
+    """A configuration problem, phrased for the person fixing it."""
+
+
+class ClinikoSection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    api_key: str | None = None
+    base_url: str | None = None
+    contact_email: str | None = None
+    business_id: str | None = None
+    requests_per_minute: int = Field(default=200, ge=1, le=200)
+    timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+
+    @field_validator("business_id", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+
+class UISection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    theme: Literal["textual-dark", "textual-light", "ansi-dark", "ansi-light"] = "textual-dark"
+    refresh_seconds: int = Field(default=60, ge=10, le=3600)
+    idle_lock_seconds: int = Field(default=300, ge=0, le=86400)
+    reveal_seconds: int = Field(default=10, ge=1, le=120)
+    privacy_initials: bool = False
+    keys: dict[str, str] = Field(default_factory=dict)
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cliniko: ClinikoSection = Field(default_factory=ClinikoSection)
+    ui: UISection = Field(default_factory=UISection)
+
+    @property
+    def api_key(self) -> str | None:
+        return self.cliniko.api_key
+
+    @property
+    def contact_email(self) -> str | None:
+        return self.cliniko.contact_email
+
+
+def _line_of(text: str, loc: tuple[object, ...]) -> int | None:
+    """Best-effort line number of the key at *loc* (section, key) in *text*."""
+    section, key = (str(loc[0]), str(loc[1])) if len(loc) >= 2 else (None, str(loc[0]) if loc else "")
+    in_section = section is None
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        header = re.match(r"^\[\s*([^\]]+?)\s*\]$", stripped)
+        if header:
+            if section is not None and header.group(1) == section and len(loc) == 1:
+                return number
+            in_section = section is None or header.group(1) == section
+            continue
+        if in_section and re.match(rf"^{re.escape(key)}\s*=", stripped):
+            return number
+    if section is not None:
+        for number, line in enumerate(text.splitlines(), 1):
+            if re.match(rf"^\[\s*{re.escape(section)}\s*\]$", line.strip()):
+                return number
+    return None
+
+
+def parse_config(text: str, source: str = "config.toml") -> Config:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML ({exc}).") from None
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            line = _line_of(text, loc)
+            where = f"line {line}, " if line else ""
+            field = ".".join(str(p) for p in loc)
+            message = err["msg"]
+            if err["type"] == "extra_forbidden":
+                message = "is not a setting frontdesk knows"
+            problems.append(f"{source}: {where}{field}: {message}")
+        raise ConfigError("\n".join(problems)) from None
+
+
+def load_config(path: Path | None = None, *, env: dict[str, str] | None = None) -> Config:
+    """Read the file (if any), then apply environment overrides."""
+    env = os.environ if env is None else env
+    path = path or config_path()
+    config = Config()
+    if path.exists():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot be read ({exc.strerror}).") from None
+        config = parse_config(text, str(path))
+    updates = {}
+    for var, field in (
+        ("CLINIKO_API_KEY", "api_key"),
+        ("CLINIKO_BASE_URL", "base_url"),
+        ("FRONTDESK_CONTACT_EMAIL", "contact_email"),
+    ):
+        if env.get(var):
+            updates[field] = env[var].strip()
+    if updates:
+        config = config.model_copy(update={"cliniko": config.cliniko.model_copy(update=updates)})
+    return config
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def render_config(config: Config) -> str:
+    lines = ["# frontdesk configuration (this file may hold your API key: keep it 0600)"]
+    for section_name in ("cliniko", "ui"):
+        section = getattr(config, section_name)
+        lines.append(f"\n[{section_name}]")
+        nested = []
+        for name, value in section.model_dump().items():
+            if value is None:
+                continue
+            if isinstance(value, dict):
+                nested.append((name, value))
+                continue
+            lines.append(f"{name} = {_toml_value(value)}")
+        for name, table in nested:
+            if table:
+                lines.append(f"\n[{section_name}.{name}]")
+                lines.extend(f"{k} = {_toml_value(v)}" for k, v in table.items())
+    return "\n".join(lines) + "\n"
+
+
+def save_config(config: Config, path: Path | None = None) -> Path:
+    path = path or config_path()
+    write_private_text(path, render_config(config))
+    return path

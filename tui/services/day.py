@@ -1,0 +1,216 @@
+"""The loaded day: every record it needs, and the per-appointment views the
+CLI and the console draw from. Pure data; no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from tui.cliniko.models import (
+    AppointmentType,
+    Attendee,
+    Business,
+    GroupAppointment,
+    IndividualAppointment,
+    Patient,
+    Practitioner,
+)
+from tui.domain.eligibility import SendEligibility, link_eligibility, send_eligibility, telehealth_state
+from tui.domain.links import PatientLink, PractitionerLink, patient_link, practitioner_link
+from tui.domain.timezones import hhmm, zone_for
+
+Appointment = IndividualAppointment | GroupAppointment
+STATUS_LABELS = {
+    "booked": "booked",
+    "arrived": "arrived",
+    "did_not_arrive": "did not arrive",
+    "cancelled": "cancelled",
+}
+
+
+@dataclass(frozen=True)
+class AttendeeView:
+    attendee: Attendee
+    patient: Patient | None
+    link: PatientLink | None
+
+    @property
+    def name(self) -> str:
+        if self.patient is not None:
+            return self.patient.display_name
+        return "Patient details unavailable"
+
+    @property
+    def active(self) -> bool:
+        a = self.attendee
+        return a.cancelled_at is None and a.archived_at is None and a.deleted_at is None
+
+
+@dataclass(frozen=True)
+class AppointmentView:
+    appointment: Appointment
+    business: Business | None
+    zone: ZoneInfo
+    practitioner: Practitioner | None
+    appointment_type: AppointmentType | None
+    attendees: tuple[AttendeeView, ...]
+
+    @property
+    def id(self) -> str:
+        return self.appointment.id
+
+    @property
+    def kind(self) -> str:
+        return "group" if isinstance(self.appointment, GroupAppointment) else "individual"
+
+    @property
+    def practitioner_link(self) -> PractitionerLink | None:
+        return practitioner_link(self.appointment.telehealth_url, self.appointment.id)
+
+    @property
+    def telehealth(self) -> str:
+        return telehealth_state(self.appointment_type)
+
+    @property
+    def status(self) -> str:
+        appt = self.appointment
+        if isinstance(appt, IndividualAppointment):
+            if appt.cancelled_at is not None:
+                return "cancelled"
+            if appt.did_not_arrive:
+                return "did_not_arrive"
+            if appt.patient_arrived:
+                return "arrived"
+            return "booked"
+        active = [a for a in self.attendees if a.active]
+        if self.attendees and not active:
+            return "cancelled"
+        if active and all(a.attendee.arrived for a in active):
+            return "arrived"
+        return "booked"
+
+    @property
+    def local_start(self) -> str:
+        return hhmm(self.appointment.starts_at, self.zone)
+
+    @property
+    def local_end(self) -> str:
+        return hhmm(self.appointment.ends_at, self.zone)
+
+    @property
+    def practitioner_name(self) -> str:
+        return self.practitioner.name if self.practitioner else "Unknown practitioner"
+
+    @property
+    def type_name(self) -> str:
+        return self.appointment_type.label if self.appointment_type else "Unknown type"
+
+    @property
+    def business_name(self) -> str:
+        return self.business.name if self.business else "Unknown location"
+
+    def patient_label(self) -> str:
+        if isinstance(self.appointment, GroupAppointment):
+            active = sum(1 for a in self.attendees if a.active)
+            capacity = self.appointment.max_attendees or len(self.attendees)
+            return f"Group · {active}/{capacity} attendees"
+        if self.attendees and self.attendees[0].patient is not None:
+            return self.attendees[0].patient.display_name
+        return self.appointment.patient_name or "Patient details unavailable"
+
+    def primary_attendee(self) -> AttendeeView | None:
+        return self.attendees[0] if self.attendees else None
+
+    def link_eligibility(self, attendee: AttendeeView | None, now: datetime) -> SendEligibility:
+        return link_eligibility(
+            appointment=self.appointment,
+            appointment_type=self.appointment_type,
+            attendee=attendee.attendee if attendee else None,
+            now=now,
+            zone=self.zone,
+        )
+
+    def send_eligibility(self, attendee: AttendeeView | None, now: datetime) -> SendEligibility:
+        return send_eligibility(
+            appointment=self.appointment,
+            appointment_type=self.appointment_type,
+            attendee=attendee.attendee if attendee else None,
+            patient=attendee.patient if attendee else None,
+            now=now,
+            zone=self.zone,
+        )
+
+
+@dataclass
+class Day:
+    """Everything loaded for one local date; mutated only by the loader."""
+
+    local_date: date
+    business_id: str | None = None
+    businesses: dict[str, Business] = field(default_factory=dict)
+    appointment_types: dict[str, AppointmentType] = field(default_factory=dict)
+    practitioners: dict[str, Practitioner] = field(default_factory=dict)
+    appointments: dict[str, Appointment] = field(default_factory=dict)
+    attendees: dict[str, Attendee] = field(default_factory=dict)
+    patients: dict[str, Patient] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    complete: bool = False
+    synced_at: datetime | None = None
+    #: changes after this moment (minus a safety margin) are fetched on refresh
+    sync_mark: datetime | None = None
+    fallback_zone: str | None = None
+    _by_booking: dict[str, list[Attendee]] | None = field(default=None, repr=False)
+
+    def changed(self) -> None:
+        """Call after changing ``attendees``: drops the booking index."""
+        self._by_booking = None
+
+    def zone_of(self, business_id: str | None) -> ZoneInfo:
+        business = self.businesses.get(business_id or "")
+        if business is None:
+            return zone_for(None, None, self.fallback_zone)
+        return business.zone(self.fallback_zone)
+
+    def attendees_of(self, booking_id: str) -> list[Attendee]:
+        if self._by_booking is None:
+            index: dict[str, list[Attendee]] = {}
+            for attendee in self.attendees.values():
+                index.setdefault(attendee.booking_id or "", []).append(attendee)
+            for rows in index.values():
+                rows.sort(key=lambda a: (a.cancelled_at is not None, int(a.id) if a.id.isdigit() else 0))
+            self._by_booking = index
+        return self._by_booking.get(booking_id, [])
+
+    def view(self, appointment_id: str) -> AppointmentView | None:
+        appt = self.appointments.get(appointment_id)
+        if appt is None:
+            return None
+        attendees = tuple(
+            AttendeeView(
+                attendee=a,
+                patient=self.patients.get(a.patient_id or ""),
+                link=patient_link(a.telehealth_url, appt.id, a.id),
+            )
+            for a in self.attendees_of(appt.id)
+        )
+        return AppointmentView(
+            appointment=appt,
+            business=self.businesses.get(appt.business_id or ""),
+            zone=self.zone_of(appt.business_id),
+            practitioner=self.practitioners.get(appt.practitioner_id or ""),
+            appointment_type=self.appointment_types.get(appt.appointment_type_id or ""),
+            attendees=attendees,
+        )
+
+    def ordered_ids(self) -> list[str]:
+        return [
+            a.id
+            for a in sorted(
+                self.appointments.values(),
+                key=lambda a: (a.starts_at, a.business_id or "", int(a.id) if a.id.isdigit() else 0),
+            )
+        ]
+
+    def views(self) -> list[AppointmentView]:
+        return [v for v in (self.view(i) for i in self.ordered_ids()) if v is not None]

@@ -1,0 +1,279 @@
+"""Load a local day from Cliniko with as few round trips as the API allows.
+
+Round trips: businesses, types and practitioners together; then the first
+pages of individual and group appointments; their remaining pages
+concurrently; attendees fetched in batches of up to 100 booking ids as each
+page lands; patients in batches of up to 100 ids as attendees land. Never one
+request per appointment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from pydantic import ValidationError as ModelError
+
+from tui.cliniko.client import ClinikoClient
+from tui.cliniko.filters import Q
+from tui.cliniko.models import (
+    AppointmentType,
+    Attendee,
+    Business,
+    GroupAppointment,
+    IndividualAppointment,
+    Patient,
+    Practitioner,
+)
+from tui.domain.timezones import day_window, local_day_of, span_of
+from tui.services.day import Day
+
+log = logging.getLogger("frontdesk.day")
+BATCH = 100
+SYNC_MARGIN = timedelta(seconds=60)
+M = TypeVar("M", bound=BaseModel)
+Progress = Callable[[Day], None]
+
+
+def chunks(items: list[str], size: int = BATCH) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def parse_rows(model: type[M], rows: Iterable[dict[str, Any]], problems: list[str], what: str) -> list[M]:
+    out: list[M] = []
+    bad = 0
+    for row in rows:
+        try:
+            out.append(model.model_validate(row))
+        except (ModelError, ValueError, TypeError):
+            bad += 1
+    if bad:
+        problems.append(f"{bad} {what} could not be read and {'is' if bad == 1 else 'are'} not shown")
+    return out
+
+
+@dataclass
+class RefreshResult:
+    changed: set[str] = field(default_factory=set)
+    removed: set[str] = field(default_factory=set)
+    types_changed: bool = False
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.changed or self.removed or self.types_changed)
+
+
+class DayLoader:
+    """Loads and refreshes days; caches appointment types for the session."""
+
+    def __init__(
+        self,
+        client: ClinikoClient,
+        *,
+        business_id: str | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        fallback_zone: str | None = None,
+    ) -> None:
+        self.client = client
+        self.business_id = business_id
+        self.clock = clock
+        self.fallback_zone = fallback_zone
+        self._types: dict[str, AppointmentType] | None = None
+        self._businesses: dict[str, Business] | None = None
+        self._practitioners: dict[str, Practitioner] | None = None
+
+    # -- reference data ------------------------------------------------------
+
+    async def businesses(self, problems: list[str] | None = None) -> dict[str, Business]:
+        if self._businesses is None:
+            rows = await self.client.list_all("/businesses", "businesses")
+            parsed = parse_rows(Business, rows, problems if problems is not None else [], "businesses")
+            self._businesses = {b.id: b for b in parsed}
+        return self._businesses
+
+    async def appointment_types(self, *, fresh: bool = False, problems: list[str] | None = None) -> dict[str, AppointmentType]:
+        """All types, archived ones included (old appointments still use them)."""
+        if self._types is None or fresh:
+            q = Q().including_hidden("archived_at")
+            rows = await self.client.list_all("/appointment_types", "appointment_types", q)
+            parsed = parse_rows(AppointmentType, rows, problems if problems is not None else [], "appointment types")
+            self._types = {t.id: t for t in parsed}
+        return self._types
+
+    async def fresh_type(self, type_id: str) -> AppointmentType:
+        """Re-read one type from Cliniko, bypassing (and updating) the cache."""
+        data = await self.client.get(f"/appointment_types/{type_id}")
+        fresh = AppointmentType.model_validate(data)
+        if self._types is not None:
+            self._types[fresh.id] = fresh
+        return fresh
+
+    async def practitioners(self, problems: list[str] | None = None) -> dict[str, Practitioner]:
+        if self._practitioners is None:
+            rows = await self.client.list_all("/practitioners", "practitioners")
+            parsed = parse_rows(Practitioner, rows, problems if problems is not None else [], "practitioners")
+            self._practitioners = {p.id: p for p in parsed}
+        return self._practitioners
+
+    # -- the day -------------------------------------------------------------
+
+    def _windows(self, day: Day, local_date: date) -> tuple[datetime, datetime]:
+        ids = [self.business_id] if self.business_id else list(day.businesses) or [""]
+        return span_of([day_window(local_date, day.zone_of(b)) for b in ids])
+
+    def _in_day(self, day: Day, appt: IndividualAppointment | GroupAppointment) -> bool:
+        if self.business_id and appt.business_id != self.business_id:
+            return False
+        if appt.archived_at is not None or appt.deleted_at is not None:
+            return False
+        return local_day_of(appt.starts_at, day.zone_of(appt.business_id)) == day.local_date
+
+    async def load(self, local_date: date, on_progress: Progress | None = None) -> Day:
+        day = Day(local_date=local_date, business_id=self.business_id, fallback_zone=self.fallback_zone)
+        sync_mark = self.clock() - SYNC_MARGIN
+        problems = day.problems
+        types_task = asyncio.ensure_future(self.appointment_types(problems=problems))
+        practitioners_task = asyncio.ensure_future(self.practitioners(problems=problems))
+        try:
+            day.businesses = await self.businesses(problems)
+            start, end = self._windows(day, local_date)
+            base = Q().where("starts_at", ">=", start).where("starts_at", "<", end)
+            if self.business_id:
+                base.any_of("business_id", [self.business_id])
+            pending: list[asyncio.Future[Any]] = []
+
+            def publish() -> None:
+                day.changed()
+                if on_progress is not None:
+                    on_progress(day)
+
+            async def attendees_for(booking_ids: list[str]) -> None:
+                for batch in chunks(booking_ids):
+                    q = Q().any_of("booking_id", batch).including_hidden("cancelled_at")
+                    rows = await self.client.list_all("/attendees", "attendees", q)
+                    found = parse_rows(Attendee, rows, problems, "attendees")
+                    for attendee in found:
+                        day.attendees[attendee.id] = attendee
+                    wanted = sorted({a.patient_id for a in found if a.patient_id} - set(day.patients))
+                    if wanted:
+                        await patients_for(wanted)
+                    publish()
+
+            async def patients_for(patient_ids: list[str]) -> None:
+                for batch in chunks(patient_ids):
+                    rows = await self.client.list_all("/patients", "patients", Q().any_of("id", batch))
+                    for patient in parse_rows(Patient, rows, problems, "patients"):
+                        day.patients[patient.id] = patient
+
+            async def stream(path: str, resource: str, model: type, q: Q) -> None:
+                async for page in self.client.pages(path, resource, q, extra=[("sort", "starts_at")]):
+                    new = [a for a in parse_rows(model, page, problems, resource.replace("_", " ")) if self._in_day(day, a)]
+                    for appt in new:
+                        day.appointments[appt.id] = appt
+                    if new:
+                        pending.append(asyncio.ensure_future(attendees_for([a.id for a in new])))
+                    publish()
+
+            individual_q = base.copy().including_hidden("cancelled_at")
+            await asyncio.gather(
+                stream("/individual_appointments", "individual_appointments", IndividualAppointment, individual_q),
+                stream("/group_appointments", "group_appointments", GroupAppointment, base),
+                types_task,
+                practitioners_task,
+            )
+            day.appointment_types = types_task.result()
+            day.practitioners = practitioners_task.result()
+            publish()
+            while pending:
+                batch, pending[:] = list(pending), []
+                await asyncio.gather(*batch)
+        except BaseException:
+            for task in (types_task, practitioners_task):
+                task.cancel()
+            raise
+        day.complete = True
+        day.sync_mark = sync_mark
+        day.synced_at = sync_mark + SYNC_MARGIN
+        publish()
+        return day
+
+    # -- incremental refresh ----------------------------------------------------
+
+    async def refresh(self, day: Day) -> RefreshResult:
+        """Apply what changed since the last sync: one request per resource when
+        nothing did (bookings, attendees, appointment types)."""
+        since = day.sync_mark or (self.clock() - timedelta(hours=1))
+        next_mark = self.clock() - SYNC_MARGIN
+        result = RefreshResult()
+        problems: list[str] = []
+
+        def changed_q() -> Q:
+            return Q().where("updated_at", ">", since).including_hidden("archived_at")
+
+        bookings_q = changed_q().including_hidden("cancelled_at")
+        if self.business_id:
+            bookings_q.any_of("business_id", [self.business_id])
+        bookings, attendees, types = await asyncio.gather(
+            self.client.list_all("/bookings", "bookings", bookings_q),
+            self.client.list_all("/attendees", "attendees", changed_q().including_hidden("cancelled_at")),
+            self.client.list_all("/appointment_types", "appointment_types", changed_q()),
+        )
+        for t in parse_rows(AppointmentType, types, problems, "appointment types"):
+            self._types = self._types or {}
+            self._types[t.id] = t
+            day.appointment_types[t.id] = t
+            result.types_changed = True
+        new_ids: list[str] = []
+        for row in bookings:
+            model = _booking_model(row)
+            if model is None:
+                continue
+            parsed = parse_rows(model, [row], problems, "appointments")
+            if not parsed:
+                continue
+            appt = parsed[0]
+            if self._in_day(day, appt):
+                if appt.id not in day.appointments:
+                    new_ids.append(appt.id)
+                day.appointments[appt.id] = appt
+                result.changed.add(appt.id)
+            elif appt.id in day.appointments:
+                del day.appointments[appt.id]
+                result.removed.add(appt.id)
+        for attendee in parse_rows(Attendee, attendees, problems, "attendees"):
+            if attendee.booking_id in day.appointments:
+                day.attendees[attendee.id] = attendee
+                result.changed.add(attendee.booking_id)
+        day.changed()
+        known = {a.booking_id for a in day.attendees.values()}
+        missing = [i for i in new_ids if i not in known]
+        for batch in chunks(missing):
+            q = Q().any_of("booking_id", batch).including_hidden("cancelled_at")
+            rows = await self.client.list_all("/attendees", "attendees", q)
+            for attendee in parse_rows(Attendee, rows, problems, "attendees"):
+                day.attendees[attendee.id] = attendee
+        wanted = sorted({a.patient_id for a in day.attendees.values() if a.patient_id} - set(day.patients))
+        for batch in chunks(wanted):
+            rows = await self.client.list_all("/patients", "patients", Q().any_of("id", batch))
+            for patient in parse_rows(Patient, rows, problems, "patients"):
+                day.patients[patient.id] = patient
+        day.changed()
+        day.problems[:] = problems or day.problems
+        day.sync_mark = next_mark
+        day.synced_at = next_mark + SYNC_MARGIN
+        return result
+
+
+def _booking_model(row: dict[str, Any]) -> type | None:
+    """/bookings mixes kinds with no type field: tell them apart by shape."""
+    if "appointment_type" not in row:
+        return None  # an unavailable block
+    if "max_attendees" in row or "patient_ids" in row:
+        return GroupAppointment
+    return IndividualAppointment
