@@ -90,6 +90,15 @@ class DayLoader:
 
     # -- reference data ------------------------------------------------------
 
+    @property
+    def known_businesses(self) -> dict[str, Business]:
+        """Businesses already loaded this session (empty before the first load)."""
+        return self._businesses or {}
+
+    def forget(self) -> None:
+        """Drop cached businesses, types and practitioners (a full reload)."""
+        self._types = self._businesses = self._practitioners = None
+
     async def businesses(self, problems: list[str] | None = None) -> dict[str, Business]:
         if self._businesses is None:
             rows = await self.client.list_all("/businesses", "businesses")

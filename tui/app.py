@@ -1,0 +1,120 @@
+"""The Textual application: themes, keymap, screens and the idle lock."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding
+
+from tui.commands_palette import FrontdeskCommands
+from tui.config import Config
+from tui.screens.main import MainScreen
+from tui.screens.modals import HelpScreen, LockScreen
+from tui.screens.setup import SetupScreen
+from tui.services.session import Session
+
+SessionFactory = Callable[[Config], Session]
+
+
+def styles_dir() -> Path:
+    """``styles/`` beside the package in a checkout; ``tui/_styles`` in a wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_styles", here.parent / "styles"):
+        if (candidate / "frontdesk.tcss").exists():
+            return candidate
+    raise FileNotFoundError("frontdesk's styles are missing from this installation")
+
+
+class FrontdeskApp(App[None]):
+    CSS_PATH = [styles_dir() / "frontdesk.tcss"]
+    TITLE = "frontdesk"
+    COMMANDS = App.COMMANDS | {FrontdeskCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit", tooltip="Leave frontdesk"),
+        Binding("question_mark", "help", "Help", id="help", tooltip="Every key and what it does"),
+        Binding("ctrl+p", "command_palette", "Palette", show=False, id="palette", tooltip="Search every action by name"),
+    ]
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        config_path: Path,
+        session: Session | None = None,
+        session_factory: SessionFactory | None = None,
+        local_date: date | None = None,
+        business_id: str | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.config_path = config_path
+        self.session = session
+        self.session_factory = session_factory
+        self.local_date = local_date
+        self.business_id = business_id
+        self._monotonic = monotonic
+        self._last_input = monotonic()
+        self.theme = config.ui.theme
+
+    def on_mount(self) -> None:
+        if self.config.ui.keys:
+            self.set_keymap(self.config.ui.keys)
+        idle = self.config.ui.idle_lock_seconds
+        if idle:
+            self.set_interval(min(1.0, idle / 4), self._check_idle, name="idle-lock")
+        if self.session is not None:
+            self._open_console(self.session)
+        else:
+            self.push_screen(SetupScreen(self.config, self.config_path), self._after_setup)
+
+    def _after_setup(self, config: Config | None) -> None:
+        if config is None or self.session_factory is None:
+            self.exit()
+            return
+        self.config = config
+        self.session = self.session_factory(config)
+        self._open_console(self.session)
+
+    def _open_console(self, session: Session) -> None:
+        self.push_screen(MainScreen(session, local_date=self.local_date, business_id=self.business_id))
+
+    async def on_unmount(self) -> None:
+        if self.session is not None:
+            await self.session.aclose()
+
+    # -- idle lock -----------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+            self._last_input = self._monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        idle = self.config.ui.idle_lock_seconds
+        if idle and self._monotonic() - self._last_input >= idle:
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        if not isinstance(self.screen, LockScreen):
+            self.push_screen(LockScreen(), lambda _: self._touch())
+
+    def _touch(self) -> None:
+        self._last_input = self._monotonic()
+
+    # -- help ------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        rows: list[tuple[str, str, str]] = [("↑ ↓", "Move through the list", "")]
+        for binding_source in (self.screen, self):
+            for _, binding in binding_source._bindings:
+                key = self.get_key_display(binding)
+                rows.append((key, binding.description, binding.tooltip or ""))
+        self.push_screen(HelpScreen(rows))

@@ -1,0 +1,524 @@
+"""The console: header, appointment list, detail pane and link panel.
+
+Messages up, reactives down: workers post ``DayUpdated``/``DayFailed``; the
+screen turns them into rows and pushes the highlighted appointment into the
+panes by setting their reactives. Each job has its own worker group, and a
+generation number drops answers for a day that is no longer on screen.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input
+
+from tui.cliniko.errors import AuthenticationError, ClinikoError, NetworkError, RateLimitedError, ServerError
+from tui.cliniko.models import User
+from tui.domain.timezones import local_day_of
+from tui.screens.modals import ALL_LOCATIONS, LocationPicker, MessageScreen
+from tui.services.day import AppointmentView, Day
+from tui.services.session import Session
+from widgets.appointment_table import AppointmentTable
+from widgets.detail_pane import DetailPane
+from widgets.link_panel import LinkPanel
+from widgets.sync_header import SyncHeader
+from widgets.text import initials, plain
+
+log = logging.getLogger("frontdesk.ui")
+NARROW = 140  # below this width the panes stack under the list
+
+
+@dataclass
+class DayUpdated(Message):
+    generation: int
+    day: Day
+
+
+@dataclass
+class DayFailed(Message):
+    generation: int
+    error: str
+    kind: str
+
+
+@dataclass
+class SignedIn(Message):
+    user: User
+    account: str | None
+
+
+class MainScreen(Screen):
+    AUTO_FOCUS = "#appointments"
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="down", tooltip="Next appointment (also ↓)"),
+        Binding("k", "cursor_up", "Up", show=False, id="up", tooltip="Previous appointment (also ↑)"),
+        Binding("slash", "filter", "Filter", id="filter", tooltip="Filter by patient, practitioner or type"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter", tooltip="Clear the filter"),
+        Binding("left_square_bracket", "prev_day", "Prev day", show=False, id="prev-day", tooltip="Previous day"),
+        Binding("right_square_bracket", "next_day", "Next day", show=False, id="next-day", tooltip="Next day"),
+        Binding("t", "today", "Today", show=False, id="today", tooltip="Back to today"),
+        Binding("b", "business", "Location", show=False, id="business", tooltip="Choose a location"),
+        Binding("f", "telehealth_only", "Telehealth only", show=False, id="telehealth-only", tooltip="Show only Telehealth appointments"),
+        Binding("v", "reveal", "Reveal", id="reveal", tooltip="Show the patient link for a few seconds (audited)"),
+        Binding("c", "copy_patient", "Copy", id="copy-patient", tooltip="Copy the patient link, only when it may be sent (audited)"),
+        Binding("p", "copy_practitioner", "Copy pract.", show=False, id="copy-practitioner", tooltip="Copy the practitioner / admin link"),
+        Binding("s", "send", "Send", id="send", tooltip="Send the patient link to the patient"),
+        Binding("comma", "prev_attendee", "Prev attendee", show=False, id="prev-attendee", tooltip="Group: previous attendee"),
+        Binding("full_stop", "next_attendee", "Next attendee", show=False, id="next-attendee", tooltip="Group: next attendee"),
+        Binding("r", "refresh", "Refresh", id="refresh", tooltip="Reload the whole day from Cliniko"),
+        Binding("i", "privacy", "Initials", show=False, id="privacy", tooltip="Show patient names as initials (shared screen)"),
+        Binding("ctrl+l", "lock", "Lock", show=False, id="lock", tooltip="Lock the screen now"),
+    ]
+
+    def __init__(self, session: Session, *, local_date: date | None = None, business_id: str | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.local_date = local_date
+        self.requested_date = local_date
+        if business_id is not None:
+            session.loader.business_id = business_id
+        self.day: Day | None = None
+        self.generation = 0
+        self.busy = False
+        self.filter_text = ""
+        self.telehealth_only = False
+        self.privacy = session.config.ui.privacy_initials
+        self.user: User | None = None
+        self.account = "Cliniko"
+        self.offline_since: datetime | None = None
+        self.last_error: str | None = None
+        self.current_id: str | None = None
+        self._views: list[AppointmentView] = []
+        self._reveal_timer: Timer | None = None
+
+    # -- layout ------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield SyncHeader(id="header")
+        yield Input(placeholder="filter: patient, practitioner or type (esc clears)", id="filter")
+        with Container(id="body"):
+            yield AppointmentTable(id="appointments")
+            with VerticalScroll(id="side"):
+                yield LinkPanel(id="links")
+                yield DetailPane(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._apply_width(self.app.size.width)
+        table = self.query_one(AppointmentTable)
+        table.privacy = self.privacy
+        table.show_location = self.session.loader.business_id is None
+        table.focus()
+        header = self.query_one(SyncHeader)
+        header.user = "signing in…"
+        links = self.query_one(LinkPanel)
+        links.now = self.session.clock()
+        links.privacy = self.privacy
+        self.query_one(DetailPane).privacy = self.privacy
+        self.sign_in()
+        self.load_day()
+        ui = self.session.config.ui
+        self.set_interval(ui.refresh_seconds, self._auto_refresh, name="auto-refresh")
+        self.set_interval(30, self._tick, name="clock")
+
+    def on_resize(self) -> None:
+        self._apply_width(self.app.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.set_class(width < NARROW, "narrow")
+
+    # -- workers -----------------------------------------------------------
+
+    @work(group="sign-in", exclusive=True, exit_on_error=False)
+    async def sign_in(self) -> None:
+        try:
+            user = await self.session.sign_in()
+        except ClinikoError as exc:
+            self.post_message(DayFailed(-1, str(exc), exc.kind))
+            return
+        account = None
+        try:
+            settings = await self.session.client.get("/settings/public")
+            account = (settings.get("account") or {}).get("name")
+        except ClinikoError:
+            pass  # the account name is a nicety; the header falls back
+        self.post_message(SignedIn(user, account))
+
+    @work(group="day", exclusive=True, exit_on_error=False)
+    async def _load(self, generation: int, requested: date | None, fresh: bool) -> None:
+        loader = self.session.loader
+        try:
+            if fresh:
+                loader.forget()
+            businesses = await loader.businesses()
+            local_date = requested or self._today(businesses)
+            if generation == self.generation:
+                self.local_date = local_date
+                self._update_header()
+            await loader.load(local_date, on_progress=lambda day: self.post_message(DayUpdated(generation, day)))
+        except ClinikoError as exc:
+            self.post_message(DayFailed(generation, str(exc), exc.kind))
+        except Exception as exc:  # noqa: BLE001 - never a traceback in front of staff
+            log.exception("day load failed")
+            self.post_message(DayFailed(generation, f"Unexpected problem while loading ({type(exc).__name__}).", "error"))
+
+    @work(group="refresh", exclusive=True, exit_on_error=False)
+    async def _refresh(self, generation: int, day: Day) -> None:
+        try:
+            await self.session.loader.refresh(day)
+        except ClinikoError as exc:
+            self.post_message(DayFailed(generation, str(exc), exc.kind))
+            return
+        except Exception as exc:  # noqa: BLE001
+            log.exception("refresh failed")
+            self.post_message(DayFailed(generation, f"Unexpected problem while refreshing ({type(exc).__name__}).", "error"))
+            return
+        self.post_message(DayUpdated(generation, day))
+
+    def load_day(self, *, fresh: bool = False) -> None:
+        self.generation += 1
+        self.busy = True
+        self.query_one(SyncHeader).sync = "loading…"
+        self._load(self.generation, self.requested_date, fresh)
+
+    def _auto_refresh(self) -> None:
+        if self.busy or self.day is None or not self.day.complete:
+            return
+        self._refresh(self.generation, self.day)
+
+    def _tick(self) -> None:
+        self.query_one(LinkPanel).now = self.session.clock()
+        self._update_header()
+
+    # -- messages ----------------------------------------------------------
+
+    def on_signed_in(self, message: SignedIn) -> None:
+        self.user = message.user
+        if message.account:
+            self.account = message.account
+        self._update_header()
+
+    def on_day_updated(self, message: DayUpdated) -> None:
+        if message.generation != self.generation:
+            return  # an answer for a day that is no longer on screen
+        self.day = message.day
+        if message.day.complete:
+            self.busy = False
+            self.offline_since = None
+            self.last_error = None
+        self._rebuild()
+        self._update_header()
+
+    def on_day_failed(self, message: DayFailed) -> None:
+        if message.generation not in (self.generation, -1):
+            return
+        if message.generation == self.generation:
+            self.busy = False
+        now = self.session.clock()
+        if self.offline_since is None:
+            self.offline_since = now
+        self.last_error = message.kind
+        self._update_header()
+        self.notify(message.error, title="Cliniko", severity="error", timeout=8, markup=False)
+
+    # -- drawing -----------------------------------------------------------
+
+    def _zone(self):
+        day = self.day
+        loader = self.session.loader
+        businesses = (day.businesses if day else None) or loader.known_businesses
+        business = businesses.get(loader.business_id or "") or next(iter(businesses.values()), None)
+        return business.zone() if business else None
+
+    def _today(self, businesses) -> date:
+        business = businesses.get(self.session.loader.business_id or "") or next(iter(businesses.values()), None)
+        now = self.session.clock()
+        return local_day_of(now, business.zone()) if business else now.date()
+
+    def _hhmm(self, moment: datetime) -> str:
+        zone = self._zone()
+        return (moment.astimezone(zone) if zone else moment).strftime("%H:%M")
+
+    def _update_header(self) -> None:
+        header = self.query_one(SyncHeader)
+        header.account = self.account + (" (demo sandbox)" if self.session.demo_server else "")
+        if self.user is not None:
+            header.user = f"{plain(self.user.name)} ({self.user.role or 'unknown role'})"
+        loader = self.session.loader
+        businesses = (self.day.businesses if self.day else None) or loader.known_businesses
+        business = businesses.get(loader.business_id or "")
+        header.location = business.name if business else "All locations"
+        if self.local_date:
+            header.date_label = self.local_date.strftime("%a %d %b %Y")
+        extras = []
+        if self.telehealth_only:
+            extras.append("Telehealth only")
+        if self.filter_text:
+            extras.append(f"filter “{self.filter_text}”")
+        if self.privacy:
+            extras.append("initials")
+        suffix = (" · " + " · ".join(extras)) if extras else ""
+        if self.offline_since is not None:
+            reason = {
+                "authentication": "API key rejected",
+                "permission": "not allowed",
+                "rate_limited": "rate limited",
+            }.get(self.last_error or "", "offline")
+            since = self._hhmm(self.offline_since)
+            if self.day is not None:
+                header.sync = f"{reason} since {since} — showing last data{suffix}"
+            else:
+                header.sync = f"{reason} since {since} — no data yet; press r to retry{suffix}"
+        elif self.busy:
+            count = len(self.day.appointments) if self.day else 0
+            header.sync = f"loading… {count} so far{suffix}"
+        elif self.day is not None and self.day.synced_at is not None:
+            shown = len(self._views)
+            header.sync = f"updated {self._hhmm(self.day.synced_at)} · {shown} appointments{suffix}"
+
+    def _matches(self, view: AppointmentView, needle: str) -> bool:
+        haystack = [view.patient_label(), view.practitioner_name, view.type_name]
+        haystack += [a.name for a in view.attendees]
+        return any(needle in plain(h).casefold() for h in haystack)
+
+    def _rebuild(self) -> None:
+        if self.day is None:
+            return
+        views = self.day.views()
+        if self.telehealth_only:
+            views = [v for v in views if v.telehealth == "on"]
+        needle = self.filter_text.casefold().strip()
+        if needle:
+            views = [v for v in views if self._matches(v, needle)]
+        self._views = views
+        table = self.query_one(AppointmentTable)
+        table.privacy = self.privacy
+        table.show_location = (
+            self.session.loader.business_id is None and len(self.day.businesses) > 1 and self.app.size.width >= 100
+        )
+        table.show(views, keep=self.current_id)
+        if table.current_key != self.current_id or not views:
+            self._select(table.current_key)
+        else:
+            self._select(self.current_id, keep_attendee=True)
+
+    def _select(self, appointment_id: str | None, *, keep_attendee: bool = False) -> None:
+        changed = appointment_id != self.current_id
+        self.current_id = appointment_id
+        view = self.day.view(appointment_id) if (self.day and appointment_id) else None
+        links = self.query_one(LinkPanel)
+        if changed:
+            self._hide_reveal()
+            links.attendee_index = 0
+        links.now = self.session.clock()
+        self.query_one(DetailPane).view = view
+        links.view = view
+
+    @on(DataTable.RowHighlighted, "#appointments")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value if event.row_key is not None else None
+        self.query_one(AppointmentTable).mark(key)
+        if key != self.current_id:
+            self._select(key)
+
+    def current_view(self) -> AppointmentView | None:
+        return self.day.view(self.current_id) if (self.day and self.current_id) else None
+
+    def select_appointment(self, appointment_id: str) -> bool:
+        """Move the cursor to an appointment (tests and the palette use it)."""
+        return self.query_one(AppointmentTable).select(appointment_id)
+
+    # -- filter --------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value
+        self._rebuild()
+        self._update_header()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one(AppointmentTable).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        had = bool(box.value) or box.has_focus
+        box.value = ""
+        box.display = False
+        self.query_one(AppointmentTable).focus()
+        if had:
+            self.filter_text = ""
+            self._rebuild()
+            self._update_header()
+
+    # -- navigation ------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        self.query_one(AppointmentTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(AppointmentTable).action_cursor_up()
+
+    def _go_to(self, local_date: date | None) -> None:
+        self.requested_date = local_date
+        if local_date is not None:
+            self.local_date = local_date
+        self.day = None
+        self.current_id = None
+        self._views = []
+        self.query_one(AppointmentTable).show([])
+        self._select(None)
+        self.load_day()
+        self._update_header()
+
+    def action_prev_day(self) -> None:
+        if self.local_date:
+            self._go_to(self.local_date - timedelta(days=1))
+
+    def action_next_day(self) -> None:
+        if self.local_date:
+            self._go_to(self.local_date + timedelta(days=1))
+
+    def action_today(self) -> None:
+        self._go_to(None)
+
+    def action_business(self) -> None:
+        loader = self.session.loader
+        businesses = (self.day.businesses if self.day else None) or loader.known_businesses
+        locations = [(b.id, b.name) for b in businesses.values() if b.archived_at is None]
+
+        def chosen(result: str | None) -> None:
+            if result is None:
+                return
+            loader.business_id = None if result == ALL_LOCATIONS else result
+            self._go_to(self.requested_date)
+
+        self.app.push_screen(LocationPicker(locations, loader.business_id or ALL_LOCATIONS), chosen)
+
+    def action_telehealth_only(self) -> None:
+        self.telehealth_only = not self.telehealth_only
+        self._rebuild()
+        self._update_header()
+        self.notify("Showing Telehealth appointments only" if self.telehealth_only else "Showing all appointments", markup=False)
+
+    def action_refresh(self) -> None:
+        self.load_day(fresh=True)
+
+    def action_privacy(self) -> None:
+        self.privacy = not self.privacy
+        self.query_one(DetailPane).privacy = self.privacy
+        self.query_one(LinkPanel).privacy = self.privacy
+        self._rebuild()
+        self._update_header()
+
+    def action_lock(self) -> None:
+        self.app.action_lock()
+
+    def action_prev_attendee(self) -> None:
+        links = self.query_one(LinkPanel)
+        if links.attendee_index > 0:
+            self._hide_reveal()
+            links.attendee_index -= 1
+
+    def action_next_attendee(self) -> None:
+        links = self.query_one(LinkPanel)
+        view = links.view
+        if view is not None and links.attendee_index < len(view.attendees) - 1:
+            self._hide_reveal()
+            links.attendee_index += 1
+
+    # -- links -----------------------------------------------------------------
+
+    def _audit(self, action: str, view: AppointmentView, attendee_id: str, fingerprint: str) -> None:
+        user = self.user
+        self.session.audit.record(
+            action,
+            user_id=user.id if user else None,
+            user_name=user.name if user else None,
+            appointment_id=view.id,
+            attendee_id=attendee_id,
+            link_role="patient",
+            link_fingerprint=fingerprint,
+        )
+
+    def _who(self, name: str) -> str:
+        return initials(name) if self.privacy else plain(name)
+
+    def action_reveal(self) -> None:
+        view = self.current_view()
+        links = self.query_one(LinkPanel)
+        chosen = links.selected()
+        if view is None or chosen is None or chosen.link is None:
+            self.notify("No patient link to reveal here.", severity="warning", markup=False)
+            return
+        self._audit("reveal", view, chosen.attendee.id, chosen.link.fingerprint())
+        links.revealed = True
+        if self._reveal_timer is not None:
+            self._reveal_timer.stop()
+        self._reveal_timer = self.set_timer(self.session.config.ui.reveal_seconds, self._hide_reveal, name="reveal")
+
+    def _hide_reveal(self) -> None:
+        if self._reveal_timer is not None:
+            self._reveal_timer.stop()
+            self._reveal_timer = None
+        self.query_one(LinkPanel).revealed = False
+
+    def action_copy_patient(self) -> None:
+        view = self.current_view()
+        chosen = self.query_one(LinkPanel).selected()
+        if view is None or chosen is None:
+            self.notify("No patient link here to copy.", severity="warning", markup=False)
+            return
+        decision = view.link_eligibility(chosen, self.session.clock())
+        if not decision.allowed or chosen.link is None:
+            self.notify(f"Patient link not copied: {decision.reason}", severity="warning", markup=False)
+            return
+        self.app.copy_to_clipboard(chosen.link.url)
+        self._audit("copy", view, chosen.attendee.id, chosen.link.fingerprint())
+        self.notify(
+            f"Copied the PATIENT link for {self._who(chosen.name)} — anyone with it can join.",
+            title="Copied", markup=False,
+        )
+
+    def action_copy_practitioner(self) -> None:
+        view = self.current_view()
+        link = view.practitioner_link if view else None
+        if link is None:
+            self.notify("No practitioner link here to copy.", severity="warning", markup=False)
+            return
+        self.app.copy_to_clipboard(link.url)
+        note = "" if view.telehealth == "on" else " Telehealth is off for this type, so it leads nowhere."
+        self.notify(f"Copied the PRACTITIONER / ADMIN link — needs a Cliniko login.{note}", title="Copied", markup=False)
+
+    @on(LinkPanel.SendRequested)
+    def action_send(self) -> None:
+        view = self.current_view()
+        chosen = self.query_one(LinkPanel).selected()
+        if view is None:
+            self.notify("Choose an appointment first.", severity="warning", markup=False)
+            return
+        decision = view.send_eligibility(chosen, self.session.clock())
+        if not decision.allowed:
+            self.notify(f"Not sent: {decision.reason}", severity="warning", markup=False)
+            return
+        self.app.push_screen(
+            MessageScreen(
+                "Sending is not yet available",
+                "frontdesk cannot send patient links yet: delivery by email and SMS arrives in the "
+                "next release. Nothing was sent.",
+            )
+        )

@@ -1,0 +1,103 @@
+"""Small modal screens: help, location picker, message, and the idle lock."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
+
+from widgets.text import plain
+
+ALL_LOCATIONS = "__all__"
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, with what it does; built from the live bindings (so remapped
+    keys show as remapped)."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close", id="help-close")]
+
+    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        text.append("Keys\n\n", style="bold")
+        for key, description, tooltip in self.rows:
+            text.append(f"{key:>12}  ", style="bold")
+            text.append(description)
+            if tooltip:
+                text.append(f" — {tooltip}", style="dim")
+            text.append("\n")
+        text.append("\nPress esc or ? to close.", style="dim")
+        with VerticalScroll(id="help-body", classes="dialog"):
+            yield Static(text)
+
+
+class LocationPicker(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker-cancel")]
+
+    def __init__(self, locations: list[tuple[str, str]], current: str | None) -> None:
+        super().__init__()
+        self.locations = locations
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        options = [Option("All locations", id=ALL_LOCATIONS)]
+        options += [Option(plain(name), id=bid) for bid, name in self.locations]
+        with Vertical(classes="dialog", id="picker"):
+            yield Static(Text("Choose a location (enter to pick, esc to cancel)", style="bold"))
+            yield OptionList(*options, id="locations")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        ids = [ALL_LOCATIONS] + [bid for bid, _ in self.locations]
+        options.highlighted = ids.index(self.current) if self.current in ids else 0
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class MessageScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,enter,space", "dismiss", "Close", id="message-close")]
+
+    def __init__(self, title: str, body: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="message"):
+            yield Static(Text(self.title_text, style="bold"))
+            yield Static(Text(self.body))
+            yield Button("OK (enter)", id="ok", compact=True)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None)
+
+
+class LockScreen(Screen[None]):
+    """Covers everything (names and links) until a key is pressed."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Text("frontdesk is locked\n\nPress any key to continue", justify="center", style="bold"),
+            id="lock-message",
+        )
+
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    def on_click(self, event: events.Click) -> None:
+        self.dismiss(None)

@@ -1,0 +1,85 @@
+"""Details of the highlighted appointment, drawn from loaded data only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from tui.domain.timezones import zone_for
+from tui.services.day import STATUS_LABELS, AppointmentView
+from widgets.text import initials, plain
+
+TELEHEALTH_STATE = {"on": "Telehealth on", "off": "Telehealth off", "unknown": "Telehealth unknown → treated as off"}
+
+
+def _when(start: datetime, end: datetime, zone: ZoneInfo) -> str:
+    a, b = start.astimezone(zone), end.astimezone(zone)
+    return f"{a:%H:%M}–{b:%H:%M} {a:%a %d %b}"
+
+
+class DetailPane(Static, can_focus=False):
+    DEFAULT_CSS = """
+    DetailPane { padding: 0 1; height: auto; }
+    """
+
+    view: reactive[AppointmentView | None] = reactive(None, always_update=True, layout=True)
+    privacy = reactive(False, layout=True)
+
+    def _person(self, name: str) -> str:
+        return initials(name) if self.privacy else plain(name)
+
+    def render(self) -> Text:
+        v = self.view
+        if v is None:
+            return Text("No appointment selected.", style="dim")
+        out = Text()
+
+        def row(label: str, value: str, style: str = "") -> None:
+            out.append(f"{label:<13}", style="bold")
+            out.append(plain(value) + "\n", style=style)
+
+        appt = v.appointment
+        if v.kind == "group":
+            out.append(plain(f"{v.type_name} — group"), style="bold")
+        else:
+            first = v.primary_attendee()
+            patient = first.patient if first else None
+            title = self._person(patient.display_name if patient else v.patient_label())
+            out.append(title, style="bold")
+            if patient and patient.preferred_first_name and not self.privacy:
+                out.append(f"  (legal name {plain(patient.legal_name)})", style="dim")
+        out.append("\n")
+        zone_name = v.business.time_zone if v.business and v.business.time_zone else v.zone.key
+        row("Time", f"{_when(appt.starts_at, appt.ends_at, v.zone)} ({plain(zone_name)}, clinic)")
+        first = v.primary_attendee()
+        patient_zone = first.patient.time_zone if v.kind == "individual" and first and first.patient else None
+        if patient_zone:
+            pz = zone_for(patient_zone)
+            if pz.key != v.zone.key and pz.utcoffset(appt.starts_at) != v.zone.utcoffset(appt.starts_at):
+                row("Patient time", f"{_when(appt.starts_at, appt.ends_at, pz)} ({pz.key})")
+        row("Practitioner", v.practitioner_name)
+        row("Type", f"{v.type_name} — {TELEHEALTH_STATE[v.telehealth]}")
+        row("Location", v.business_name)
+        status = STATUS_LABELS[v.status]
+        if v.kind == "individual" and appt.cancelled_at is not None and appt.cancellation_reason_description:
+            status += f" ({appt.cancellation_reason_description})"
+        row("Status", status, "bold" if v.status == "cancelled" else "")
+        if v.kind == "individual":
+            email = "sent" if appt.email_reminder_sent else "not sent"
+            sms = "sent" if appt.sms_reminder_sent else "not sent"
+            row("Reminders", f"email {email} · SMS {sms}")
+        if appt.notes:
+            row("Notes", appt.notes)
+        if v.kind == "group":
+            out.append("Attendees\n", style="bold")
+            for a in v.attendees:
+                mark = "  " if a.active else "✕ "
+                state = "" if a.active else " (cancelled)"
+                if a.attendee.arrived:
+                    state += " (arrived)"
+                out.append(f"  {mark}{self._person(a.name)}{state}\n")
+        return out

@@ -1,0 +1,129 @@
+"""Both Telehealth links with their roles in words, and the send button.
+
+The patient link is masked (host kept, token hidden) unless revealed; a
+non-Telehealth appointment's patient link is dimmed and labelled as leading
+nowhere. The button is disabled, with the reason beside it, whenever
+``SendEligibility`` says no.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Button, Static
+
+from tui.domain.links import PATIENT_LABEL, PRACTITIONER_LABEL
+from tui.services.day import AppointmentView, AttendeeView
+from widgets.text import initials, plain
+
+DEAD_LINK = "not a Telehealth appointment: this link leads nowhere"
+
+
+class LinkPanel(Vertical):
+    DEFAULT_CSS = """
+    LinkPanel { height: auto; padding: 0 1; }
+    LinkPanel .links { height: auto; }
+    LinkPanel #send-row { height: auto; margin-top: 1; }
+    LinkPanel #send { min-width: 18; }
+    LinkPanel #send-reason { width: 1fr; padding: 0 1; }
+    """
+
+    class SendRequested(Message):
+        """The send button was pressed (the screen decides what happens)."""
+
+    view: reactive[AppointmentView | None] = reactive(None, always_update=True)
+    now: reactive[datetime | None] = reactive(None)
+    revealed = reactive(False)
+    privacy = reactive(False)
+    attendee_index = reactive(0)
+
+    def compose(self) -> ComposeResult:
+        yield Static(classes="links", id="practitioner-link")
+        yield Static(classes="links", id="patient-links")
+        with Horizontal(id="send-row"):
+            yield Button("Send to patient", id="send", disabled=True, compact=True)
+            yield Static(id="send-reason")
+
+    def selected(self) -> AttendeeView | None:
+        v = self.view
+        if v is None or not v.attendees:
+            return None
+        return v.attendees[min(self.attendee_index, len(v.attendees) - 1)]
+
+    def on_mount(self) -> None:
+        self._redraw()
+
+    def watch_view(self) -> None:
+        self._redraw()
+
+    def watch_now(self) -> None:
+        self._redraw()
+
+    def watch_revealed(self) -> None:
+        self._redraw()
+
+    def watch_privacy(self) -> None:
+        self._redraw()
+
+    def watch_attendee_index(self) -> None:
+        self._redraw()
+
+    def _redraw(self) -> None:
+        if not self.is_mounted:
+            return
+        practitioner = self.query_one("#practitioner-link", Static)
+        patients = self.query_one("#patient-links", Static)
+        button = self.query_one("#send", Button)
+        reason = self.query_one("#send-reason", Static)
+        v = self.view
+        if v is None or self.now is None:
+            practitioner.update("")
+            patients.update("")
+            button.disabled = True
+            reason.update("")
+            return
+        text = Text()
+        text.append(PRACTITIONER_LABEL + "\n", style="bold")
+        link = v.practitioner_link
+        text.append((link.url if link else "Cliniko gave no practitioner link") + "\n", style="" if v.telehealth == "on" else "dim")
+        practitioner.update(text)
+
+        dead = v.telehealth != "on"
+        text = Text()
+        text.append(PATIENT_LABEL + "\n", style="bold")
+        if dead:
+            text.append(DEAD_LINK + "\n", style="italic")
+        if not v.attendees:
+            text.append("No attendee on this appointment\n", style="dim")
+        chosen = self.selected()
+        for a in v.attendees:
+            marker = "▶ " if (a is chosen and len(v.attendees) > 1) else ("  " if len(v.attendees) > 1 else "")
+            name = initials(a.name) if self.privacy else plain(a.name)
+            shown = "Cliniko gave no patient link"
+            if a.link is not None:
+                shown = a.link.url if (self.revealed and a is chosen) else a.link.masked()
+            style = "dim" if dead or not a.active else ""
+            suffix = "" if a.active else " (cancelled)"
+            text.append(f"{marker}{name}{suffix}: ", style=style + (" bold" if a is chosen else ""))
+            text.append(shown + "\n", style=style)
+        if self.revealed and chosen is not None:
+            text.append("Revealed — hides again shortly\n", style="bold")
+        patients.update(text)
+
+        decision = v.send_eligibility(chosen, self.now)
+        button.disabled = not decision.allowed
+        if decision.allowed:
+            who = initials(chosen.name) if self.privacy else plain(chosen.name)
+            reason.update(Text(f"Ready to send to {who}", style="bold"))
+        else:
+            reason.update(Text(f"Cannot send: {decision.reason}"))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "send":
+            self.post_message(self.SendRequested())
