@@ -84,3 +84,54 @@ def admin_key():
 def debug_logs(caplog):
     caplog.set_level(logging.DEBUG)
     return caplog
+
+
+# -- console fixtures -----------------------------------------------------------
+
+import pytest_textual_snapshot  # noqa: E402
+
+from tui.config import Config, UISection  # noqa: E402
+from tui.services.session import open_session  # noqa: E402
+
+
+class _SnapshotsAtTopLevel(pytest_textual_snapshot.SVGImageExtension):
+    """Keep SVG baselines in the top-level snapshots/ folder."""
+
+    @classmethod
+    def dirname(cls, *, test_location):  # type: ignore[override]
+        return str(ROOT / "snapshots" / test_location.basename)
+
+
+@pytest.fixture(autouse=True)
+def snapshots_at_top_level(monkeypatch):
+    monkeypatch.setattr(pytest_textual_snapshot, "SVGImageExtension", _SnapshotsAtTopLevel)
+
+
+def console_config(server, **ui) -> Config:
+    config = Config()
+    cliniko = config.cliniko.model_copy(update={"api_key": DEMO_KEY, "contact_email": CONTACT, "base_url": server.base_url})
+    return config.model_copy(update={"cliniko": cliniko, "ui": UISection(**ui)})
+
+
+@pytest.fixture
+def make_app(server, clock, tmp_path):
+    """A console on the loopback sandbox with the fixed clock."""
+    from tui.app import FrontdeskApp
+
+    def factory(**ui):
+        ui.setdefault("idle_lock_seconds", 0)
+        config = console_config(server, **ui)
+        session = open_session(config, clock=clock)
+        session.client.governor = RateGovernor(limit=200)
+        return FrontdeskApp(config, config_path=tmp_path / "config" / "config.toml", session=session)
+
+    return factory
+
+
+async def settle(pilot) -> None:
+    """Let workers finish and the screen catch up."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

@@ -113,8 +113,11 @@ class FrontdeskApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         rows: list[tuple[str, str, str]] = [("↑ ↓", "Move through the list", "")]
-        for binding_source in (self.screen, self):
-            for _, binding in binding_source._bindings:
-                key = self.get_key_display(binding)
-                rows.append((key, binding.description, binding.tooltip or ""))
+        seen: set[str] = set()
+        for active in self.active_bindings.values():
+            binding = active.binding
+            if not binding.id or binding.id in seen:
+                continue  # only frontdesk's own actions, each once (keymaps applied)
+            seen.add(binding.id)
+            rows.append((self.get_key_display(binding), binding.description, binding.tooltip or ""))
         self.push_screen(HelpScreen(rows))

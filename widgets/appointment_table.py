@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
+from textual.message import Message
 from textual.widgets import DataTable
 
 from tui.services.day import STATUS_LABELS, AppointmentView
@@ -18,8 +20,43 @@ class AppointmentTable(DataTable):
     AppointmentTable { height: 1fr; }
     """
 
+    class MovedByUser(Message):
+        """Staff moved the cursor themselves (so it stops following 'next due')."""
+
+    def _moved(self) -> None:
+        self.post_message(self.MovedByUser())
+
+    def action_cursor_up(self) -> None:
+        self._moved()
+        super().action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        self._moved()
+        super().action_cursor_down()
+
+    def action_page_up(self) -> None:
+        self._moved()
+        super().action_page_up()
+
+    def action_page_down(self) -> None:
+        self._moved()
+        super().action_page_down()
+
+    def action_scroll_top(self) -> None:
+        self._moved()
+        super().action_scroll_top()
+
+    def action_scroll_bottom(self) -> None:
+        self._moved()
+        super().action_scroll_bottom()
+
+    async def _on_click(self, event: events.Click) -> None:
+        self._moved()
+        await super()._on_click(event)
+
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        self.multi_location = False
         self.show_location = False
         self.privacy = False
         self._keys: list[str] = []
@@ -60,23 +97,25 @@ class AppointmentTable(DataTable):
     def show(self, views: list[AppointmentView], keep: str | None = None) -> None:
         """Show *views* in order; keep the cursor on *keep* if it is still there."""
         self._views = views
+        self.show_location = self.multi_location and (self.size.width or self.app.size.width) >= 100
         self._locations = short_labels(sorted({v.business_name for v in views}))
         widths = self._widths()
-        self._built_width = self.size.width
         keys = [v.id for v in views]
         columns = [" ", "Time", *(["Location"] if self.show_location else []), "Patient", "Practitioner", "Type", "Telehealth", "Status"]
-        if keys == self._keys and len(self.columns) == len(columns):
+        if keys == self._keys and len(self.columns) == len(columns) and self._built_width == self.size.width:
             for view in views:
                 for col, cell in zip(self.columns, self._row(view, widths)):
                     self.update_cell(view.id, col, cell)
             return
         scroll_y = self.scroll_y
         self.clear(columns=True)
-        for name in columns:
-            self.add_column(name, key=name.lower() if name.strip() else " ")
+        order = ["mark", "time", *(["location"] if self.show_location else []), "patient", "practitioner", "type", "telehealth", "status"]
+        for name, width_key in zip(columns, order):
+            self.add_column(name, key=name.lower() if name.strip() else " ", width=widths[width_key])
         for view in views:
             self.add_row(*self._row(view, widths), key=view.id)
         self._keys = keys
+        self._built_width = self.size.width
         if keep in keys:
             self.move_cursor(row=keys.index(keep), scroll=False)
             self.scroll_to(y=scroll_y, animate=False)
@@ -106,5 +145,6 @@ class AppointmentTable(DataTable):
     def select(self, appointment_id: str) -> bool:
         if appointment_id not in self._keys:
             return False
+        self._moved()
         self.move_cursor(row=self._keys.index(appointment_id))
         return True

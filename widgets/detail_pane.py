@@ -44,7 +44,8 @@ class DetailPane(Static, can_focus=False):
 
         appt = v.appointment
         if v.kind == "group":
-            out.append(plain(f"{v.type_name} — group"), style="bold")
+            out.append(plain(v.patient_label()), style="bold")
+            out.append(plain(f"  ({v.type_name})"))
         else:
             first = v.primary_attendee()
             patient = first.patient if first else None

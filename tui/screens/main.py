@@ -34,7 +34,7 @@ from widgets.sync_header import SyncHeader
 from widgets.text import initials, plain
 
 log = logging.getLogger("frontdesk.ui")
-NARROW = 140  # below this width the panes stack under the list
+NARROW = 160  # below this width the panes stack under the list
 
 
 @dataclass
@@ -99,6 +99,8 @@ class MainScreen(Screen):
         self.current_id: str | None = None
         self._views: list[AppointmentView] = []
         self._reveal_timer: Timer | None = None
+        #: until staff move the cursor, it follows the next appointment due
+        self._user_moved = False
 
     # -- layout ------------------------------------------------------------
 
@@ -116,7 +118,6 @@ class MainScreen(Screen):
         self._apply_width(self.app.size.width)
         table = self.query_one(AppointmentTable)
         table.privacy = self.privacy
-        table.show_location = self.session.loader.business_id is None
         table.focus()
         header = self.query_one(SyncHeader)
         header.user = "signing in…"
@@ -127,7 +128,7 @@ class MainScreen(Screen):
         self.sign_in()
         self.load_day()
         ui = self.session.config.ui
-        self.set_interval(ui.refresh_seconds, self._auto_refresh, name="auto-refresh")
+        self.set_interval(ui.refresh_seconds, self.refresh_changes, name="auto-refresh")
         self.set_interval(30, self._tick, name="clock")
 
     def on_resize(self) -> None:
@@ -154,7 +155,7 @@ class MainScreen(Screen):
         self.post_message(SignedIn(user, account))
 
     @work(group="day", exclusive=True, exit_on_error=False)
-    async def _load(self, generation: int, requested: date | None, fresh: bool) -> None:
+    async def _load_worker(self, generation: int, requested: date | None, fresh: bool) -> None:
         loader = self.session.loader
         try:
             if fresh:
@@ -172,7 +173,7 @@ class MainScreen(Screen):
             self.post_message(DayFailed(generation, f"Unexpected problem while loading ({type(exc).__name__}).", "error"))
 
     @work(group="refresh", exclusive=True, exit_on_error=False)
-    async def _refresh(self, generation: int, day: Day) -> None:
+    async def _refresh_worker(self, generation: int, day: Day) -> None:
         try:
             await self.session.loader.refresh(day)
         except ClinikoError as exc:
@@ -188,12 +189,12 @@ class MainScreen(Screen):
         self.generation += 1
         self.busy = True
         self.query_one(SyncHeader).sync = "loading…"
-        self._load(self.generation, self.requested_date, fresh)
+        self._load_worker(self.generation, self.requested_date, fresh)
 
-    def _auto_refresh(self) -> None:
+    def refresh_changes(self) -> None:
         if self.busy or self.day is None or not self.day.complete:
             return
-        self._refresh(self.generation, self.day)
+        self._refresh_worker(self.generation, self.day)
 
     def _tick(self) -> None:
         self.query_one(LinkPanel).now = self.session.clock()
@@ -302,10 +303,13 @@ class MainScreen(Screen):
         self._views = views
         table = self.query_one(AppointmentTable)
         table.privacy = self.privacy
-        table.show_location = (
-            self.session.loader.business_id is None and len(self.day.businesses) > 1 and self.app.size.width >= 100
-        )
-        table.show(views, keep=self.current_id)
+        table.multi_location = self.session.loader.business_id is None and len(self.day.businesses) > 1
+        keep = self.current_id
+        if not self._user_moved and views:
+            now = self.session.clock()
+            due = next((v for v in views if v.appointment.ends_at > now), views[-1])
+            keep = due.id
+        table.show(views, keep=keep)
         if table.current_key != self.current_id or not views:
             self._select(table.current_key)
         else:
@@ -329,6 +333,10 @@ class MainScreen(Screen):
         self.query_one(AppointmentTable).mark(key)
         if key != self.current_id:
             self._select(key)
+
+    @on(AppointmentTable.MovedByUser)
+    def _moved_by_user(self) -> None:
+        self._user_moved = True
 
     def current_view(self) -> AppointmentView | None:
         return self.day.view(self.current_id) if (self.day and self.current_id) else None
@@ -379,6 +387,7 @@ class MainScreen(Screen):
             self.local_date = local_date
         self.day = None
         self.current_id = None
+        self._user_moved = False
         self._views = []
         self.query_one(AppointmentTable).show([])
         self._select(None)

@@ -1,0 +1,78 @@
+"""SVG snapshots of the key screens, fixed clock and seeded sandbox.
+Baselines live in snapshots/; update with `pytest --snapshot-update`."""
+
+import pytest
+from textual.widgets import Input
+
+from tui.app import FrontdeskApp
+from tui.config import Config
+from tui.services.session import open_session
+
+from conftest import settle
+from console_helpers import cancelled, eligible, group, of_state
+
+
+@pytest.fixture(autouse=True)
+def no_blink(monkeypatch):
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+
+
+def selecting(pick):
+    async def run_before(pilot):
+        await settle(pilot)
+        pilot.app.screen.select_appointment(pick(pilot.app).id)
+        await pilot.pause()
+
+    return run_before
+
+
+def test_telehealth_individual_selected(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=(120, 36), run_before=selecting(eligible))
+
+
+def test_non_telehealth_selected(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=(120, 36), run_before=selecting(lambda app: of_state(app, "off")))
+
+
+def test_null_flag_selected(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=(120, 36), run_before=selecting(lambda app: of_state(app, "unknown")))
+
+
+def test_group_selected(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=(120, 36), run_before=selecting(group))
+
+
+def test_cancelled_selected(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=(120, 36), run_before=selecting(cancelled))
+
+
+def test_offline_state(snap_compare, make_app, sandbox):
+    async def run_before(pilot):
+        await settle(pilot)
+        pilot.app.screen.session.client.retries = 0
+        sandbox.faults.add("503", path="/bookings", times=3)
+        pilot.app.screen.refresh_changes()
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(120, 36), run_before=run_before)
+
+
+def test_80x24_layout(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=selecting(eligible))
+
+
+def test_wide_layout(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=(170, 44), run_before=selecting(group))
+
+
+def test_setup_screen(snap_compare, tmp_path, server):
+    config = Config()
+    app = FrontdeskApp(config, config_path=tmp_path / "c.toml", session_factory=open_session)
+    assert snap_compare(app, terminal_size=(100, 30))
+
+
+def test_help_screen(snap_compare, make_app):
+    async def run_before(pilot):
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(100, 40), press=["question_mark"], run_before=run_before)
