@@ -57,6 +57,7 @@ class AppointmentTable(DataTable):
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
         self.multi_location = False
+        self.location_names: list[str] = []
         self.show_location = False
         self.privacy = False
         self._keys: list[str] = []
@@ -98,7 +99,7 @@ class AppointmentTable(DataTable):
         """Show *views* in order; keep the cursor on *keep* if it is still there."""
         self._views = views
         self.show_location = self.multi_location and (self.size.width or self.app.size.width) >= 100
-        self._locations = short_labels(sorted({v.business_name for v in views}))
+        self._locations = short_labels(sorted(set(self.location_names) | {v.business_name for v in views}))
         widths = self._widths()
         keys = [v.id for v in views]
         columns = [" ", "Time", *(["Location"] if self.show_location else []), "Patient", "Practitioner", "Type", "Telehealth", "Status"]

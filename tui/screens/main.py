@@ -284,7 +284,8 @@ class MainScreen(Screen):
             header.sync = f"loading… {count} so far{suffix}"
         elif self.day is not None and self.day.synced_at is not None:
             shown = len(self._views)
-            header.sync = f"updated {self._hhmm(self.day.synced_at)} · {shown} appointments{suffix}"
+            noun = "appointment" if shown == 1 else "appointments"
+            header.sync = f"updated {self._hhmm(self.day.synced_at)} · {shown} {noun}{suffix}"
 
     def _matches(self, view: AppointmentView, needle: str) -> bool:
         haystack = [view.patient_label(), view.practitioner_name, view.type_name]
@@ -304,10 +305,11 @@ class MainScreen(Screen):
         table = self.query_one(AppointmentTable)
         table.privacy = self.privacy
         table.multi_location = self.session.loader.business_id is None and len(self.day.businesses) > 1
+        table.location_names = [b.name for b in self.day.businesses.values()]
         keep = self.current_id
         if not self._user_moved and views:
             now = self.session.clock()
-            due = next((v for v in views if v.appointment.ends_at > now), views[-1])
+            due = next((v for v in views if v.appointment.ends_at > now and v.status != "cancelled"), views[-1])
             keep = due.id
         table.show(views, keep=keep)
         if table.current_key != self.current_id or not views:
