@@ -7,14 +7,19 @@ never from the command line, where it would leak into shell history and ps.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from urllib.parse import urlsplit
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from tui.cliniko.shard import is_loopback_host
+from tui.domain.message import DEFAULT_BODY, DEFAULT_SMS, DEFAULT_SUBJECT, check_template
 from tui.paths import config_path, write_private_text
 
 
@@ -49,11 +54,84 @@ class UISection(BaseModel):
     keys: dict[str, str] = Field(default_factory=dict)
 
 
+def _secret(env_name: str | None, inline: str | None) -> str | None:
+    if env_name and os.environ.get(env_name):
+        return os.environ[env_name]
+    return inline or None
+
+
+class EmailSection(BaseModel):
+    """SMTP delivery. The password comes from ``password_env`` (an environment
+    variable's name) or ``password`` in this 0600 file; never elsewhere."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    username: str | None = None
+    password_env: str | None = None
+    password: str | None = None
+    from_address: str
+    subject_template: str = DEFAULT_SUBJECT
+    body_template: str = DEFAULT_BODY
+    timeout_seconds: float = Field(default=15.0, gt=0, le=120)
+
+    @field_validator("subject_template", "body_template")
+    @classmethod
+    def _templates(cls, value: str) -> str:
+        return check_template(value)
+
+    @model_validator(mode="after")
+    def _plain_only_on_loopback(self) -> "EmailSection":
+        if self.security == "none" and not is_loopback_host(self.host):
+            raise ValueError("security = \"none\" is allowed only for a server on this machine (loopback)")
+        return self
+
+    def secret(self) -> str | None:
+        return _secret(self.password_env, self.password)
+
+
+class SMSSection(BaseModel):
+    """An HTTP SMS gateway; Twilio's Messages API (or a compatible one)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    provider: Literal["twilio"] = "twilio"
+    account_sid: str
+    auth_token_env: str | None = None
+    auth_token: str | None = None
+    from_number: str = Field(pattern=r"^\+[1-9]\d{6,14}$")
+    base_url: str = "https://api.twilio.com"
+    body_template: str = DEFAULT_SMS
+    timeout_seconds: float = Field(default=15.0, gt=0, le=120)
+
+    @field_validator("body_template")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        return check_template(value)
+
+    @field_validator("base_url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme == "https" and parts.hostname:
+            return value.rstrip("/")
+        if parts.scheme == "http" and is_loopback_host(parts.hostname):
+            return value.rstrip("/")
+        raise ValueError("must be an https URL (plain http only for this machine's loopback)")
+
+    def secret(self) -> str | None:
+        return _secret(self.auth_token_env, self.auth_token)
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     cliniko: ClinikoSection = Field(default_factory=ClinikoSection)
     ui: UISection = Field(default_factory=UISection)
+    email: EmailSection | None = None
+    sms: SMSSection | None = None
 
     @property
     def api_key(self) -> str | None:
@@ -135,14 +213,16 @@ def _toml_value(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return str(value)
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{text}"'
+    # a JSON string literal is a valid TOML basic string (\n, \", \uXXXX)
+    return json.dumps(str(value), ensure_ascii=False)
 
 
 def render_config(config: Config) -> str:
     lines = ["# frontdesk configuration (this file may hold your API key: keep it 0600)"]
-    for section_name in ("cliniko", "ui"):
+    for section_name in ("cliniko", "ui", "email", "sms"):
         section = getattr(config, section_name)
+        if section is None:
+            continue
         lines.append(f"\n[{section_name}]")
         nested = []
         for name, value in section.model_dump().items():

@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -26,6 +26,8 @@ from tui.sandbox.query import FilterError, clamp_per_page, parse_filters, sort_r
 from tui.sandbox.render import render
 from tui.sandbox.seed import DEMO, ClinicSize, Store, build_store
 
+DEMO_SMS_SID = "AC" + "0" * 31 + "1"
+DEMO_SMS_TOKEN = "sandbox-sms-token"
 UA = re.compile(r"^.+ \([^@\s()]+@[^@\s()]+\.[A-Za-z]{2,}\)$")
 LISTABLE = {
     "individual_appointments", "group_appointments", "attendees", "appointment_types",
@@ -82,6 +84,9 @@ class Sandbox:
         self._budgets: dict[str, _Budget] = {}
         self._wall = wall_clock
         self._lock = threading.RLock()
+        #: the fake SMS gateway's accounts (sid → token) and what it accepted
+        self.sms_credentials: dict[str, str] = {DEMO_SMS_SID: DEMO_SMS_TOKEN}
+        self.sms_outbox: list[dict[str, str]] = []
 
     # -- inspection helpers for tests and the demo ---------------------------
 
@@ -124,6 +129,13 @@ class Sandbox:
         if self.options.redirect_unsharded and host.split(":")[0] == "api.cliniko.com":
             target = f"https://api.{self.store.shard}.cliniko.com{request.url.path}"
             return Response(status_code=301, headers={"Location": target})
+        if request.url.path.startswith("/twilio/"):
+            fault = self.faults.pick(request.method, request.url.path)
+            if fault:
+                injected = await self._fault(fault, request, send)
+                if injected is not None:
+                    return injected
+            return await self.sms_gateway(request)
         if not request.url.path.startswith("/v1/"):
             return JSONResponse({"message": "Not found"}, status_code=404)
         user_id = self._authenticate(request)
@@ -231,6 +243,37 @@ class Sandbox:
             data.setdefault("links", {})["next"] = "https://evil.example.com/v1/steal?page=2"
             data["total_entries"] = max(data.get("total_entries", 0), 101)
         return JSONResponse(data, status_code=200)
+
+    # -- a Twilio-compatible SMS gateway (for the demo and tests) --------------
+
+    async def sms_gateway(self, request: Request) -> Response:
+        """``POST /twilio/2010-04-01/Accounts/{sid}/Messages.json``; Basic auth
+        ``sid:token``; form fields To, From, Body; 201 with a message sid."""
+        parts = request.url.path.strip("/").split("/")
+        if request.method != "POST" or len(parts) != 5 or parts[4] != "Messages.json":
+            return JSONResponse({"code": 20404, "message": "The requested resource was not found"}, status_code=404)
+        sid = parts[3]
+        header = request.headers.get("authorization", "")
+        try:
+            user, _, token = base64.b64decode(header.removeprefix("Basic ")).decode().partition(":")
+        except (ValueError, UnicodeDecodeError):
+            user, token = "", ""
+        if user != sid or token != self.sms_credentials.get(sid):
+            return JSONResponse({"code": 20003, "message": "Authenticate"}, status_code=401)
+        form = dict(parse_qsl((await request.body()).decode("utf-8", "replace")))
+        to, sender, body = form.get("To"), form.get("From"), form.get("Body")
+        if not to:
+            return JSONResponse({"code": 21604, "message": "A 'To' phone number is required."}, status_code=400)
+        if not re.match(r"^\+[1-9]\d{6,14}$", str(to)):
+            return JSONResponse({"code": 21211, "message": f"The 'To' number {to} is not a valid phone number."}, status_code=400)
+        if not body:
+            return JSONResponse({"code": 21602, "message": "Message body is required."}, status_code=400)
+        with self._lock:
+            message_sid = f"SM{len(self.sms_outbox) + 1:032x}"
+            record = {"sid": message_sid, "to": str(to), "from": str(sender), "body": str(body),
+                      "status": "queued", "date_created": iso_z(self.clock())}
+            self.sms_outbox.append(record)
+        return JSONResponse(record | {"account_sid": sid}, status_code=201)
 
     # -- routing ---------------------------------------------------------------
 
