@@ -107,20 +107,38 @@ def snapshots_at_top_level(monkeypatch):
     monkeypatch.setattr(pytest_textual_snapshot, "SVGImageExtension", _SnapshotsAtTopLevel)
 
 
-def console_config(server, **ui) -> Config:
+def console_config(server, mail=None, **ui) -> Config:
+    from tui.config import EmailSection, SMSSection
+    from tui.sandbox.server import DEMO_SMS_SID, DEMO_SMS_TOKEN
+
     config = Config()
     cliniko = config.cliniko.model_copy(update={"api_key": DEMO_KEY, "contact_email": CONTACT, "base_url": server.base_url})
-    return config.model_copy(update={"cliniko": cliniko, "ui": UISection(**ui)})
+    update = {"cliniko": cliniko, "ui": UISection(**ui)}
+    if mail is not None:
+        update["email"] = EmailSection(host="127.0.0.1", port=mail.port, security="none",
+                                       from_address="reception@harbour.example", timeout_seconds=3)
+        update["sms"] = SMSSection(account_sid=DEMO_SMS_SID, auth_token=DEMO_SMS_TOKEN, from_number="+61290000000",
+                                   base_url=server.base_url.removesuffix("/v1") + "/twilio", timeout_seconds=3)
+    return config.model_copy(update=update)
 
 
 @pytest.fixture
-def make_app(server, clock, tmp_path):
-    """A console on the loopback sandbox with the fixed clock."""
+def mail():
+    from tui.sandbox.smtp import MailCatcher
+
+    with MailCatcher() as catcher:
+        yield catcher
+
+
+@pytest.fixture
+def make_app(server, clock, tmp_path, mail):
+    """A console on the loopback sandbox with the fixed clock; email to a
+    loopback SMTP catcher and SMS to the sandbox's gateway."""
     from tui.app import FrontdeskApp
 
-    def factory(**ui):
+    def factory(channels=True, **ui):
         ui.setdefault("idle_lock_seconds", 0)
-        config = console_config(server, **ui)
+        config = console_config(server, mail if channels else None, **ui)
         session = open_session(config, clock=clock)
         session.client.governor = RateGovernor(limit=200)
         return FrontdeskApp(config, config_path=tmp_path / "config" / "config.toml", session=session)

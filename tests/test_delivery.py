@@ -24,7 +24,7 @@ SMTP_PASSWORD = "smtp-Secret-Pa55"
 
 
 @pytest.fixture
-def mail():
+def mail():  # this module's catcher checks the login
     with MailCatcher(username="desk", password=SMTP_PASSWORD) as catcher:
         yield catcher
 

@@ -76,3 +76,38 @@ def test_help_screen(snap_compare, make_app):
         await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(100, 40), press=["question_mark"], run_before=run_before)
+
+
+def test_send_confirmation_modal(snap_compare, make_app):
+    async def run_before(pilot):
+        await settle(pilot)
+        pilot.app.screen.select_appointment(eligible(pilot.app).id)
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(120, 36), run_before=run_before)
+
+
+def test_outbox(snap_compare, tmp_path):
+    from tui.services.session import open_demo_session
+
+    from conftest import NOW
+
+    session = open_demo_session(Config(), now=NOW)
+    app = FrontdeskApp(Config(), config_path=tmp_path / "c.toml", session=session)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        pilot.app.screen.select_appointment(eligible(pilot.app).id)
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.pause(0.2)
+        pilot.app.clear_notifications()
+        await pilot.press("o")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)

@@ -21,6 +21,8 @@ ACTIONS = [
     ("Copy practitioner / admin link", "copy_practitioner"),
     ("Send patient link to patient", "send"),
     ("Refresh the whole day", "refresh"),
+    ("Outbox: what was delivered", "outbox"),
+    ("Audit log of this appointment", "audit"),
     ("Toggle privacy: names as initials", "privacy"),
     ("Lock the screen", "lock"),
 ]

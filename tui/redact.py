@@ -10,7 +10,7 @@ MASK_CHAR = "•"
 
 def mask_patient_links(text: str) -> str:
     """Replace the token of every patient link in *text* with bullets."""
-    return _PATIENT_LINK.sub(lambda m: m.group(1) + MASK_CHAR * 8, text)
+    return _PATIENT_LINK.sub(lambda m: m.group(1) + MASK_CHAR * 12, text)
 
 
 def key_hint(api_key: str) -> str:

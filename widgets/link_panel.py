@@ -41,6 +41,10 @@ class LinkPanel(Vertical):
     revealed = reactive(False)
     privacy = reactive(False)
     attendee_index = reactive(0)
+    #: channels set up in the config, and a note of the last send (from the audit log)
+    configured: reactive[tuple[str, ...]] = reactive(())
+    sent_note = reactive("")
+    sending = reactive(False)
 
     def compose(self) -> ComposeResult:
         yield Static(classes="links", id="practitioner-link")
@@ -71,6 +75,15 @@ class LinkPanel(Vertical):
         self._redraw()
 
     def watch_attendee_index(self) -> None:
+        self._redraw()
+
+    def watch_configured(self) -> None:
+        self._redraw()
+
+    def watch_sent_note(self) -> None:
+        self._redraw()
+
+    def watch_sending(self) -> None:
         self._redraw()
 
     def _redraw(self) -> None:
@@ -113,15 +126,20 @@ class LinkPanel(Vertical):
             text.append(shown + "\n", style=style)
         if self.revealed and chosen is not None:
             text.append("Revealed — hides again shortly\n", style="bold")
+        if self.sent_note:
+            text.append(self.sent_note + "\n", style="bold")
         patients.update(text)
 
-        decision = v.send_eligibility(chosen, self.now)
-        button.disabled = not decision.allowed
-        if decision.allowed:
+        decision = v.sendable(chosen, self.now, list(self.configured))
+        allowed, why = decision.allowed, decision.reason
+        button.disabled = not allowed or self.sending
+        if self.sending:
+            reason.update(Text("Sending…", style="bold"))
+        elif allowed:
             who = initials(chosen.name) if self.privacy else plain(chosen.name)
             reason.update(Text(f"Ready to send to {who}", style="bold"))
         else:
-            reason.update(Text(f"Cannot send: {decision.reason}"))
+            reason.update(Text(f"Cannot send: {why}"))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -94,3 +94,19 @@ def mask_phone(number: str) -> str:
     middle = "•" * (len(rest) - 4)
     groups = [middle[i : i + 3] for i in range(2, len(middle), 3)]
     return " ".join([f"+{code}", rest[0] + middle[:2], *groups, rest[-3:]])
+
+
+def usable_channels(patient: Patient | None, country_code: str | None, configured: list[Channel]) -> tuple[list[Channel], str | None]:
+    """Channels that are both set up and reachable for this patient, or why none are."""
+    if not configured:
+        return [], "Sending is not set up: add [email] or [sms] to the config"
+    reason = no_channel_reason(patient, country_code)
+    if reason:
+        return [], reason
+    assert patient is not None
+    reachable = available_channels(patient, country_code)
+    usable = [c for c in reachable if c in configured]
+    if usable:
+        return usable, None
+    missing = " or ".join(CHANNEL_WORDS[c] for c in reachable)
+    return [], f"The patient can only be reached by {missing}, which is not set up"

@@ -24,7 +24,13 @@ from textual.widgets import DataTable, Footer, Input
 from tui.cliniko.errors import AuthenticationError, ClinikoError, NetworkError, RateLimitedError, ServerError
 from tui.cliniko.models import User
 from tui.domain.timezones import local_day_of
-from tui.screens.modals import ALL_LOCATIONS, LocationPicker, MessageScreen
+from tui.domain.contact import CHANNEL_WORDS, default_channel, recipient_for
+from tui.domain.timezones import zone_for
+from tui.screens.logs import AuditScreen, OutboxScreen
+from tui.screens.modals import ALL_LOCATIONS, LocationPicker
+from tui.screens.send import ChannelOption, ResultsScreen, SendChoice, SendConfirmScreen, SendPlan
+from tui.services.delivery.errors import DeliveryError
+from tui.services.delivery.service import message_values
 from tui.services.day import AppointmentView, Day
 from tui.services.session import Session
 from widgets.appointment_table import AppointmentTable
@@ -48,6 +54,12 @@ class DayFailed(Message):
     generation: int
     error: str
     kind: str
+
+
+@dataclass
+class SendFinished(Message):
+    results: list[tuple[str, str, bool]]  # (who, outcome, ok)
+    single: bool
 
 
 @dataclass
@@ -75,6 +87,8 @@ class MainScreen(Screen):
         Binding("comma", "prev_attendee", "Prev attendee", show=False, id="prev-attendee", tooltip="Group: previous attendee"),
         Binding("full_stop", "next_attendee", "Next attendee", show=False, id="next-attendee", tooltip="Group: next attendee"),
         Binding("r", "refresh", "Refresh", id="refresh", tooltip="Reload the whole day from Cliniko"),
+        Binding("o", "outbox", "Outbox", show=False, id="outbox", tooltip="What was delivered"),
+        Binding("a", "audit", "Audit", show=False, id="audit", tooltip="Audit log of the selected appointment"),
         Binding("i", "privacy", "Initials", show=False, id="privacy", tooltip="Show patient names as initials (shared screen)"),
         Binding("ctrl+l", "lock", "Lock", show=False, id="lock", tooltip="Lock the screen now"),
     ]
@@ -97,6 +111,7 @@ class MainScreen(Screen):
         self.offline_since: datetime | None = None
         self.last_error: str | None = None
         self.current_id: str | None = None
+        self.sending = False
         self._views: list[AppointmentView] = []
         self._reveal_timer: Timer | None = None
         #: until staff move the cursor, it follows the next appointment due
@@ -124,6 +139,7 @@ class MainScreen(Screen):
         links = self.query_one(LinkPanel)
         links.now = self.session.clock()
         links.privacy = self.privacy
+        links.configured = tuple(self.session.delivery.configured()) if self.session.delivery else ()
         self.query_one(DetailPane).privacy = self.privacy
         self.sign_in()
         self.load_day()
@@ -328,6 +344,7 @@ class MainScreen(Screen):
         links.now = self.session.clock()
         self.query_one(DetailPane).view = view
         links.view = view
+        self._update_sent_note()
 
     @on(DataTable.RowHighlighted, "#appointments")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -444,6 +461,7 @@ class MainScreen(Screen):
         if links.attendee_index > 0:
             self._hide_reveal()
             links.attendee_index -= 1
+            self._update_sent_note()
 
     def action_next_attendee(self) -> None:
         links = self.query_one(LinkPanel)
@@ -451,6 +469,7 @@ class MainScreen(Screen):
         if view is not None and links.attendee_index < len(view.attendees) - 1:
             self._hide_reveal()
             links.attendee_index += 1
+            self._update_sent_note()
 
     # -- links -----------------------------------------------------------------
 
@@ -515,21 +534,140 @@ class MainScreen(Screen):
         note = "" if view.telehealth == "on" else " Telehealth is off for this type, so it leads nowhere."
         self.notify(f"Copied the PRACTITIONER / ADMIN link — needs a Cliniko login.{note}", title="Copied", markup=False)
 
+    def _update_sent_note(self) -> None:
+        links = self.query_one(LinkPanel)
+        chosen = links.selected()
+        note = ""
+        if chosen is not None and chosen.link is not None and self.session.delivery is not None:
+            previous = self.session.delivery.previous_send(chosen.link)
+            if previous is not None:
+                note = f"Already sent {self._when(previous.at)} by {previous.user_name or 'unknown'} ({previous.channel})"
+        links.sent_note = note
+
+    def _when(self, moment: datetime) -> str:
+        zone = self._zone()
+        local = moment.astimezone(zone) if zone else moment
+        return local.strftime("%d %b %H:%M")
+
+    def _plan(self, view: AppointmentView, chosen, channels: list) -> SendPlan:
+        delivery = self.session.delivery
+        patient = chosen.patient
+        country = view.business.country_code if view.business else None
+        values = message_values(patient, view.appointment, view.practitioner_name, view.business)
+        options = []
+        for channel in channels:
+            recipient = recipient_for(patient, channel, country)
+            preview = delivery.compose(channel, values, chosen.link.masked())
+            body = (f"Subject: {preview.subject}\n\n" if preview.subject else "") + preview.text
+            options.append(ChannelOption(channel, recipient.masked(), body))
+        clinic = f"{view.local_start}–{view.local_end} {view.appointment.starts_at.astimezone(view.zone):%a %d %b} ({view.zone.key})"
+        patient_time = None
+        if patient.time_zone:
+            pz = zone_for(patient.time_zone)
+            if pz.utcoffset(view.appointment.starts_at) != view.zone.utcoffset(view.appointment.starts_at):
+                patient_time = f"{view.appointment.starts_at.astimezone(pz):%H:%M %a %d %b} ({pz.key})"
+        previous = delivery.previous_send(chosen.link)
+        eligible = 0
+        if view.kind == "group":
+            now = self.session.clock()
+            eligible = sum(1 for a in view.attendees if view.sendable(a, now, delivery.configured()).allowed)
+        return SendPlan(
+            patient=self._who(chosen.name),
+            clinic_time=clinic,
+            patient_time=patient_time,
+            practitioner=view.practitioner_name,
+            options=options,
+            default=default_channel(patient, channels) or channels[0],
+            previous=f"{self._when(previous.at)} by {previous.user_name or 'unknown'}" if previous else None,
+            group_eligible=eligible,
+        )
+
     @on(LinkPanel.SendRequested)
     def action_send(self) -> None:
+        if self.sending:
+            self.notify("A send is already in progress.", severity="warning", markup=False)
+            return
         view = self.current_view()
         chosen = self.query_one(LinkPanel).selected()
-        if view is None:
+        delivery = self.session.delivery
+        if view is None or delivery is None:
             self.notify("Choose an appointment first.", severity="warning", markup=False)
             return
-        decision = view.send_eligibility(chosen, self.session.clock())
+        decision = view.sendable(chosen, self.session.clock(), delivery.configured())
         if not decision.allowed:
             self.notify(f"Not sent: {decision.reason}", severity="warning", markup=False)
             return
-        self.app.push_screen(
-            MessageScreen(
-                "Sending is not yet available",
-                "frontdesk cannot send patient links yet: delivery by email and SMS arrives in the "
-                "next release. Nothing was sent.",
+        channels, _ = view.channels(chosen, delivery.configured())
+        plan = self._plan(view, chosen, channels)
+
+        def confirmed(choice: SendChoice | None) -> None:
+            if choice is None or self.sending:
+                return
+            targets = [chosen]
+            if choice.everyone:
+                now = self.session.clock()
+                targets = [a for a in view.attendees if view.sendable(a, now, delivery.configured()).allowed]
+            self.sending = True
+            self.query_one(LinkPanel).sending = True
+            self._send_worker(view, targets, choice)
+
+        self.app.push_screen(SendConfirmScreen(plan), confirmed)
+
+    @work(group="send", exit_on_error=False)
+    async def _send_worker(self, view: AppointmentView, targets: list, choice: SendChoice) -> None:
+        delivery = self.session.delivery
+        results: list[tuple[str, str, bool]] = []
+        for attendee in targets:
+            who = self._who(attendee.name)
+            channels, why = view.channels(attendee, delivery.configured())
+            channel = choice.channel if choice.channel in channels else (channels[0] if channels else None)
+            if channel is None:
+                results.append((who, f"not sent: {why}", False))
+                continue
+            try:
+                outcome = await delivery.send(
+                    attendee.link, channel, kind=view.kind, practitioner=view.practitioner_name,
+                    confirm_repeat=choice.confirm_repeat or choice.everyone,
+                )
+            except DeliveryError as exc:
+                results.append((who, exc.message, False))
+            except Exception as exc:  # noqa: BLE001 - report, never crash
+                log.exception("send failed")
+                results.append((who, f"not sent: unexpected problem ({type(exc).__name__})", False))
+            else:
+                text = f"sent by {CHANNEL_WORDS[outcome.channel].lower()} to {outcome.recipient}"
+                if outcome.memo_error:
+                    text += f". {outcome.memo_error}"
+                results.append((who, text, outcome.memo_error is None))
+        self.post_message(SendFinished(results, single=not choice.everyone))
+
+    def on_send_finished(self, message: SendFinished) -> None:
+        self.sending = False
+        self.query_one(LinkPanel).sending = False
+        self._update_sent_note()
+        if message.single and len(message.results) == 1:
+            who, outcome, ok = message.results[0]
+            sent = outcome.startswith("sent")
+            self.notify(
+                f"Patient link for {who}: {outcome}" if sent else outcome,
+                title="Sent" if sent else "Not sent",
+                severity="information" if ok else ("warning" if sent else "error"),
+                timeout=10,
+                markup=False,
             )
-        )
+            return
+        sent = sum(1 for _, outcome, _ in message.results if outcome.startswith("sent"))
+        self.app.push_screen(ResultsScreen(f"Sent {sent} of {len(message.results)} patient links", [(w, o) for w, o, _ in message.results]))
+
+    def action_outbox(self) -> None:
+        self.app.push_screen(OutboxScreen(self.session.outbox(), demo=self.session.demo_server is not None))
+
+    def action_audit(self) -> None:
+        view = self.current_view()
+        if view is None:
+            self.notify("Choose an appointment first.", severity="warning", markup=False)
+            return
+        names = {a.attendee.id: self._who(a.name) for a in view.attendees}
+        title = f"{view.local_start} {self._who(view.patient_label()) if view.kind == 'individual' else view.patient_label()}"
+        zone = self._zone() or view.zone
+        self.app.push_screen(AuditScreen(title, self.session.audit.entries(view.id), zone, names))

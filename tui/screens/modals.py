@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from widgets.text import plain
@@ -65,24 +65,6 @@ class LocationPicker(ModalScreen[str | None]):
         self.dismiss(event.option.id)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class MessageScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,enter,space", "dismiss", "Close", id="message-close")]
-
-    def __init__(self, title: str, body: str) -> None:
-        super().__init__()
-        self.title_text = title
-        self.body = body
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="message"):
-            yield Static(Text(self.title_text, style="bold"))
-            yield Static(Text(self.body))
-            yield Button("OK (enter)", id="ok", compact=True)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(None)
 
 

@@ -16,6 +16,7 @@ from tui.cliniko.models import (
     Patient,
     Practitioner,
 )
+from tui.domain.contact import Channel, usable_channels
 from tui.domain.eligibility import SendEligibility, link_eligibility, send_eligibility, telehealth_state
 from tui.domain.links import PatientLink, PractitionerLink, patient_link, practitioner_link
 from tui.domain.timezones import hhmm, zone_for
@@ -130,6 +131,18 @@ class AppointmentView:
             now=now,
             zone=self.zone,
         )
+
+    def channels(self, attendee: AttendeeView | None, configured: list[Channel]) -> tuple[list[Channel], str | None]:
+        country = self.business.country_code if self.business else None
+        return usable_channels(attendee.patient if attendee else None, country, configured)
+
+    def sendable(self, attendee: AttendeeView | None, now: datetime, configured: list[Channel]) -> SendEligibility:
+        """Eligible, and reachable through a channel that is set up."""
+        decision = self.send_eligibility(attendee, now)
+        if not decision.allowed:
+            return decision
+        channels, why = self.channels(attendee, configured)
+        return decision if channels else SendEligibility.refuse(why or "No way to reach the patient")
 
     def send_eligibility(self, attendee: AttendeeView | None, now: datetime) -> SendEligibility:
         return send_eligibility(

@@ -1,0 +1,78 @@
+"""Read-only lists: the outbox (what was delivered) and the audit log."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.services.audit import AuditEntry
+from tui.services.session import OutboxItem
+from widgets.text import plain
+
+ACTION_WORDS = {"reveal": "revealed", "copy": "copied", "send": "sent", "memo": "memo"}
+
+
+class OutboxScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,o,q", "dismiss", "Close", id="outbox-close")]
+
+    def __init__(self, items: list[OutboxItem], demo: bool) -> None:
+        super().__init__()
+        self.items = items
+        self.demo = demo
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        title = "Outbox — delivered in this demo" if self.demo else "Outbox — sends recorded in the audit log"
+        text.append(title + "\n", style="bold")
+        text.append("Patient links are masked here.\n\n", style="dim")
+        if not self.items:
+            text.append("Nothing delivered yet. Choose a Telehealth appointment and press s.\n")
+        for n, item in enumerate(self.items, 1):
+            text.append(f"{n}. {item.channel.upper()} to {plain(item.to)}\n", style="bold")
+            if item.subject:
+                text.append(f"   {plain(item.subject)}\n")
+            for line in item.body.splitlines():
+                text.append(f"   {plain(line)}\n", style="dim" if not line.strip() else "")
+            text.append("\n")
+        text.append("esc to close", style="dim")
+        with VerticalScroll(classes="dialog", id="outbox"):
+            yield Static(text)
+
+
+class AuditScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,a,q", "dismiss", "Close", id="audit-close")]
+
+    def __init__(self, title: str, entries: list[AuditEntry], zone: ZoneInfo, names: dict[str, str]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.entries = entries
+        self.zone = zone
+        self.names = names
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        text.append(f"Audit log — {plain(self.title_text)}\n", style="bold")
+        text.append("Newest first. Links are recorded only as fingerprints.\n\n", style="dim")
+        if not self.entries:
+            text.append("No reveals, copies or sends recorded for this appointment.\n")
+        for e in self.entries:
+            when = e.at.astimezone(self.zone).strftime("%d %b %H:%M")
+            who = plain(e.user_name or "unknown user")
+            patient = plain(self.names.get(e.attendee_id or "", "attendee " + (e.attendee_id or "?")))
+            line = f"{when}  {who} {ACTION_WORDS.get(e.action, e.action)} the patient link of {patient}"
+            if e.action == "send":
+                line += f" by {e.channel} to {e.recipient}: {e.outcome}"
+                if e.memo_id:
+                    line += f" (memo {e.memo_id})"
+                if e.detail and e.outcome != "sent":
+                    line += f" — {e.detail}"
+            text.append(plain(line) + "\n")
+        text.append("\nesc to close", style="dim")
+        with VerticalScroll(classes="dialog", id="audit"):
+            yield Static(text)
