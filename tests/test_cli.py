@@ -136,3 +136,42 @@ def test_api_key_is_never_a_command_line_option():
     with pytest.raises(SystemExit):
         parser.parse_args(["--api-key", "x"])
     assert "never from the command line" in text
+
+
+def _channel_config(tmp_path, server, mail_port, *, password_env="FD_SMTP_PW", sid=None):
+    from tui.sandbox.server import DEMO_SMS_SID
+
+    path = tmp_path / "config" / "config.toml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(
+        f'[cliniko]\napi_key = "{DEMO_KEY}"\ncontact_email = "a@b.co"\nbase_url = "{server.base_url}"\n'
+        f'[email]\nhost = "127.0.0.1"\nport = {mail_port}\nsecurity = "none"\nusername = "desk"\n'
+        f'password_env = "{password_env}"\nfrom_address = "desk@clinic.example"\n'
+        f'[sms]\naccount_sid = "{sid or DEMO_SMS_SID}"\nauth_token_env = "FD_SMS_TOKEN"\nfrom_number = "+61290000000"\n'
+        f'base_url = "http://127.0.0.1:1/twilio"\n'
+    )
+    path.chmod(0o600)
+
+
+def test_doctor_checks_channels(capsys, isolated_dirs, server, monkeypatch):
+    from tui.sandbox.smtp import MailCatcher
+
+    monkeypatch.setenv("FD_SMTP_PW", "right-password")
+    monkeypatch.setenv("FD_SMS_TOKEN", "tok")
+    with MailCatcher(username="desk", password="right-password") as mail:
+        _channel_config(isolated_dirs, server, mail.port)
+        code, out, _ = run(capsys, "doctor")
+        assert code == 0, out
+        assert "Email server 127.0.0.1" in out and "logged in" in out and "SMS via" in out
+        assert mail.received == []  # nothing was sent
+        monkeypatch.setenv("FD_SMTP_PW", "wrong-password")
+        code, out, _ = run(capsys, "doctor")
+        assert code == 1 and "refused the login" in out and "wrong-password" not in out
+    _channel_config(isolated_dirs, server, 9, sid="ACnot-a-sid")
+    code, out, _ = run(capsys, "doctor")
+    assert code == 1 and "Could not reach the email server" in out and "account_sid should be" in out
+
+
+def test_doctor_demo_checks_demo_channels(capsys):
+    code, out, _ = run(capsys, "doctor", "--demo")
+    assert code == 0 and "Email server 127.0.0.1" in out and "SMS via http://127.0.0.1" in out

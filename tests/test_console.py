@@ -617,7 +617,7 @@ async def test_setup_good_key_saves_private_config(tmp_path, server, monkeypatch
         assert key_box.password
         await pilot.press(*DEMO_KEY)
         await pilot.press("tab", *CONTACT)
-        await pilot.click("#check")
+        await pilot.press("enter")
         await settle(pilot)
         status = str(app.screen.query_one("#setup-status").render())
         assert "Signed in as Rosa Delgado (receptionist), shard au4" in status and DEMO_KEY not in status
@@ -695,3 +695,55 @@ async def test_demo_outbox_lists_delivered_messages_masked(tmp_path):
         assert "Outbox — delivered in this demo" in text and link.masked() in text and link.url not in text
         assert f"EMAIL to {view.primary_attendee().patient.email}" in text
         assert NOW.tzinfo is tz.utc
+
+
+async def test_setup_configures_email_and_sms(tmp_path, server, monkeypatch):
+    from tui.config import load_config
+    from tui.sandbox.seed import DEMO_KEY
+    from tui.sandbox.server import DEMO_SMS_SID
+    from tui.sandbox.smtp import MailCatcher
+
+    with MailCatcher(username="desk", password="pw-123456") as mail:
+        app = setup_app(tmp_path, server, monkeypatch)
+        async with app.run_test(size=(100, 50)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            values = {"#api-key": DEMO_KEY, "#contact": CONTACT, "#smtp-host": "127.0.0.1", "#smtp-port": str(mail.port),
+                      "#smtp-user": "desk", "#smtp-password": "pw-123456", "#smtp-from": "desk@clinic.example",
+                      "#sms-sid": DEMO_SMS_SID, "#sms-token": "tok-secret", "#sms-from": "+61290000000"}
+            for selector, value in values.items():
+                screen.query_one(selector, Input).value = value
+            screen.query_one("#smtp-security").value = "none"
+            await pilot.pause()
+            screen.action_check()
+            await settle(pilot)
+            status = str(screen.query_one("#setup-status").render())
+            assert "Signed in as Rosa Delgado" in status and "logged in" in status and "SMS via" in status
+            assert "pw-123456" not in status and "tok-secret" not in status
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen)
+        assert mail.received == []
+    path = tmp_path / "config" / "config.toml"
+    config = load_config(path, env={})
+    assert config.email.password == "pw-123456" and config.sms.auth_token == "tok-secret"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+async def test_setup_rejects_bad_channel_settings(tmp_path, server, monkeypatch):
+    from tui.sandbox.seed import DEMO_KEY
+
+    app = setup_app(tmp_path, server, monkeypatch)
+    async with app.run_test(size=(100, 50)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#api-key", Input).value = DEMO_KEY
+        screen.query_one("#contact", Input).value = CONTACT
+        screen.query_one("#smtp-host", Input).value = "smtp.example.com"
+        screen.query_one("#smtp-from", Input).value = "desk@clinic.example"
+        screen.query_one("#smtp-security").value = "none"
+        await pilot.pause()
+        screen.action_check()
+        await settle(pilot)
+        assert "allowed only for a server on this machine" in str(screen.query_one("#setup-status").render())
+    assert not (tmp_path / "config" / "config.toml").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,4 +84,26 @@ async def run_doctor(config: Config, config_file: Path | None, *, client: Clinik
     finally:
         if own_client and client is not None:
             await client.aclose()
+    await check_channels(config, report)
     return report
+
+
+async def check_channels(config: Config, report: Report) -> None:
+    """SMTP: connect, EHLO and log in without sending. SMS: credential format."""
+    from tui.services.delivery.email import EmailSender
+    from tui.services.delivery.errors import ChannelFailed
+    from tui.services.delivery.sms import TwilioSender
+
+    if config.email is None and config.sms is None:
+        report.warn("No delivery channel is set up ([email] or [sms]): patient links can be copied, not sent.")
+        return
+    if config.email is not None:
+        try:
+            report.ok(await asyncio.to_thread(EmailSender(config.email).check))
+        except ChannelFailed as exc:
+            report.fail(scrub(exc.message, config.email.secret()))
+    if config.sms is not None:
+        try:
+            report.ok(TwilioSender(config.sms).check())
+        except ChannelFailed as exc:
+            report.fail(scrub(exc.message, config.sms.secret()))
