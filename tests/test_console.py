@@ -4,6 +4,8 @@ import sqlite3
 import stat
 from datetime import timedelta
 
+import httpx
+
 import pytest
 from textual.widgets import Button, Input, OptionList
 
@@ -476,6 +478,7 @@ async def test_refresh_keeps_selection_and_picks_up_changes(make_app, sandbox):
         ("503", "offline"),
         ("429_none", "rate limited"),
         ("reset", "offline"),
+        ("timeout", "offline"),
     ],
 )
 async def test_errors_keep_last_data_and_say_what_happened(make_app, sandbox, fault, words):
@@ -483,14 +486,38 @@ async def test_errors_keep_last_data_and_say_what_happened(make_app, sandbox, fa
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
         await settle(pilot)
         shown = len(views(app))
-        app.screen.session.client.retries = 0
-        app.screen.session.client.max_rate_wait = 0
+        client = app.screen.session.client
+        client.retries = 0
+        client.max_rate_wait = 0
+        sandbox.faults.timeout_seconds = 2
+        client._http.timeout = httpx.Timeout(0.3)
         sandbox.faults.add(fault, path="/bookings", times=5)
         app.screen.refresh_changes()
         await settle(pilot)
         assert f"{words} since 10:05 — showing last data" in header_text(app)
         assert len(views(app)) == shown
         assert app._notifications and isinstance(app.screen, MainScreen)
+
+
+async def test_offline_when_cliniko_is_unreachable(make_app, server):
+    app = make_app()
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await settle(pilot)
+        shown = len(views(app))
+        app.screen.session.client.retries = 0
+        server.stop()
+        app.screen.refresh_changes()
+        await settle(pilot)
+        assert "offline since 10:05 — showing last data" in header_text(app)
+        assert len(views(app)) == shown
+
+
+@pytest.mark.parametrize("theme", ["ansi-dark", "ansi-light", "textual-light"])
+async def test_themes_from_config(make_app, theme):
+    app = make_app(theme=theme)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.theme == theme
 
 
 async def test_initial_load_failure_is_a_message_not_a_crash(make_app, sandbox):
@@ -697,6 +724,12 @@ async def test_demo_outbox_lists_delivered_messages_masked(tmp_path):
         assert NOW.tzinfo is tz.utc
 
 
+def fill(screen, values: dict[str, str], security: str = "none") -> None:
+    for selector, value in values.items():
+        screen.query_one(selector, Input).value = value
+    screen.query_one("#smtp-security").value = security
+
+
 async def test_setup_configures_email_and_sms(tmp_path, server, monkeypatch):
     from tui.config import load_config
     from tui.sandbox.seed import DEMO_KEY
@@ -708,12 +741,9 @@ async def test_setup_configures_email_and_sms(tmp_path, server, monkeypatch):
         async with app.run_test(size=(100, 50)) as pilot:
             await pilot.pause()
             screen = app.screen
-            values = {"#api-key": DEMO_KEY, "#contact": CONTACT, "#smtp-host": "127.0.0.1", "#smtp-port": str(mail.port),
+            fill(screen, {"#api-key": DEMO_KEY, "#contact": CONTACT, "#smtp-host": "127.0.0.1", "#smtp-port": str(mail.port),
                       "#smtp-user": "desk", "#smtp-password": "pw-123456", "#smtp-from": "desk@clinic.example",
-                      "#sms-sid": DEMO_SMS_SID, "#sms-token": "tok-secret", "#sms-from": "+61290000000"}
-            for selector, value in values.items():
-                screen.query_one(selector, Input).value = value
-            screen.query_one("#smtp-security").value = "none"
+                          "#sms-sid": DEMO_SMS_SID, "#sms-token": "tok-secret", "#sms-from": "+61290000000"})
             await pilot.pause()
             screen.action_check()
             await settle(pilot)
@@ -737,11 +767,8 @@ async def test_setup_rejects_bad_channel_settings(tmp_path, server, monkeypatch)
     async with app.run_test(size=(100, 50)) as pilot:
         await pilot.pause()
         screen = app.screen
-        screen.query_one("#api-key", Input).value = DEMO_KEY
-        screen.query_one("#contact", Input).value = CONTACT
-        screen.query_one("#smtp-host", Input).value = "smtp.example.com"
-        screen.query_one("#smtp-from", Input).value = "desk@clinic.example"
-        screen.query_one("#smtp-security").value = "none"
+        fill(screen, {"#api-key": DEMO_KEY, "#contact": CONTACT, "#smtp-host": "smtp.example.com",
+                      "#smtp-from": "desk@clinic.example"})
         await pilot.pause()
         screen.action_check()
         await settle(pilot)

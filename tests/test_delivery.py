@@ -1,6 +1,7 @@
 """Guarded delivery: real SMTP (aiosmtpd) and the fake Twilio gateway on
 loopback, the memo in the sandbox, and the audit log."""
 
+import socket
 import sqlite3
 from datetime import timedelta
 
@@ -183,12 +184,19 @@ async def test_smtp_refusal_and_timeout_send_no_memo_and_audit_failed(setup, cli
     with pytest.raises(ChannelFailed, match="refused the patient's address"):
         await setup.send(a.link, "email", kind=view.kind, practitioner="x")
     mail.refuse.clear()
-    setup.email.section = setup.email.section.model_copy(update={"port": 9, "timeout_seconds": 0.5})
+    with socket.socket() as silent:  # accepts the connection, never greets
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        setup.email.section = setup.email.section.model_copy(
+            update={"port": silent.getsockname()[1], "timeout_seconds": 0.5})
+        with pytest.raises(ChannelFailed, match="did not answer in time|did not take"):
+            await setup.send(a.link, "email", kind=view.kind, practitioner="x")
+    setup.email.section = setup.email.section.model_copy(update={"port": 9})
     with pytest.raises(ChannelFailed):
         await setup.send(a.link, "email", kind=view.kind, practitioner="x")
     assert sandbox.memos() == []
     outcomes = [r[0] for r in sqlite3.connect(tmp_path / "audit.sqlite3").execute("SELECT outcome FROM audit")]
-    assert outcomes == ["failed", "failed"]
+    assert outcomes == ["failed", "failed", "failed"]
 
 
 async def test_smtp_wrong_password(setup, client, clock, mail, monkeypatch):

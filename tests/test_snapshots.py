@@ -78,13 +78,17 @@ def test_help_screen(snap_compare, make_app):
     assert snap_compare(make_app(), terminal_size=(100, 40), press=["question_mark"], run_before=run_before)
 
 
+async def open_send_dialog(pilot):
+    await settle(pilot)
+    pilot.app.screen.select_appointment(eligible(pilot.app).id)
+    await pilot.pause()
+    await pilot.press("s")
+    await pilot.pause()
+
+
 def test_send_confirmation_modal(snap_compare, make_app):
     async def run_before(pilot):
-        await settle(pilot)
-        pilot.app.screen.select_appointment(eligible(pilot.app).id)
-        await pilot.pause()
-        await pilot.press("s")
-        await pilot.pause()
+        await open_send_dialog(pilot)
 
     assert snap_compare(make_app(), terminal_size=(120, 36), run_before=run_before)
 
@@ -98,11 +102,7 @@ def test_outbox(snap_compare, tmp_path):
     app = FrontdeskApp(Config(), config_path=tmp_path / "c.toml", session=session)
 
     async def run_before(pilot):
-        await settle(pilot)
-        pilot.app.screen.select_appointment(eligible(pilot.app).id)
-        await pilot.pause()
-        await pilot.press("s")
-        await pilot.pause()
+        await open_send_dialog(pilot)
         await pilot.press("y")
         await settle(pilot)
         await pilot.pause(0.2)

@@ -60,33 +60,11 @@ class LinkPanel(Vertical):
         return v.attendees[min(self.attendee_index, len(v.attendees) - 1)]
 
     def on_mount(self) -> None:
+        for name in ("view", "now", "revealed", "privacy", "attendee_index", "configured", "sent_note", "sending"):
+            self.watch(self, name, self._redraw, init=False)
         self._redraw()
 
-    def watch_view(self) -> None:
-        self._redraw()
-
-    def watch_now(self) -> None:
-        self._redraw()
-
-    def watch_revealed(self) -> None:
-        self._redraw()
-
-    def watch_privacy(self) -> None:
-        self._redraw()
-
-    def watch_attendee_index(self) -> None:
-        self._redraw()
-
-    def watch_configured(self) -> None:
-        self._redraw()
-
-    def watch_sent_note(self) -> None:
-        self._redraw()
-
-    def watch_sending(self) -> None:
-        self._redraw()
-
-    def _redraw(self) -> None:
+    def _redraw(self, *_: object) -> None:
         if not self.is_mounted:
             return
         practitioner = self.query_one("#practitioner-link", Static)

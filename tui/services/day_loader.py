@@ -99,20 +99,21 @@ class DayLoader:
         """Drop cached businesses, types and practitioners (a full reload)."""
         self._types = self._businesses = self._practitioners = None
 
+    async def _by_id(self, resource: str, model: type[M], problems: list[str] | None, q: Q | None = None) -> dict[str, M]:
+        rows = await self.client.list_all(f"/{resource}", resource, q)
+        parsed = parse_rows(model, rows, problems if problems is not None else [], resource.replace("_", " "))
+        return {row.id: row for row in parsed}  # type: ignore[attr-defined]
+
     async def businesses(self, problems: list[str] | None = None) -> dict[str, Business]:
         if self._businesses is None:
-            rows = await self.client.list_all("/businesses", "businesses")
-            parsed = parse_rows(Business, rows, problems if problems is not None else [], "businesses")
-            self._businesses = {b.id: b for b in parsed}
+            self._businesses = await self._by_id("businesses", Business, problems)
         return self._businesses
 
     async def appointment_types(self, *, fresh: bool = False, problems: list[str] | None = None) -> dict[str, AppointmentType]:
         """All types, archived ones included (old appointments still use them)."""
         if self._types is None or fresh:
             q = Q().including_hidden("archived_at")
-            rows = await self.client.list_all("/appointment_types", "appointment_types", q)
-            parsed = parse_rows(AppointmentType, rows, problems if problems is not None else [], "appointment types")
-            self._types = {t.id: t for t in parsed}
+            self._types = await self._by_id("appointment_types", AppointmentType, problems, q)
         return self._types
 
     async def fresh_type(self, type_id: str) -> AppointmentType:
@@ -125,9 +126,7 @@ class DayLoader:
 
     async def practitioners(self, problems: list[str] | None = None) -> dict[str, Practitioner]:
         if self._practitioners is None:
-            rows = await self.client.list_all("/practitioners", "practitioners")
-            parsed = parse_rows(Practitioner, rows, problems if problems is not None else [], "practitioners")
-            self._practitioners = {p.id: p for p in parsed}
+            self._practitioners = await self._by_id("practitioners", Practitioner, problems)
         return self._practitioners
 
     # -- the day -------------------------------------------------------------
