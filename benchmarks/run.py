@@ -1,87 +1,344 @@
-"""`make bench`: load a big clinic day from the sandbox over loopback HTTP
-with injected latency, and print wall time, requests and time per phase.
+"""`make bench`: frontdesk against the sandbox over loopback HTTP with
+injected latency. The sandbox runs in its own process (`frontdesk sandbox`),
+as Cliniko would, so its CPU does not share frontdesk's interpreter.
 
-Workload: 600 individual + 40 group appointments (8 attendees each), 30
-appointment types, 25 practitioners, one business; L = 100 ms per request.
-Each figure is the median of 5 runs.
+Workload: one business, 600 individual + 40 group appointments (8 attendees
+each), 30 types, 25 practitioners, L = 100 ms; and a 5,000-appointment
+stress day. Each figure is the median of --runs runs (5 by default).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import os
+import socket
 import statistics
+import subprocess
 import sys
 import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from tui.cliniko.client import ClinikoClient  # noqa: E402
-from tui.cliniko.governor import RateGovernor  # noqa: E402
-from tui.sandbox.clock import fixed_clock  # noqa: E402
-from tui.sandbox.faults import FaultPlan  # noqa: E402
-from tui.sandbox.runner import SandboxServer  # noqa: E402
-from tui.sandbox.seed import DEMO_KEY, benchmark_size  # noqa: E402
-from tui.sandbox.server import Sandbox  # noqa: E402
-from tui.services.day_loader import DayLoader  # noqa: E402
-
-NOW = datetime(2026, 11, 23, 23, 5, tzinfo=timezone.utc)
+NOW = "2026-11-24T10:05:00+11:00"
 DAY = date(2026, 11, 24)
-PHASES = [
-    ("reference data", ("/v1/businesses", "/v1/appointment_types", "/v1/practitioners")),
-    ("appointment pages", ("/v1/individual_appointments", "/v1/group_appointments")),
-    ("attendee batches", ("/v1/attendees",)),
-    ("patient batches", ("/v1/patients",)),
-]
+NOW_UTC = datetime(2026, 11, 23, 23, 5, tzinfo=timezone.utc)
+CONTACT = "bench@frontdesk.example"
 
 
-async def one_run(server: SandboxServer) -> dict[str, float]:
-    sandbox = server.sandbox
-    sandbox.requests.clear()
-    client = ClinikoClient(DEMO_KEY, "bench@frontdesk.example", base_url=server.base_url,
-                           governor=RateGovernor(limit=10_000))
-    loader = DayLoader(client, clock=fixed_clock(NOW))
-    first_rows = []
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SandboxProcess:
+    def __init__(self, individual: int, groups: int, latency: float) -> None:
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}/v1"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tui", "sandbox", "--port", str(self.port), "--now", NOW,
+             "--latency", str(latency), "--individual", str(individual), "--groups", str(groups),
+             "--rate-limit", "100000"],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        import httpx
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                httpx.post(f"http://127.0.0.1:{self.port}/_sandbox/stats", timeout=1)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("sandbox did not start")
+
+    def requests(self, reset: bool = True) -> int:
+        import httpx
+
+        method = httpx.post if reset else httpx.get
+        return method(f"http://127.0.0.1:{self.port}/_sandbox/stats", timeout=5).json()["requests"]
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def env_for(sandbox: SandboxProcess, tmp: Path) -> dict[str, str]:
+    from tui.sandbox.seed import DEMO_KEY
+
+    return os.environ | {
+        "CLINIKO_API_KEY": DEMO_KEY, "CLINIKO_BASE_URL": sandbox.base_url, "FRONTDESK_CONTACT_EMAIL": CONTACT,
+        "FRONTDESK_CONFIG": str(tmp / "none.toml"), "FRONTDESK_DATA_DIR": str(tmp / "data"),
+    }
+
+
+def make_session(sandbox: SandboxProcess, tmp: Path):
+    from tui.cliniko.governor import RateGovernor
+    from tui.config import Config
+    from tui.sandbox.clock import fixed_clock
+    from tui.sandbox.seed import DEMO_KEY
+    from tui.services.session import open_session
+
+    config = Config()
+    config = config.model_copy(update={"cliniko": config.cliniko.model_copy(
+        update={"api_key": DEMO_KEY, "contact_email": CONTACT, "base_url": sandbox.base_url})})
+    session = open_session(config, clock=fixed_clock(NOW_UTC), audit_dir=tmp)
+    session.client.governor = RateGovernor(limit=100_000)
+    return session, config
+
+
+# -- 1. frontdesk today --json ---------------------------------------------------
+
+def today_json(sandbox: SandboxProcess, tmp: Path) -> dict[str, float]:
+    sandbox.requests()
     started = time.perf_counter()
-    day = await loader.load(DAY, on_progress=lambda d: first_rows.append(time.perf_counter()) if d.appointments and not first_rows else None)
+    out = subprocess.run([sys.executable, "-m", "tui", "today", "--json", "--date", DAY.isoformat()],
+                         env=env_for(sandbox, tmp), capture_output=True, text=True, check=True).stdout
     wall = time.perf_counter() - started
-    await client.aclose()
-    out = {"wall": wall, "requests": len(sandbox.requests), "appointments": len(day.appointments),
-           "first_rows": (first_rows[0] - started) if first_rows else wall}
-    for name, paths in PHASES:
-        done = [r.answered for r in sandbox.requests if r.path in paths]
-        out[f"{name} done at"] = (max(done) - started) if done else 0.0
-    return out
+    count = len(json.loads(out)["appointments"])
+    return {"today_wall": wall, "today_requests": sandbox.requests(), "today_appointments": count}
+
+
+def loader_phases(sandbox: SandboxProcess, tmp: Path) -> dict[str, float]:
+    async def run():
+        session, _ = make_session(sandbox, tmp)
+        first = []
+        started = time.perf_counter()
+        day = await session.loader.load(
+            DAY, on_progress=lambda d: first.append(time.perf_counter()) if d.appointments and not first else None)
+        wall = time.perf_counter() - started
+        await session.aclose()
+        links = sum(1 for a in day.attendees.values() if a.telehealth_url)
+        return {"load_wall": wall, "load_first_rows": first[0] - started, "links": links}
+
+    sandbox.requests()
+    result = asyncio.run(run())
+    result["load_requests"] = sandbox.requests()
+    return result
+
+
+# -- 2-5. the console, headless ---------------------------------------------------
+
+def console_figures(sandbox: SandboxProcess, tmp: Path, moves: int) -> dict[str, float]:
+    from tui.app import FrontdeskApp
+    from tui.screens.main import MainScreen
+    from widgets.detail_pane import DetailPane
+    from widgets.link_panel import LinkPanel
+
+    marks: dict[str, float] = {}
+    original = MainScreen.on_day_updated
+
+    def spy(self, message):
+        original(self, message)
+        if self.day is not None and self.day.appointments and "first" not in marks:
+            marks["first"] = time.perf_counter()
+        if self.day is not None and self.day.complete and "complete" not in marks:
+            marks["complete"] = time.perf_counter()
+
+    MainScreen.on_day_updated = spy
+    drawn: list[float] = []
+    redraw = LinkPanel._redraw
+
+    def timed_redraw(self, *args):
+        redraw(self, *args)
+        drawn.append(time.perf_counter())
+
+    LinkPanel._redraw = timed_redraw
+    render = DetailPane.render
+
+    def timed_render(self):
+        result = render(self)
+        drawn.append(time.perf_counter())
+        return result
+
+    DetailPane.render = timed_render
+
+    async def run():
+        session, config = make_session(sandbox, tmp)
+        config = config.model_copy(update={"ui": config.ui.model_copy(update={"idle_lock_seconds": 0})})
+        app = FrontdeskApp(config, config_path=tmp / "c.toml", session=session)
+        started = time.perf_counter()
+        out = {}
+        async with app.run_test(size=(140, 40)) as pilot:
+            while "complete" not in marks:
+                await asyncio.sleep(0.005)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            out["console_first_rows"] = marks["first"] - started
+            out["console_complete"] = marks["complete"] - started
+            latencies = []
+            for _ in range(moves):
+                drawn.clear()
+                t0 = time.perf_counter()
+                await pilot.press("down")
+                await pilot.pause()
+                latencies.append((max(drawn) if drawn else time.perf_counter()) - t0)
+            latencies.sort()
+            out["cursor_p50"] = statistics.median(latencies)
+            out["cursor_p95"] = latencies[int(len(latencies) * 0.95) - 1]
+            sandbox.requests()
+            t0 = time.perf_counter()
+            app.screen.refresh_changes()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            out["refresh_time"] = time.perf_counter() - t0
+            out["refresh_requests"] = sandbox.requests()
+        return out
+
+    try:
+        return asyncio.run(run())
+    finally:
+        MainScreen.on_day_updated = original
+        LinkPanel._redraw = redraw
+        DetailPane.render = render
+
+
+def filter_latency(sandbox: SandboxProcess, tmp: Path) -> dict[str, float]:
+    from tui.app import FrontdeskApp
+    from widgets.appointment_table import AppointmentTable
+
+    async def run():
+        session, config = make_session(sandbox, tmp)
+        config = config.model_copy(update={"ui": config.ui.model_copy(update={"idle_lock_seconds": 0})})
+        app = FrontdeskApp(config, config_path=tmp / "c.toml", session=session)
+        async with app.run_test(size=(140, 40)) as pilot:
+            while app.screen.day is None or not getattr(app.screen.day, "complete", False):
+                await asyncio.sleep(0.01)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            rows = app.screen.query_one(AppointmentTable).row_count
+            await pilot.press("slash")
+            times = []
+            for ch in "olli":
+                t0 = time.perf_counter()
+                await pilot.press(ch)
+                times.append(time.perf_counter() - t0)
+            return {"filter_rows": rows, "filter_p95": sorted(times)[-1], "filter_after": len(app.screen._views)}
+
+    return asyncio.run(run())
+
+
+# -- 6-7. memory and cold start -------------------------------------------------------
+
+RSS_SCRIPT = r"""
+import asyncio, resource, sys, time
+sys.path.insert(0, {root!r})
+from benchmarks.run import SandboxProcess, make_session
+from pathlib import Path
+class Fake: pass
+s = Fake(); s.base_url = {base!r}
+from tui.app import FrontdeskApp
+async def main():
+    session, config = make_session(s, Path({tmp!r}))
+    config = config.model_copy(update={{"ui": config.ui.model_copy(update={{"idle_lock_seconds": 0}})}})
+    app = FrontdeskApp(config, config_path=Path({tmp!r}) / "c.toml", session=session)
+    async with app.run_test(size=(140, 40)) as pilot:
+        while app.screen.day is None or not app.screen.day.complete:
+            await asyncio.sleep(0.02)
+        await pilot.pause()
+        print(len(app.screen.day.appointments), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+asyncio.run(main())
+"""
+
+PAINT_SCRIPT = r"""
+import time, sys
+t0 = float(sys.argv[1])
+sys.path.insert(0, {root!r})
+import asyncio
+from pathlib import Path
+from benchmarks.run import make_session
+class Fake: pass
+s = Fake(); s.base_url = {base!r}
+from tui.app import FrontdeskApp
+from tui.screens.main import MainScreen
+async def main():
+    session, config = make_session(s, Path({tmp!r}))
+    app = FrontdeskApp(config, config_path=Path({tmp!r}) / "c.toml", session=session)
+    async with app.run_test(size=(120, 36)) as pilot:
+        while not isinstance(app.screen, MainScreen):
+            await asyncio.sleep(0.001)
+        await pilot.pause()
+        print(time.time() - t0)
+        app.exit()
+asyncio.run(main())
+"""
+
+
+def peak_rss(sandbox: SandboxProcess, tmp: Path) -> dict[str, float]:
+    code = RSS_SCRIPT.format(root=str(ROOT), base=sandbox.base_url, tmp=str(tmp))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()
+    return {"rss_appointments": float(out[0]), "rss_mb": float(out[1]) / 1024}
+
+
+def cold_start(sandbox: SandboxProcess, tmp: Path) -> dict[str, float]:
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "tui", "--version"], capture_output=True, check=True, cwd=tmp)
+    version = time.perf_counter() - t0
+    code = PAINT_SCRIPT.format(root=str(ROOT), base=sandbox.base_url, tmp=str(tmp))
+    out = subprocess.run([sys.executable, "-c", code, repr(time.time())], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout.split()
+    return {"version": version, "first_paint": float(out[0])}
 
 
 def main() -> None:
+    import tempfile
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--latency", type=float, default=0.100)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--individual", type=int, default=600)
-    parser.add_argument("--groups", type=int, default=40)
+    parser.add_argument("--moves", type=int, default=200)
+    parser.add_argument("--stress", type=int, default=5000)
     args = parser.parse_args()
-    sandbox = Sandbox(clock=fixed_clock(NOW), size=benchmark_size(args.individual, args.groups),
-                      faults=FaultPlan(latency=args.latency))
-    sandbox.options.rate_limit = 10_000
-    with SandboxServer(sandbox) as server:
-        runs = [asyncio.run(one_run(server)) for _ in range(args.runs)]
-    med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-    floor = 4 * args.latency
-    print(f"Day load: {args.individual} individual + {args.groups} group appointments, "
-          f"L = {args.latency * 1000:.0f} ms, median of {args.runs} runs")
-    print(f"{'figure':34} {'value':>12}")
-    print(f"{'appointments loaded':34} {med['appointments']:>12.0f}")
-    print(f"{'requests':34} {med['requests']:>12.0f}")
-    print(f"{'wall time in multiples of L':34} {med['wall'] / args.latency:>12.1f}")
-    print(f"{'first rows (s)':34} {med['first_rows']:>12.3f}")
-    for name, _ in PHASES:
-        print(f"{name + ' done at (s)':34} {med[name + ' done at']:>12.3f}")
-    print(f"{'complete day wall time (s)':34} {med['wall']:>12.3f}")
-    print(f"{'network floor 4 x L (s)':34} {floor:>12.3f}")
-    print(f"{'wall / floor':34} {med['wall'] / floor:>12.2f}")
+    L = args.latency
+    tmp = Path(tempfile.mkdtemp(prefix="frontdesk-bench-"))
+    big = SandboxProcess(600, 40, L)
+    stress = SandboxProcess(args.stress, 0, L)
+    try:
+        runs = []
+        for _ in range(args.runs):
+            figures = {}
+            figures |= today_json(big, tmp)
+            figures |= loader_phases(big, tmp)
+            figures |= console_figures(big, tmp, args.moves)
+            figures |= filter_latency(stress, tmp)
+            figures |= cold_start(big, tmp)
+            runs.append(figures)
+        rss = peak_rss(stress, tmp)
+    finally:
+        big.stop()
+        stress.stop()
+    m = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    rows = [
+        ("today --json wall (600+40)", m["today_wall"], 4 * L + 0.25 + m["version"], 4 * L, "s"),
+        ("today --json requests", m["today_requests"], None, None, ""),
+        ("day load in-process: complete", m["load_wall"], 4 * L + 0.25, 4 * L, "s"),
+        ("day load in-process: first rows", m["load_first_rows"], L + 0.25, L, "s"),
+        ("day load requests", m["load_requests"], None, None, ""),
+        ("console: first rows shown", m["console_first_rows"], L + 0.25, L, "s"),
+        ("console: complete, all links", m["console_complete"], 4 * L + 0.25, 4 * L, "s"),
+        ("cursor latency p50", m["cursor_p50"] * 1000, 16, None, "ms"),
+        ("cursor latency p95", m["cursor_p95"] * 1000, 16, None, "ms"),
+        (f"filter keystroke p95 ({int(m['filter_rows'])} rows)", m["filter_p95"] * 1000, 50, None, "ms"),
+        ("refresh, no changes: requests", m["refresh_requests"], 3, None, ""),
+        ("refresh, no changes: time", m["refresh_time"], None, L, "s"),
+        (f"peak RSS ({int(rss['rss_appointments'])} appointments)", rss["rss_mb"], 150, None, "MB"),
+        ("cold start: frontdesk --version", m["version"], None, None, "s"),
+        ("cold start: first paint", m["first_paint"], 1.0, None, "s"),
+    ]
+    print(f"frontdesk benchmark — L = {L * 1000:.0f} ms, median of {args.runs} runs, "
+          f"{int(m['today_appointments'])} appointments, {int(m['links'])} patient links")
+    print(f"{'figure':44} {'value':>10} {'target':>10} {'floor':>8} {'ratio':>7}")
+    for name, value, target, floor, unit in rows:
+        t = f"{target:.3g}" if target is not None else "—"
+        f = f"{floor:.3g}" if floor is not None else "—"
+        ratio = f"{value / floor:.2f}" if floor else (f"{value / target:.2f}" if target else "—")
+        print(f"{name:44} {value:>9.3g}{unit[:2]:<1} {t:>10} {f:>8} {ratio:>7}")
+    print("ratio = value / floor where a floor exists (round trips × L), else value / target")
 
 
 if __name__ == "__main__":

@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=int, default=8765)
     sandbox.add_argument("--now", type=_moment, help="fixed clock for the seeded clinic")
     sandbox.add_argument("--latency", type=float, default=0.0, help="seconds added to every request")
+    sandbox.add_argument("--individual", type=int, help="appointments on the seeded day (benchmark-sized clinic)")
+    sandbox.add_argument("--groups", type=int, default=40, help="group appointments on the seeded day")
+    sandbox.add_argument("--rate-limit", type=int, default=200, help="requests per minute per key")
     return parser
 
 
@@ -125,8 +128,14 @@ def main(argv: list[str] | None = None) -> int:
         from tui.sandbox.runner import serve_forever
         from tui.sandbox.server import Sandbox
 
+        from tui.sandbox.seed import DEMO, benchmark_size
+        from tui.sandbox.server import SandboxOptions
+
         clock = fixed_clock(args.now) if args.now else system_clock
-        serve_forever(Sandbox(clock=clock, faults=FaultPlan(latency=args.latency)), args.port)
+        size = benchmark_size(args.individual, args.groups) if args.individual else DEMO
+        sandbox = Sandbox(clock=clock, size=size, faults=FaultPlan(latency=args.latency),
+                          options=SandboxOptions(rate_limit=args.rate_limit))
+        serve_forever(sandbox, args.port)
         return 0
     try:
         config, path = _load_config()

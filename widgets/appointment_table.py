@@ -6,6 +6,7 @@ from rich.text import Text
 from textual import events
 from textual.message import Message
 from textual.widgets import DataTable
+from textual.widgets._data_table import Row, RowKey
 
 from tui.services.day import STATUS_LABELS, AppointmentView
 from widgets.text import cut, initials, short_labels
@@ -65,6 +66,9 @@ class AppointmentTable(DataTable):
         self._built_width = 0
         self._locations: dict[str, str] = {}
         self._marked: str | None = None
+        self._raws: dict[str, tuple[str, ...]] = {}
+        self._raw_cache: dict[str, tuple[AppointmentView, tuple[bool, bool], tuple[str, ...]]] = {}
+        self._cell_cache: dict[tuple, list[Text]] = {}
 
     def _widths(self) -> dict[str, int]:
         total = max(60, (self.size.width or self.app.size.width) - 2)
@@ -76,45 +80,76 @@ class AppointmentTable(DataTable):
         flex = {name: max(6, spare * weight // share) for name, weight in parts.items()}
         return fixed | flex
 
-    def _row(self, view: AppointmentView, widths: dict[str, int]) -> list[Text]:
-        cancelled = view.status == "cancelled"
-        style = "strike dim" if cancelled else ""
+    def _raw(self, view: AppointmentView) -> tuple[str, ...]:
+        """The row's words, before cutting: the cache key of its cells.
+        Cached per view object, so re-showing the same views (filtering) is cheap."""
+        cached = self._raw_cache.get(view.id)
+        flags = (self.privacy, self.show_location)
+        if cached is not None and cached[0] is view and cached[1] == flags:
+            body = cached[2]
+        else:
+            body = self._raw_body(view)
+            self._raw_cache[view.id] = (view, flags, body)
+        return ("▶" if view.id == self._marked else " ",) + body
+
+    def _raw_body(self, view: AppointmentView) -> tuple[str, ...]:
         patient = view.patient_label()
         if self.privacy and view.kind == "individual":
             patient = initials(patient)
-        status = ("✕ " if cancelled else "") + STATUS_LABELS[view.status]
-        cells = [
-            "▶" if view.id == self._marked else " ",
+        cancelled = view.status == "cancelled"
+        return (
             view.local_start,
-            *([cut(self._locations.get(view.business_name, view.business_name), widths["location"])] if self.show_location else []),
-            cut(patient, widths["patient"]),
-            cut(view.practitioner_name, widths["practitioner"]),
-            cut(view.type_name, widths["type"]),
+            *((self._locations.get(view.business_name, view.business_name),) if self.show_location else ()),
+            patient,
+            view.practitioner_name,
+            view.type_name,
             TELEHEALTH_WORDS[view.telehealth],
-            status,
-        ]
-        return [Text(c, style=style, no_wrap=True, overflow="ellipsis") for c in cells]
+            ("✕ " if cancelled else "") + STATUS_LABELS[view.status],
+        )
+
+    def _cells(self, raw: tuple[str, ...], widths: list[int]) -> list[Text]:
+        key = (raw, tuple(widths))
+        cells = self._cell_cache.get(key)
+        if cells is None:
+            style = "strike dim" if raw[-1].startswith("✕") else ""
+            cells = [Text(cut(value, width), style=style, no_wrap=True, overflow="ellipsis") for value, width in zip(raw, widths)]
+            if len(self._cell_cache) > 50_000:
+                self._cell_cache.clear()
+            self._cell_cache[key] = cells
+        return cells
 
     def show(self, views: list[AppointmentView], keep: str | None = None) -> None:
-        """Show *views* in order; keep the cursor on *keep* if it is still there."""
+        """Show *views* in order; keep the cursor on *keep* if it is still there.
+
+        Same rows as before: only changed cells are updated. Otherwise the
+        table is rebuilt in one pass (``_replace_rows``)."""
         self._views = views
         self.show_location = self.multi_location and (self.size.width or self.app.size.width) >= 100
         self._locations = short_labels(sorted(set(self.location_names) | {v.business_name for v in views}))
         widths = self._widths()
+        names = ["mark", "time", *(["location"] if self.show_location else []), "patient", "practitioner", "type", "telehealth", "status"]
+        width_list = [widths[n] for n in names]
         keys = [v.id for v in views]
         columns = [" ", "Time", *(["Location"] if self.show_location else []), "Patient", "Practitioner", "Type", "Telehealth", "Status"]
-        if keys == self._keys and len(self.columns) == len(columns) and self._built_width == self.size.width:
-            for view in views:
-                for col, cell in zip(self.columns, self._row(view, widths)):
-                    self.update_cell(view.id, col, cell)
+        raws = {v.id: self._raw(v) for v in views}
+        same_layout = len(self.columns) == len(columns) and self._built_width == self.size.width
+        if keys == self._keys and same_layout:
+            column_keys = [c.key for c in self.ordered_columns]
+            for key, raw in raws.items():
+                old = self._raws.get(key)
+                if old == raw:
+                    continue
+                for index, (cell, column) in enumerate(zip(self._cells(raw, width_list), column_keys)):
+                    if old is None or old[index] != raw[index]:
+                        self.update_cell(key, column, cell)
+                self._raws[key] = raw
             return
         scroll_y = self.scroll_y
         self.clear(columns=True)
-        order = ["mark", "time", *(["location"] if self.show_location else []), "patient", "practitioner", "type", "telehealth", "status"]
-        for name, width_key in zip(columns, order):
-            self.add_column(name, key=name.lower() if name.strip() else " ", width=widths[width_key])
-        for view in views:
-            self.add_row(*self._row(view, widths), key=view.id)
+        for name, width in zip(columns, width_list):
+            self.add_column(name, key=name.lower() if name.strip() else " ", width=width)
+        self._replace_rows([(key, self._cells(raws[key], width_list)) for key in keys])
+        self._raws = raws
         self._keys = keys
         self._built_width = self.size.width
         if keep in keys:
@@ -122,14 +157,33 @@ class AppointmentTable(DataTable):
             self.scroll_to(y=scroll_y, animate=False)
         self.mark(self.current_key)
 
+    def _replace_rows(self, rows: list[tuple[str, list[Text]]]) -> None:
+        """``add_row`` for many rows at once, without re-validating the cursor
+        after each one (that made a 5,000-row rebuild take half a second).
+        Mirrors DataTable.add_row of Textual 8.x; the table has just been cleared."""
+        columns = self.ordered_columns
+        for key, cells in rows:
+            row_key = RowKey(key)
+            self._row_locations[row_key] = len(self.rows)
+            self._data[row_key] = {column.key: cell for column, cell in zip(columns, cells)}
+            self.rows[row_key] = Row(row_key, 1, None, False)
+            self._new_rows.add(row_key)
+        self._require_update_dimensions = True
+        self._update_count += 1
+        self.cursor_coordinate = self.cursor_coordinate
+        if rows and self.show_cursor and self.cursor_type != "none":
+            self._highlight_cursor()
+        self.check_idle()
+
     def mark(self, appointment_id: str | None) -> None:
         """A ▶ beside the highlighted row, so the cursor never relies on colour."""
         if appointment_id == self._marked:
             return
         for key, text in ((self._marked, " "), (appointment_id, "▶")):
-            if key in self._keys:
+            if key in self._raws:
                 self.update_cell(key, " ", Text(text))
-        self._marked = appointment_id if appointment_id in self._keys else None
+                self._raws[key] = (text,) + self._raws[key][1:]
+        self._marked = appointment_id if appointment_id in self._raws else None
 
     def on_resize(self) -> None:
         if self.size.width != self._built_width and self._views:

@@ -5,12 +5,20 @@ screen or smuggle terminal escapes."""
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 _REPLACEMENT = "�"
 
 
 def plain(value: object) -> str:
     text = "" if value is None else str(value)
+    return _plain(text)
+
+
+@lru_cache(maxsize=16384)
+def _plain(text: str) -> str:
+    if text.isascii() and text.isprintable():
+        return text
     out = []
     for ch in text:
         category = unicodedata.category(ch)
@@ -24,6 +32,7 @@ def plain(value: object) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=16384)
 def cut(text: str, width: int) -> str:
     text = plain(text)
     if width <= 1:

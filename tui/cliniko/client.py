@@ -76,7 +76,7 @@ class ClinikoClient:
         governor: RateGovernor | None = None,
         requests_per_minute: int = 200,
         timeout: float = 10.0,
-        max_concurrency: int = 8,
+        max_concurrency: int = 16,
         retries: int = 3,
         max_rate_wait: float = 65.0,
         sleep: Sleep = asyncio.sleep,

@@ -129,6 +129,13 @@ class Sandbox:
         if self.options.redirect_unsharded and host.split(":")[0] == "api.cliniko.com":
             target = f"https://api.{self.store.shard}.cliniko.com{request.url.path}"
             return Response(status_code=301, headers={"Location": target})
+        if request.url.path == "/_sandbox/stats":
+            # not Cliniko: lets an out-of-process benchmark count requests
+            with self._lock:
+                count = sum(1 for r in self.requests if r.path.startswith("/v1/"))
+                if request.method == "POST":
+                    self.requests.clear()
+            return JSONResponse({"requests": count})
         if request.url.path.startswith("/twilio/"):
             fault = self.faults.pick(request.method, request.url.path)
             if fault:

@@ -113,6 +113,7 @@ class MainScreen(Screen):
         self.current_id: str | None = None
         self.sending = False
         self._views: list[AppointmentView] = []
+        self._all_views: list[tuple[AppointmentView, str]] | None = None
         self._reveal_timer: Timer | None = None
         #: until staff move the cursor, it follows the next appointment due
         self._user_moved = False
@@ -232,7 +233,7 @@ class MainScreen(Screen):
             self.busy = False
             self.offline_since = None
             self.last_error = None
-        self._rebuild()
+        self._rebuild(data_changed=True)
         self._update_header()
 
     def on_day_failed(self, message: DayFailed) -> None:
@@ -303,20 +304,24 @@ class MainScreen(Screen):
             noun = "appointment" if shown == 1 else "appointments"
             header.sync = f"updated {self._hhmm(self.day.synced_at)} · {shown} {noun}{suffix}"
 
-    def _matches(self, view: AppointmentView, needle: str) -> bool:
-        haystack = [view.patient_label(), view.practitioner_name, view.type_name]
-        haystack += [a.name for a in view.attendees]
-        return any(needle in plain(h).casefold() for h in haystack)
+    def _haystack(self, view: AppointmentView) -> str:
+        words = [view.patient_label(), view.practitioner_name, view.type_name, *(a.name for a in view.attendees)]
+        return "\n".join(plain(w).casefold() for w in words)
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, *, data_changed: bool = False) -> None:
+        """Re-show the rows; the day's views and their search text are rebuilt
+        only when the data changed, not on every keystroke of the filter."""
         if self.day is None:
             return
-        views = self.day.views()
+        if data_changed or self._all_views is None:
+            self._all_views = [(v, self._haystack(v)) for v in self.day.views()]
+        pairs = self._all_views
         if self.telehealth_only:
-            views = [v for v in views if v.telehealth == "on"]
+            pairs = [(v, h) for v, h in pairs if v.telehealth == "on"]
         needle = self.filter_text.casefold().strip()
         if needle:
-            views = [v for v in views if self._matches(v, needle)]
+            pairs = [(v, h) for v, h in pairs if needle in h]
+        views = [v for v, _ in pairs]
         self._views = views
         table = self.query_one(AppointmentTable)
         table.privacy = self.privacy
@@ -408,6 +413,7 @@ class MainScreen(Screen):
         self.current_id = None
         self._user_moved = False
         self._views = []
+        self._all_views = None
         self.query_one(AppointmentTable).show([])
         self._select(None)
         self.load_day()

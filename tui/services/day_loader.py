@@ -40,6 +40,34 @@ M = TypeVar("M", bound=BaseModel)
 Progress = Callable[[Day], None]
 
 
+def patient_ids_of(appointments: Iterable[IndividualAppointment | GroupAppointment]) -> list[str]:
+    ids: list[str] = []
+    for appt in appointments:
+        if isinstance(appt, GroupAppointment):
+            ids.extend(appt.patient_ids)
+        elif appt.patient_id:
+            ids.append(appt.patient_id)
+    return ids
+
+
+def attendee_batches(appointments: list[IndividualAppointment | GroupAppointment]) -> list[list[str]]:
+    """Booking ids in batches whose attendees should fit one page of 100:
+    a group counts for its patients (plus room for cancelled attendees)."""
+    batches: list[list[str]] = []
+    current: list[str] = []
+    weight = 0
+    for appt in appointments:
+        cost = len(appt.patient_ids) + 2 if isinstance(appt, GroupAppointment) else 1
+        if current and (weight + cost > BATCH or len(current) >= BATCH):
+            batches.append(current)
+            current, weight = [], 0
+        current.append(appt.id)
+        weight += cost
+    if current:
+        batches.append(current)
+    return batches
+
+
 def chunks(items: list[str], size: int = BATCH) -> Iterable[list[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -155,29 +183,36 @@ class DayLoader:
             if self.business_id:
                 base.any_of("business_id", [self.business_id])
             pending: list[asyncio.Future[Any]] = []
+            requested: set[str] = set()
 
             def publish() -> None:
                 day.changed()
                 if on_progress is not None:
                     on_progress(day)
 
-            async def attendees_for(booking_ids: list[str]) -> None:
-                for batch in chunks(booking_ids):
+            async def patients_for(patient_ids: Iterable[str]) -> None:
+                wanted = sorted(set(patient_ids) - requested)
+                requested.update(wanted)
+
+                async def one(batch: list[str]) -> None:
+                    rows = await self.client.list_all("/patients", "patients", Q().any_of("id", batch))
+                    for patient in parse_rows(Patient, rows, problems, "patients"):
+                        day.patients[patient.id] = patient
+
+                await asyncio.gather(*(one(batch) for batch in chunks(wanted)))
+
+            async def attendees_for(appointments: list[IndividualAppointment | GroupAppointment]) -> None:
+                async def one(batch: list[str]) -> None:
                     q = Q().any_of("booking_id", batch).including_hidden("cancelled_at")
                     rows = await self.client.list_all("/attendees", "attendees", q)
                     found = parse_rows(Attendee, rows, problems, "attendees")
                     for attendee in found:
                         day.attendees[attendee.id] = attendee
-                    wanted = sorted({a.patient_id for a in found if a.patient_id} - set(day.patients))
-                    if wanted:
-                        await patients_for(wanted)
+                    # cancelled group attendees are not in patient_ids: fetch them now
+                    await patients_for(a.patient_id for a in found if a.patient_id)
                     publish()
 
-            async def patients_for(patient_ids: list[str]) -> None:
-                for batch in chunks(patient_ids):
-                    rows = await self.client.list_all("/patients", "patients", Q().any_of("id", batch))
-                    for patient in parse_rows(Patient, rows, problems, "patients"):
-                        day.patients[patient.id] = patient
+                await asyncio.gather(*(one(batch) for batch in attendee_batches(appointments)))
 
             async def stream(path: str, resource: str, model: type, q: Q) -> None:
                 async for page in self.client.pages(path, resource, q, extra=[("sort", "starts_at")]):
@@ -185,7 +220,10 @@ class DayLoader:
                     for appt in new:
                         day.appointments[appt.id] = appt
                     if new:
-                        pending.append(asyncio.ensure_future(attendees_for([a.id for a in new])))
+                        # patients are named on the appointments: fetch them alongside the attendees
+                        pending.append(asyncio.ensure_future(asyncio.gather(
+                            attendees_for(new), patients_for(patient_ids_of(new))
+                        )))
                     publish()
 
             individual_q = base.copy().including_hidden("cancelled_at")
