@@ -23,13 +23,22 @@ from conftest import CONTACT, NOW, settle
 from console_helpers import cancelled, eligible, find, group, of_state, views
 
 
+def drawn(renderable) -> str:
+    from rich.console import Console
+
+    console = Console(width=10, color_system=None)
+    with console.capture() as capture:
+        console.print(renderable)
+    return capture.get().strip()
+
+
 def links_text(app) -> str:
     panel = app.screen.query_one(LinkPanel)
     return "\n".join(str(w.render()) for w in panel.query("Static"))
 
 
 def detail_text(app) -> str:
-    return str(app.screen.query_one(DetailPane).render())
+    return str(app.screen.query_one(DetailPane).describe())
 
 
 def header_text(app) -> str:
@@ -65,7 +74,8 @@ async def test_loads_the_day_and_moves_with_keys(make_app, sandbox):
         assert "PRACTITIONER / ADMIN LINK — needs a Cliniko login" in links_text(app)
         assert "PATIENT LINK — anyone with this link can join" in links_text(app)
         # the highlighted row carries a marker, not only a colour
-        assert str(table.get_cell(first, " ")) == "▶"
+        assert drawn(table.get_cell(first, " ")) == "▶"
+        assert drawn(table.get_cell(third, " ")) == ""
 
 
 async def test_cursor_moves_make_no_requests(make_app, sandbox):

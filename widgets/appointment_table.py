@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.message import Message
@@ -12,6 +15,23 @@ from tui.services.day import STATUS_LABELS, AppointmentView
 from widgets.text import cut, initials, short_labels
 
 TELEHEALTH_WORDS = {"on": "Telehealth", "off": "off", "unknown": "unknown → off"}
+
+
+class CursorMark:
+    """The first cell of each row: ▶ on the highlighted row, so the cursor
+    never relies on colour. It reads the cursor when drawn, and DataTable
+    redraws exactly the rows the cursor left and entered, so moving the
+    cursor updates no cell (an update would redraw the whole table)."""
+
+    def __init__(self, table: "AppointmentTable", appointment_id: str) -> None:
+        self.table = table
+        self.appointment_id = appointment_id
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield Segment("▶" if self.table.current_key == self.appointment_id else " ")
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(1, 1)
 
 
 class AppointmentTable(DataTable):
@@ -65,7 +85,7 @@ class AppointmentTable(DataTable):
         self._views: list[AppointmentView] = []
         self._built_width = 0
         self._locations: dict[str, str] = {}
-        self._marked: str | None = None
+        self._marks: dict[str, CursorMark] = {}
         self._raws: dict[str, tuple[str, ...]] = {}
         self._raw_cache: dict[str, tuple[AppointmentView, tuple[bool, bool], tuple[str, ...]]] = {}
         self._cell_cache: dict[tuple, list[Text]] = {}
@@ -90,7 +110,7 @@ class AppointmentTable(DataTable):
         else:
             body = self._raw_body(view)
             self._raw_cache[view.id] = (view, flags, body)
-        return ("▶" if view.id == self._marked else " ",) + body
+        return body
 
     def _raw_body(self, view: AppointmentView) -> tuple[str, ...]:
         patient = view.patient_label()
@@ -107,16 +127,16 @@ class AppointmentTable(DataTable):
             ("✕ " if cancelled else "") + STATUS_LABELS[view.status],
         )
 
-    def _cells(self, raw: tuple[str, ...], widths: list[int]) -> list[Text]:
+    def _cells(self, appointment_id: str, raw: tuple[str, ...], widths: list[int]) -> list:
         key = (raw, tuple(widths))
         cells = self._cell_cache.get(key)
         if cells is None:
             style = "strike dim" if raw[-1].startswith("✕") else ""
-            cells = [Text(cut(value, width), style=style, no_wrap=True, overflow="ellipsis") for value, width in zip(raw, widths)]
+            cells = [Text(cut(value, width), style=style, no_wrap=True, overflow="ellipsis") for value, width in zip(raw, widths[1:])]
             if len(self._cell_cache) > 50_000:
                 self._cell_cache.clear()
             self._cell_cache[key] = cells
-        return cells
+        return [self._marks.setdefault(appointment_id, CursorMark(self, appointment_id)), *cells]
 
     def show(self, views: list[AppointmentView], keep: str | None = None) -> None:
         """Show *views* in order; keep the cursor on *keep* if it is still there.
@@ -134,12 +154,12 @@ class AppointmentTable(DataTable):
         raws = {v.id: self._raw(v) for v in views}
         same_layout = len(self.columns) == len(columns) and self._built_width == self.size.width
         if keys == self._keys and same_layout:
-            column_keys = [c.key for c in self.ordered_columns]
+            column_keys = [c.key for c in self.ordered_columns][1:]
             for key, raw in raws.items():
                 old = self._raws.get(key)
                 if old == raw:
                     continue
-                for index, (cell, column) in enumerate(zip(self._cells(raw, width_list), column_keys)):
+                for index, (cell, column) in enumerate(zip(self._cells(key, raw, width_list)[1:], column_keys)):
                     if old is None or old[index] != raw[index]:
                         self.update_cell(key, column, cell)
                 self._raws[key] = raw
@@ -148,42 +168,33 @@ class AppointmentTable(DataTable):
         self.clear(columns=True)
         for name, width in zip(columns, width_list):
             self.add_column(name, key=name.lower() if name.strip() else " ", width=width)
-        self._replace_rows([(key, self._cells(raws[key], width_list)) for key in keys])
+        self._replace_rows([(key, self._cells(key, raws[key], width_list)) for key in keys])
         self._raws = raws
         self._keys = keys
         self._built_width = self.size.width
         if keep in keys:
             self.move_cursor(row=keys.index(keep), scroll=False)
             self.scroll_to(y=scroll_y, animate=False)
-        self.mark(self.current_key)
 
     def _replace_rows(self, rows: list[tuple[str, list[Text]]]) -> None:
         """``add_row`` for many rows at once, without re-validating the cursor
-        after each one (that made a 5,000-row rebuild take half a second).
-        Mirrors DataTable.add_row of Textual 8.x; the table has just been cleared."""
+        after each one or measuring fixed-width cells (together those made a
+        5,000-row rebuild take over a second). Mirrors DataTable.add_row of
+        Textual 8.x; the table has just been cleared."""
         columns = self.ordered_columns
         for key, cells in rows:
             row_key = RowKey(key)
             self._row_locations[row_key] = len(self.rows)
             self._data[row_key] = {column.key: cell for column, cell in zip(columns, cells)}
             self.rows[row_key] = Row(row_key, 1, None, False)
-            self._new_rows.add(row_key)
+            # not added to _new_rows: every column has a fixed width and every
+            # row a height of 1, so there is nothing to measure
         self._require_update_dimensions = True
         self._update_count += 1
         self.cursor_coordinate = self.cursor_coordinate
         if rows and self.show_cursor and self.cursor_type != "none":
             self._highlight_cursor()
         self.check_idle()
-
-    def mark(self, appointment_id: str | None) -> None:
-        """A ▶ beside the highlighted row, so the cursor never relies on colour."""
-        if appointment_id == self._marked:
-            return
-        for key, text in ((self._marked, " "), (appointment_id, "▶")):
-            if key in self._raws:
-                self.update_cell(key, " ", Text(text))
-                self._raws[key] = (text,) + self._raws[key][1:]
-        self._marked = appointment_id if appointment_id in self._raws else None
 
     def on_resize(self) -> None:
         if self.size.width != self._built_width and self._views:

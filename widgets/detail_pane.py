@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from tui.domain.timezones import zone_for
 from tui.services.day import STATUS_LABELS, AppointmentView
-from widgets.text import initials, plain
+from widgets.text import initials, plain, set_text
 
 TELEHEALTH_STATE = {"on": "Telehealth on", "off": "Telehealth off", "unknown": "Telehealth unknown → treated as off"}
 
@@ -26,13 +26,23 @@ class DetailPane(Static, can_focus=False):
     DetailPane { padding: 0 1; height: auto; }
     """
 
-    view: reactive[AppointmentView | None] = reactive(None, always_update=True, layout=True)
-    privacy = reactive(False, layout=True)
+    view: reactive[AppointmentView | None] = reactive(None, always_update=True)
+    privacy = reactive(False)
 
     def _person(self, name: str) -> str:
         return initials(name) if self.privacy else plain(name)
 
-    def render(self) -> Text:
+    def on_mount(self) -> None:
+        self.watch(self, "view", self._show, init=False)
+        self.watch(self, "privacy", self._show, init=False)
+        self._show()
+
+    def _show(self, *_: object) -> None:
+        view = self.view
+        extra = len(view.attendees) + 1 if view is not None and view.kind == "group" else 0
+        set_text(self, self.describe(), min_lines=10 + extra)
+
+    def describe(self) -> Text:
         v = self.view
         if v is None:
             return Text("No appointment selected.", style="dim")

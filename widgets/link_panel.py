@@ -19,7 +19,7 @@ from textual.widgets import Button, Static
 
 from tui.domain.links import PATIENT_LABEL, PRACTITIONER_LABEL
 from tui.services.day import AppointmentView, AttendeeView
-from widgets.text import initials, plain
+from widgets.text import initials, plain, set_text
 
 DEAD_LINK = "not a Telehealth appointment: this link leads nowhere"
 
@@ -73,16 +73,16 @@ class LinkPanel(Vertical):
         reason = self.query_one("#send-reason", Static)
         v = self.view
         if v is None or self.now is None:
-            practitioner.update("")
-            patients.update("")
+            set_text(practitioner, Text(""))
+            set_text(patients, Text(""))
             button.disabled = True
-            reason.update("")
+            set_text(reason, Text(""))
             return
         text = Text()
         text.append(PRACTITIONER_LABEL + "\n", style="bold")
         link = v.practitioner_link
         text.append((link.url if link else "Cliniko gave no practitioner link") + "\n", style="" if v.telehealth == "on" else "dim")
-        practitioner.update(text)
+        set_text(practitioner, text, min_lines=3)
 
         dead = v.telehealth != "on"
         text = Text()
@@ -106,18 +106,20 @@ class LinkPanel(Vertical):
             text.append("Revealed — hides again shortly\n", style="bold")
         if self.sent_note:
             text.append(self.sent_note + "\n", style="bold")
-        patients.update(text)
+        set_text(patients, text, min_lines=4 + len(v.attendees))
 
         decision = v.sendable(chosen, self.now, list(self.configured))
         allowed, why = decision.allowed, decision.reason
-        button.disabled = not allowed or self.sending
+        disabled = not allowed or self.sending
+        if button.disabled != disabled:
+            button.disabled = disabled
         if self.sending:
-            reason.update(Text("Sending…", style="bold"))
+            set_text(reason, Text("Sending…", style="bold"), min_lines=2)
         elif allowed:
             who = initials(chosen.name) if self.privacy else plain(chosen.name)
-            reason.update(Text(f"Ready to send to {who}", style="bold"))
+            set_text(reason, Text(f"Ready to send to {who}", style="bold"), min_lines=2)
         else:
-            reason.update(Text(f"Cannot send: {why}"))
+            set_text(reason, Text(f"Cannot send: {why}"), min_lines=2)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -9,6 +9,7 @@ generation number drops answers for a day that is no longer on screen.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -41,6 +42,7 @@ from widgets.text import initials, plain
 
 log = logging.getLogger("frontdesk.ui")
 NARROW = 160  # below this width the panes stack under the list
+DRAW_INTERVAL = 0.15  # while a day loads, rows are redrawn at most this often
 
 
 @dataclass
@@ -115,6 +117,8 @@ class MainScreen(Screen):
         self._views: list[AppointmentView] = []
         self._all_views: list[tuple[AppointmentView, str]] | None = None
         self._reveal_timer: Timer | None = None
+        self._pending_draw: Timer | None = None
+        self._last_draw = 0.0
         #: until staff move the cursor, it follows the next appointment due
         self._user_moved = False
 
@@ -233,6 +237,22 @@ class MainScreen(Screen):
             self.busy = False
             self.offline_since = None
             self.last_error = None
+        elif self._pending_draw is not None:
+            return  # a redraw is already due: pages arriving together draw once
+        elif time.monotonic() - self._last_draw < DRAW_INTERVAL:
+            self._pending_draw = self.set_timer(DRAW_INTERVAL, self._draw_pending, name="draw-rows")
+            return
+        self._draw_rows()
+
+    def _draw_pending(self) -> None:
+        self._pending_draw = None
+        self._draw_rows()
+
+    def _draw_rows(self) -> None:
+        if self._pending_draw is not None:
+            self._pending_draw.stop()
+            self._pending_draw = None
+        self._last_draw = time.monotonic()
         self._rebuild(data_changed=True)
         self._update_header()
 
@@ -354,7 +374,6 @@ class MainScreen(Screen):
     @on(DataTable.RowHighlighted, "#appointments")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         key = event.row_key.value if event.row_key is not None else None
-        self.query_one(AppointmentTable).mark(key)
         if key != self.current_id:
             self._select(key)
 

@@ -172,6 +172,8 @@ class Day:
     synced_at: datetime | None = None
     #: changes after this moment (minus a safety margin) are fetched on refresh
     sync_mark: datetime | None = None
+    #: patients asked for (archived ones never come back: don't ask again)
+    patients_requested: set[str] = field(default_factory=set)
     fallback_zone: str | None = None
     _by_booking: dict[str, list[Attendee]] | None = field(default=None, repr=False)
 

@@ -183,7 +183,7 @@ class DayLoader:
             if self.business_id:
                 base.any_of("business_id", [self.business_id])
             pending: list[asyncio.Future[Any]] = []
-            requested: set[str] = set()
+            requested = day.patients_requested
 
             def publish() -> None:
                 day.changed()
@@ -304,7 +304,8 @@ class DayLoader:
             rows = await self.client.list_all("/attendees", "attendees", q)
             for attendee in parse_rows(Attendee, rows, problems, "attendees"):
                 day.attendees[attendee.id] = attendee
-        wanted = sorted({a.patient_id for a in day.attendees.values() if a.patient_id} - set(day.patients))
+        wanted = sorted({a.patient_id for a in day.attendees.values() if a.patient_id} - day.patients_requested)
+        day.patients_requested.update(wanted)
         for batch in chunks(wanted):
             rows = await self.client.list_all("/patients", "patients", Q().any_of("id", batch))
             for patient in parse_rows(Patient, rows, problems, "patients"):
