@@ -157,3 +157,21 @@ async def test_unreadable_rows_are_reported_not_fatal(client, sandbox, clock):
     day = await DayLoader(client, clock=clock).load(TODAY)
     assert all(t.telehealth_enabled is None for t in day.appointment_types.values())
     assert not any(v.send_eligibility(v.primary_attendee(), NOW).allowed for v in day.views())
+
+
+async def test_remembered_locations_fix_the_window_and_are_checked(client, sandbox, clock, tmp_path):
+    import json
+    import stat
+
+    cache = tmp_path / "private" / "locations.json"
+    first = await DayLoader(client, clock=clock, location_cache=cache).load(TODAY)
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o600
+    remembered = json.loads(cache.read_text())
+    assert {r["id"] for r in remembered} == set(sandbox.store.businesses)
+    assert all(set(r) <= {"id", "business_name", "display_name", "time_zone", "time_zone_identifier", "country_code"} for r in remembered)
+    # a location changes zone between sessions: the remembered window is wrong, and caught
+    auckland = next(b for b in sandbox.store.businesses.values() if b["time_zone_identifier"] == "Pacific/Auckland")
+    auckland["time_zone_identifier"] = "Europe/London"
+    second = await DayLoader(client, clock=clock, location_cache=cache).load(TODAY)
+    assert set(second.appointments) == _expected(sandbox, TODAY) != set(first.appointments)
+    assert second.businesses[auckland["id"]].time_zone_identifier == "Europe/London"

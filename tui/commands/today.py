@@ -86,7 +86,7 @@ def render_table(day: Day, views: list[AppointmentView], now: datetime) -> str:
 
 
 async def load_today(session: Session, local_date: date | None, reveal: bool) -> tuple[Day, list[AppointmentView]]:
-    businesses = await session.loader.businesses()
+    businesses = session.loader.locations_hint() or await session.loader.businesses()
     if local_date is None:
         first = next(iter(businesses.values()), None)
         target_id = session.loader.business_id

@@ -181,7 +181,7 @@ class MainScreen(Screen):
         try:
             if fresh:
                 loader.forget()
-            businesses = await loader.businesses()
+            businesses = loader.locations_hint() or await loader.businesses()
             local_date = requested or self._today(businesses)
             if generation == self.generation:
                 self.local_date = local_date

@@ -30,7 +30,7 @@ STATUS_LABELS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AttendeeView:
     attendee: Attendee
     patient: Patient | None
@@ -48,7 +48,7 @@ class AttendeeView:
         return a.cancelled_at is None and a.archived_at is None and a.deleted_at is None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AppointmentView:
     appointment: Appointment
     business: Business | None

@@ -10,9 +10,11 @@ request per appointment.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, TypeVar
 
@@ -31,6 +33,7 @@ from tui.cliniko.models import (
     Practitioner,
 )
 from tui.domain.timezones import day_window, local_day_of, span_of
+from tui.paths import write_private_text
 from tui.services.day import Day
 
 log = logging.getLogger("frontdesk.day")
@@ -107,8 +110,10 @@ class DayLoader:
         business_id: str | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         fallback_zone: str | None = None,
+        location_cache: Path | None = None,
     ) -> None:
         self.client = client
+        self.location_cache = location_cache
         self.business_id = business_id
         self.clock = clock
         self.fallback_zone = fallback_zone
@@ -135,7 +140,31 @@ class DayLoader:
     async def businesses(self, problems: list[str] | None = None) -> dict[str, Business]:
         if self._businesses is None:
             self._businesses = await self._by_id("businesses", Business, problems)
+            self._remember_locations(self._businesses)
         return self._businesses
+
+    def locations_hint(self) -> dict[str, Business]:
+        """Businesses as loaded, else as remembered from the last session: their
+        time zones fix the day's window before Cliniko has answered."""
+        if self._businesses is not None:
+            return self._businesses
+        if self.location_cache is None or not self.location_cache.exists():
+            return {}
+        try:
+            rows = json.loads(self.location_cache.read_text(encoding="utf-8"))
+            return {b.id: b for b in (Business.model_validate(row) for row in rows)}
+        except (OSError, ValueError):
+            return {}
+
+    def _remember_locations(self, businesses: dict[str, Business]) -> None:
+        if self.location_cache is None:
+            return
+        keep = ("id", "business_name", "display_name", "time_zone", "time_zone_identifier", "country_code")
+        rows = [b.model_dump(include=set(keep)) for b in businesses.values()]
+        try:
+            write_private_text(self.location_cache, json.dumps(rows))
+        except OSError:
+            log.warning("could not remember the locations")
 
     async def appointment_types(self, *, fresh: bool = False, problems: list[str] | None = None) -> dict[str, AppointmentType]:
         """All types, archived ones included (old appointments still use them)."""
@@ -176,8 +205,13 @@ class DayLoader:
         problems = day.problems
         types_task = asyncio.ensure_future(self.appointment_types(problems=problems))
         practitioners_task = asyncio.ensure_future(self.practitioners(problems=problems))
+        hint = self.locations_hint()
+        businesses_task = asyncio.ensure_future(self.businesses(problems))
         try:
-            day.businesses = await self.businesses(problems)
+            if hint:
+                day.businesses = hint  # the window now; Cliniko's answer is checked below
+            else:
+                day.businesses = await businesses_task
             start, end = self._windows(day, local_date)
             base = Q().where("starts_at", ">=", start).where("starts_at", "<", end)
             if self.business_id:
@@ -239,10 +273,15 @@ class DayLoader:
             while pending:
                 batch, pending[:] = list(pending), []
                 await asyncio.gather(*batch)
+            fresh = await businesses_task
         except BaseException:
-            for task in (types_task, practitioners_task):
+            for task in (types_task, practitioners_task, businesses_task):
                 task.cancel()
             raise
+        if _zones(fresh) != _zones(day.businesses):
+            # a location moved zone since last time: the window was wrong
+            return await self.load(local_date, on_progress)
+        day.businesses = fresh
         day.complete = True
         day.sync_mark = sync_mark
         day.synced_at = sync_mark + SYNC_MARGIN
@@ -315,6 +354,10 @@ class DayLoader:
         day.sync_mark = next_mark
         day.synced_at = next_mark + SYNC_MARGIN
         return result
+
+
+def _zones(businesses: dict[str, Business]) -> dict[str, str]:
+    return {bid: b.zone().key for bid, b in businesses.items()}
 
 
 def _booking_model(row: dict[str, Any]) -> type | None:

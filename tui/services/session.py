@@ -88,8 +88,10 @@ def open_session(config: Config, *, clock: Clock = system_now, audit_dir: Path |
         requests_per_minute=config.cliniko.requests_per_minute,
         timeout=config.cliniko.timeout_seconds,
     )
-    loader = DayLoader(client, business_id=config.cliniko.business_id, clock=clock)
-    audit = AuditLog((audit_dir or data_dir()) / "audit.sqlite3", clock=clock)
+    folder = audit_dir or data_dir()
+    loader = DayLoader(client, business_id=config.cliniko.business_id, clock=clock,
+                       location_cache=folder / "locations.json")
+    audit = AuditLog(folder / "audit.sqlite3", clock=clock)
     label = f"key {key_hint(key)} on shard {parse_key(key).shard}"
     session = Session(client=client, loader=loader, audit=audit, clock=clock, key_label=label, config=config)
     session.delivery = DeliveryService(
