@@ -264,3 +264,27 @@ async def test_secrets_never_in_errors_or_logs(make_client, sandbox, debug_logs)
         assert row["telehealth_url"].rsplit("/", 1)[1] not in text
     assert "GET /v1/attendees -> 500" in debug_logs.text
     assert any(r.levelno == logging.DEBUG for r in debug_logs.records)
+
+
+async def test_redirects_are_not_followed_with_credentials(server):
+    """The unsharded host answers 301; the client stops there, so the key never
+    travels to another host (and a POST never turns into a GET)."""
+    import httpx as _httpx
+
+    seen = []
+
+    async def handler(request):
+        seen.append(request)
+        return _httpx.Response(301, headers={"Location": "https://evil.example.com/v1/user"})
+
+    client = ClinikoClient(DEMO_KEY, CONTACT, base_url="https://api.au4.cliniko.com/v1",
+                           transport=_httpx.MockTransport(handler), governor=RateGovernor(), sleep=_no_sleep)
+    with pytest.raises(ProtocolError, match="redirected"):
+        await client.current_user()
+    assert len(seen) == 1 and seen[0].url.host == "api.au4.cliniko.com"
+    await client.aclose()
+
+
+def test_tls_verification_is_always_on():
+    client = ClinikoClient(DEMO_KEY, CONTACT, base_url="https://api.au4.cliniko.com/v1", governor=RateGovernor())
+    assert client._http._transport._pool._ssl_context.verify_mode.name == "CERT_REQUIRED"

@@ -792,3 +792,18 @@ async def test_setup_rejects_bad_channel_settings(tmp_path, server, monkeypatch)
         await settle(pilot)
         assert "allowed only for a server on this machine" in str(screen.query_one("#setup-status").render())
     assert not (tmp_path / "config" / "config.toml").exists()
+
+
+async def test_every_file_written_is_private(make_app, tmp_path):
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        app.screen.select_appointment(eligible(app).id)
+        await pilot.press("v")
+        await pilot.pause()
+    data = tmp_path / "data"
+    written = [p for p in data.rglob("*")]
+    assert any(p.name == "audit.sqlite3" for p in written) and any(p.name == "locations.json" for p in written)
+    for path in [data, *written]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))

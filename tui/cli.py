@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -120,6 +121,8 @@ async def _doctor(args: argparse.Namespace, config: Config, path: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # whatever frontdesk (or SQLite's journal) creates is private to this user
+    os.umask(0o077)
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.command == "sandbox":

@@ -135,7 +135,7 @@ class Sandbox:
                 count = sum(1 for r in self.requests if r.path.startswith("/v1/"))
                 if request.method == "POST":
                     self.requests.clear()
-            return JSONResponse({"requests": count})
+            return JSONResponse({"requests": count, "memos": len(self.memos()), "sms": len(self.sms_outbox)})
         if request.url.path.startswith("/twilio/"):
             fault = self.faults.pick(request.method, request.url.path)
             if fault:

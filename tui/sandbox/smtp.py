@@ -3,6 +3,7 @@ the demo's email "outbox", and the test suite's mail catcher."""
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 from dataclasses import dataclass
@@ -66,6 +67,8 @@ class MailCatcher:
         self._controller = Controller(_Catcher(self), hostname="127.0.0.1", port=self.port, **auth)
 
     def start(self) -> "MailCatcher":
+        # aiosmtpd logs every DATA line at DEBUG: the demo's messages hold live links
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self._controller.start()
         return self
 

@@ -3,6 +3,7 @@ log and the clock, built from the config or from the embedded sandbox (--demo)."
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -121,7 +122,9 @@ def open_demo_session(config: Config, *, now: datetime | None = None, latency: f
     from tui.sandbox.smtp import MailCatcher
 
     clock = fixed_clock(now) if now is not None else system_clock
-    server = SandboxServer(Sandbox(clock=clock, faults=FaultPlan(latency=latency))).start()
+    # FRONTDESK_DEMO_PORT pins the sandbox's port, so a script can watch it
+    port = int(os.environ.get("FRONTDESK_DEMO_PORT") or 0)
+    server = SandboxServer(Sandbox(clock=clock, faults=FaultPlan(latency=latency)), port=port).start()
     mail = MailCatcher().start()
     cliniko = config.cliniko.model_copy(
         update={
