@@ -153,3 +153,14 @@ async def settle(pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the fault × phase matrix when the fault tests ran."""
+    import test_fault_matrix
+
+    if not test_fault_matrix.MATRIX:
+        return
+    text = test_fault_matrix.write_report(ROOT / "fault-matrix.md")
+    terminalreporter.write_sep("=", "fault matrix: fault × phase → outcome")
+    terminalreporter.write(text)

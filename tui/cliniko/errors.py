@@ -64,7 +64,7 @@ class ServerError(ClinikoError):
     kind = "server"
 
     def __init__(self, status: int) -> None:
-        super().__init__(f"Cliniko had a server problem ({status}); showing the last data.")
+        super().__init__(f"Cliniko had a server problem ({status}).")
         self.status = status
 
 

@@ -167,7 +167,7 @@ class Sandbox:
             return JSONResponse({"message": f"Invalid filter: {exc}"}, status_code=400)
         except KeyError:
             return JSONResponse({"message": "Not found"}, status_code=404)
-        if fault in {"unknown_fields", "null_flag", "foreign_next"}:
+        if fault in {"unknown_fields", "null_flag", "foreign_next", "missing_optional"}:
             response = self._distort(response, fault)
         return response
 
@@ -237,11 +237,15 @@ class Sandbox:
         if response.status_code != 200:
             return response
         data = json.loads(response.body)
-        lists = [v for v in data.values() if isinstance(v, list)]
-        rows = lists[0] if lists else [data]
+        wrapped = "total_entries" in data  # a list answer, or one record
+        rows = next((v for v in data.values() if isinstance(v, list)), []) if wrapped else [data]
         if kind == "unknown_fields":
             for row in rows:
                 row["surprise_field"] = {"nested": [1, 2, 3]}
+        elif kind == "missing_optional":
+            for row in rows:
+                for name in ("notes", "patient_name", "email_reminder_sent", "cancellation_url", "time_zone", "email"):
+                    row.pop(name, None)
         elif kind == "null_flag":
             for row in rows:
                 if "telehealth_enabled" in row:

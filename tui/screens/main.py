@@ -273,7 +273,7 @@ class MainScreen(Screen):
     def _zone(self):
         day = self.day
         loader = self.session.loader
-        businesses = (day.businesses if day else None) or loader.known_businesses
+        businesses = (day.businesses if day else None) or loader.locations_hint()
         business = businesses.get(loader.business_id or "") or next(iter(businesses.values()), None)
         return business.zone() if business else None
 
@@ -284,7 +284,7 @@ class MainScreen(Screen):
 
     def _hhmm(self, moment: datetime) -> str:
         zone = self._zone()
-        return (moment.astimezone(zone) if zone else moment).strftime("%H:%M")
+        return moment.astimezone(zone).strftime("%H:%M") if zone else moment.strftime("%H:%M UTC")
 
     def _update_header(self) -> None:
         header = self.query_one(SyncHeader)
@@ -310,10 +310,15 @@ class MainScreen(Screen):
                 "authentication": "API key rejected",
                 "permission": "not allowed",
                 "rate_limited": "rate limited",
+                "server": "Cliniko unavailable",
+                "protocol": "unreadable answer from Cliniko",
+                "network": "offline",
             }.get(self.last_error or "", "offline")
             since = self._hhmm(self.offline_since)
-            if self.day is not None:
+            if self.day is not None and self.day.complete:
                 header.sync = f"{reason} since {since} — showing last data{suffix}"
+            elif self.day is not None:
+                header.sync = f"{reason} since {since} — day incomplete, showing what loaded; press r{suffix}"
             else:
                 header.sync = f"{reason} since {since} — no data yet; press r to retry{suffix}"
         elif self.busy:
