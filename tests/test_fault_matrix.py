@@ -43,10 +43,26 @@ def _header(app) -> str:
     return str(app.screen.query_one("#header").render()).replace("\n", " · ")
 
 
-def _arm(sandbox, server, fault, phase, view=None):
+def _dead_url() -> str:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/v1"  # nothing listens here: connection refused
+
+
+def _heal(sandbox, server, client) -> None:
+    """Undo the faults that are states rather than scripted answers."""
+    sandbox.faults.clear()
+    sandbox.store.keys[DEMO_KEY.rsplit("-", 1)[0]] = next(iter(sandbox.store.users))
+    client.base_url = server.base_url
+
+
+def _arm(sandbox, server, fault, phase, view=None, client=None):
     kind, times = FAULTS[fault]
     if kind == "refused":
-        server.stop()
+        client.base_url = _dead_url()
     elif kind == "revoked":
         sandbox.store.keys.pop(DEMO_KEY.rsplit("-", 1)[0])
     elif kind == "null_flag":
@@ -81,7 +97,7 @@ async def test_fault_during_load_and_refresh(fault, make_app, sandbox, server):
     app = make_app()
     _fast(app.session.client)
     app.session.client.governor._sleep = _instant
-    _arm(sandbox, server, fault, "load")
+    _arm(sandbox, server, fault, "load", client=app.session.client)
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -96,16 +112,18 @@ async def test_fault_during_load_and_refresh(fault, make_app, sandbox, server):
             MATRIX[(fault, "load")] = f"shown: {_header(app).split(' · ')[-1]}"
         assert app.is_running and isinstance(screen, type(app.screen))
 
-        if FAULTS[fault][0] in {"refused", "revoked"} and not (day and day.complete):
-            MATRIX[(fault, "refresh")] = "n/a (no data loaded)"
-            return
-        sandbox.faults.clear()
+        _heal(sandbox, server, app.session.client)
         await pilot.press("r")
         await settle(pilot)
         shown = len(screen._views)
         assert screen.day.complete and shown
+        # details of the highlighted appointment: never fetched, so no fault can bite
+        before = len(sandbox.requests)
+        await pilot.press("j", "j", "k")
+        assert len(sandbox.requests) == before and screen.current_view() is not None
+        MATRIX[(fault, "detail")] = "no request: details come from loaded data"
         app._notifications.clear()
-        _arm(sandbox, server, fault, "refresh")
+        _arm(sandbox, server, fault, "refresh", client=app.session.client)
         screen.refresh_changes()
         await settle(pilot)
         assert len(screen._views) == shown, "the last good data stays on screen"
@@ -126,7 +144,7 @@ async def test_fault_during_send(fault, make_app, sandbox, server, mail):
         view = eligible(app)
         attendee = view.primary_attendee()
         channel = "email" if attendee.patient.email else "sms"
-        _arm(sandbox, server, fault, "send", view)
+        _arm(sandbox, server, fault, "send", view, client=app.session.client)
         delivery = app.session.delivery
         try:
             outcome = await delivery.send(attendee.link, channel, kind=view.kind, practitioner=view.practitioner_name)
@@ -141,8 +159,8 @@ async def test_fault_during_send(fault, make_app, sandbox, server, mail):
 
 
 def write_report(path) -> str:
-    phases = ["load", "refresh", "send"]
-    lines = ["| fault | " + " | ".join(phases) + " |", "|---|---|---|---|"]
+    phases = ["load", "refresh", "detail", "send"]
+    lines = ["| fault | " + " | ".join(phases) + " |", "|---|---|---|---|---|"]
     for fault in FAULTS:
         cells = [MATRIX.get((fault, p), "not run").replace("|", "/") for p in phases]
         lines.append(f"| {fault} | " + " | ".join(cells) + " |")
