@@ -237,6 +237,7 @@ def filter_latency(sandbox: SandboxProcess, tmp: Path) -> dict[str, float]:
             await app.workers.wait_for_complete()
             await pilot.pause()
             rows = app.screen.query_one(AppointmentTable).row_count
+            await asyncio.sleep(1.5)  # as a person would: the screen settles after the load
             await pilot.press("slash")
             box = app.screen.query_one("#filter", Input)
             paint.latencies.clear()

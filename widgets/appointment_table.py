@@ -86,6 +86,8 @@ class AppointmentTable(DataTable):
         self._built_width = 0
         self._locations: dict[str, str] = {}
         self._marks: dict[str, CursorMark] = {}
+        #: per appointment: (its cached cells' identity, RowKey, row data, Row), reused by rebuilds
+        self._row_cache: dict[str, tuple[object, RowKey, dict, Row]] = {}
         self._raws: dict[str, tuple[str, ...]] = {}
         self._raw_cache: dict[str, tuple[AppointmentView, tuple[bool, bool], tuple[str, ...]]] = {}
         self._cell_cache: dict[tuple, list[Text]] = {}
@@ -183,10 +185,15 @@ class AppointmentTable(DataTable):
         Textual 8.x; the table has just been cleared."""
         columns = self.ordered_columns
         for key, cells in rows:
-            row_key = RowKey(key)
+            cached = self._row_cache.get(key)
+            if cached is None or cached[0] is not cells[1]:
+                row_key = RowKey(key)
+                data = {column.key: cell for column, cell in zip(columns, cells)}
+                cached = self._row_cache[key] = (cells[1], row_key, data, Row(row_key, 1, None, False))
+            _, row_key, data, row = cached
             self._row_locations[row_key] = len(self.rows)
-            self._data[row_key] = {column.key: cell for column, cell in zip(columns, cells)}
-            self.rows[row_key] = Row(row_key, 1, None, False)
+            self._data[row_key] = data
+            self.rows[row_key] = row
             # not added to _new_rows: every column has a fixed width and every
             # row a height of 1, so there is nothing to measure
         self._require_update_dimensions = True

@@ -8,6 +8,7 @@ generation number drops answers for a day that is no longer on screen.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from dataclasses import dataclass
@@ -207,6 +208,7 @@ class MainScreen(Screen):
         self.post_message(DayUpdated(generation, day))
 
     def load_day(self, *, fresh: bool = False) -> None:
+        gc.unfreeze()
         self.generation += 1
         self.busy = True
         self.query_one(SyncHeader).sync = "loading…"
@@ -237,12 +239,23 @@ class MainScreen(Screen):
             self.busy = False
             self.offline_since = None
             self.last_error = None
+            self.set_timer(1.0, self._settle_memory, name="settle-memory")
         elif self._pending_draw is not None:
             return  # a redraw is already due: pages arriving together draw once
         elif time.monotonic() - self._last_draw < DRAW_INTERVAL:
             self._pending_draw = self.set_timer(DRAW_INTERVAL, self._draw_pending, name="draw-rows")
             return
         self._draw_rows()
+
+    def _settle_memory(self) -> None:
+        """Once a day has loaded and been drawn: collect the load's garbage,
+        then keep the cyclic GC from rescanning the long-lived day (a full
+        collection over a 5,000-row day paused typing by ~90 ms). Objects
+        without cycles are still freed as usual; the next load unfreezes."""
+        if self.busy:
+            return
+        gc.collect()
+        gc.freeze()
 
     def _draw_pending(self) -> None:
         self._pending_draw = None
