@@ -69,7 +69,10 @@ def test_no_secret_leaves_the_process(tmp_path, server, sandbox, monkeypatch, ca
 
     with MailCatcher(username="desk", password=SMTP_PASSWORD) as mail:
         _config(isolated_dirs, server, mail.port)
-        for argv in (["today"], ["today", "--json"], ["doctor"], ["today", "--date", "2099-01-01"]):
+        demo_now = NOW.isoformat()
+        for argv in (["today"], ["today", "--json"], ["doctor"], ["today", "--date", "2099-01-01"],
+                     ["today", "--demo", "--json", "--now", demo_now], ["today", "--demo", "--now", demo_now],
+                     ["doctor", "--demo"]):
             assert main(argv) in (0, 1)
         monkeypatch.setenv("CLINIKO_API_KEY", "WRONG" + DEMO_KEY)  # a failure path too
         assert main(["today"]) == 3
