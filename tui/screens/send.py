@@ -58,10 +58,10 @@ class SendConfirmScreen(ModalScreen[SendChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="send-dialog"):
+            yield Static(id="send-keys")
             yield Static(id="send-summary")
             with VerticalScroll(id="send-preview-box"):
                 yield Static(id="send-preview")
-            yield Static(id="send-keys")
 
     def on_mount(self) -> None:
         self._draw()
@@ -73,7 +73,6 @@ class SendConfirmScreen(ModalScreen[SendChoice | None]):
         p = self.plan
         option = self._option()
         text = Text()
-        text.append("Send the PATIENT LINK to the patient\n\n", style="bold")
 
         def row(label: str, value: str) -> None:
             text.append(f"{label:<14}", style="bold")
@@ -94,6 +93,7 @@ class SendConfirmScreen(ModalScreen[SendChoice | None]):
             text.append(f"\nAlready sent {p.previous}.\n", style="bold")
             if self.armed:
                 text.append("Press y again to send it a second time.\n", style="bold reverse")
+        text.rstrip()
         self.query_one("#send-summary", Static).update(text)
         self.query_one("#send-preview", Static).update(Text("Message preview\n", style="bold") + Text(option.preview))
         keys = "y / enter send · n / esc cancel"
@@ -101,7 +101,8 @@ class SendConfirmScreen(ModalScreen[SendChoice | None]):
             keys += " · m email/SMS"
         if p.group_eligible > 1:
             keys += " · a all eligible attendees" if not self.everyone else " · a just this attendee"
-        self.query_one("#send-keys", Static).update(Text(keys, style="dim"))
+        title = Text("Send the PATIENT LINK to the patient\n", style="bold")
+        self.query_one("#send-keys", Static).update(title + Text(keys, style="dim"))
 
     def action_confirm(self) -> None:
         if self.plan.previous and not self.armed:
