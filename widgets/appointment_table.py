@@ -143,8 +143,9 @@ class AppointmentTable(DataTable):
     def show(self, views: list[AppointmentView], keep: str | None = None) -> None:
         """Show *views* in order; keep the cursor on *keep* if it is still there.
 
-        Same rows as before: only changed cells are updated. Otherwise the
-        table is rebuilt in one pass (``_replace_rows``)."""
+        Same rows with a few changes: only changed cells are updated (each
+        update redraws the table). Otherwise the table is rebuilt in one pass
+        (``_replace_rows``), which is cheaper than many updates."""
         self._views = views
         self.show_location = self.multi_location and (self.size.width or self.app.size.width) >= 100
         self._locations = short_labels(sorted(set(self.location_names) | {v.business_name for v in views}))
@@ -155,7 +156,8 @@ class AppointmentTable(DataTable):
         columns = [" ", "Time", *(["Location"] if self.show_location else []), "Patient", "Practitioner", "Type", "Telehealth", "Status"]
         raws = {v.id: self._raw(v) for v in views}
         same_layout = len(self.columns) == len(columns) and self._built_width == self.size.width
-        if keys == self._keys and same_layout:
+        changed = sum(1 for key, raw in raws.items() if self._raws.get(key) != raw)
+        if keys == self._keys and same_layout and changed <= 40:
             column_keys = [c.key for c in self.ordered_columns][1:]
             for key, raw in raws.items():
                 old = self._raws.get(key)
