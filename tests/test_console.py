@@ -484,9 +484,32 @@ async def test_refresh_keeps_selection_and_picks_up_changes(make_app, sandbox):
         assert app.screen.current_id == view.id
         assert "Cannot send: Appointment cancelled" in links_text(app)
         assert len(sandbox.requests) - before == 3
+        for _ in range(3):  # a full reload, whichever pages land first, keeps the selection
+            await pilot.press("r")
+            await settle(pilot)
+            for _ in range(30):
+                if app.screen.day is not None and app.screen.day.complete and not app.screen.busy:
+                    break
+                await pilot.pause(0.05)
+            assert app.screen.current_id == view.id and app.screen.day.complete
+
+
+async def test_reload_keeps_selection_when_its_page_lands_last(make_app, sandbox):
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        view = eligible(app)
+        app.screen.select_appointment(view.id)
+        await pilot.pause()
+        sandbox.faults.add("slow", path="/individual_appointments", times=1)  # groups arrive first
         await pilot.press("r")
         await settle(pilot)
-        assert app.screen.current_id == view.id and app.screen.day.complete
+        for _ in range(40):
+            if app.screen.day is not None and app.screen.day.complete and not app.screen.busy:
+                break
+            await pilot.pause(0.05)
+        assert app.screen.current_id == view.id
+        assert view.patient_label() in detail_text(app)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 KINDS = {
     "500", "502", "503", "timeout", "reset", "truncated", "not_json", "html",
     "429_reset", "429_retry_after", "429_none", "401", "403", "404", "foreign_next",
-    "unknown_fields", "null_flag", "missing_optional",
+    "unknown_fields", "null_flag", "missing_optional", "slow",
 }
 
 

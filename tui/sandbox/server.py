@@ -157,6 +157,9 @@ class Sandbox:
         if limited is not None:
             return limited
         fault = self.faults.pick(request.method, request.url.path)
+        if fault == "slow":  # answers normally, a little late
+            await asyncio.sleep(0.4)
+            fault = None
         if fault:
             injected = await self._fault(fault, request, send)
             if injected is not None or fault in {"reset"}:

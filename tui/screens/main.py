@@ -122,6 +122,10 @@ class MainScreen(Screen):
         self._last_draw = 0.0
         #: until staff move the cursor, it follows the next appointment due
         self._user_moved = False
+        #: the appointment staff chose: kept through reloads, even while the
+        #: rows arriving do not include it yet
+        self._wanted: str | None = None
+        self._follow_user = False
 
     # -- layout ------------------------------------------------------------
 
@@ -365,7 +369,7 @@ class MainScreen(Screen):
         table.privacy = self.privacy
         table.multi_location = self.session.loader.business_id is None and len(self.day.businesses) > 1
         table.location_names = [b.name for b in self.day.businesses.values()]
-        keep = self.current_id
+        keep = self._wanted if self._user_moved else self.current_id
         if not self._user_moved and views:
             now = self.session.clock()
             due = next((v for v in views if v.appointment.ends_at > now and v.status != "cancelled"), views[-1])
@@ -392,19 +396,27 @@ class MainScreen(Screen):
     @on(DataTable.RowHighlighted, "#appointments")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         key = event.row_key.value if event.row_key is not None else None
+        if self._follow_user:
+            self._follow_user = False
+            self._wanted = key
         if key != self.current_id:
             self._select(key)
 
     @on(AppointmentTable.MovedByUser)
     def _moved_by_user(self) -> None:
         self._user_moved = True
+        self._follow_user = True  # the highlight that follows is staff's choice
 
     def current_view(self) -> AppointmentView | None:
         return self.day.view(self.current_id) if (self.day and self.current_id) else None
 
     def select_appointment(self, appointment_id: str) -> bool:
         """Move the cursor to an appointment (tests and the palette use it)."""
-        return self.query_one(AppointmentTable).select(appointment_id)
+        found = self.query_one(AppointmentTable).select(appointment_id)
+        if found:
+            self._user_moved = True
+            self._wanted = appointment_id
+        return found
 
     # -- filter --------------------------------------------------------------
 
@@ -449,6 +461,7 @@ class MainScreen(Screen):
         self.day = None
         self.current_id = None
         self._user_moved = False
+        self._wanted = None
         self._views = []
         self._all_views = None
         self.query_one(AppointmentTable).show([])
