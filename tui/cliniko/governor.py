@@ -60,11 +60,6 @@ class RateGovernor:
         """After a 429: hold every request back for *seconds*."""
         self._blocked_until = max(self._blocked_until, self._clock() + max(seconds, 0.0))
 
-    def in_window(self, at: float | None = None) -> int:
-        """Requests let through (or reserved) in the window ending at *at*."""
-        now = self._clock() if at is None else at
-        return sum(1 for t in self._granted if now - self.window < t <= now)
-
 
 _GOVERNORS: dict[str, RateGovernor] = {}
 

@@ -42,12 +42,8 @@ def _utc(value: Any) -> Any:
     return value
 
 
-def _flag(value: Any) -> Any:
-    """Only a real boolean is a flag; anything else is 'unknown'."""
-    return value if isinstance(value, bool) else None
-
-
-def _soft_bool(value: Any) -> Any:
+def _bool_or_none(value: Any) -> Any:
+    """Only a real JSON boolean counts; anything else ("true", 1, "") is unknown."""
     return value if isinstance(value, bool) else None
 
 
@@ -61,8 +57,7 @@ Id = Annotated[str, BeforeValidator(_id)]
 OptStr = Annotated[str | None, BeforeValidator(_empty_none)]
 OptTime = Annotated[datetime | None, BeforeValidator(_utc)]
 Time = Annotated[datetime, BeforeValidator(_utc)]
-Flag = Annotated[bool | None, BeforeValidator(_flag)]
-SoftBool = Annotated[bool | None, BeforeValidator(_soft_bool)]
+Flag = Annotated[bool | None, BeforeValidator(_bool_or_none)]
 IdList = Annotated[list[str], BeforeValidator(_id_list)]
 
 
@@ -127,7 +122,7 @@ class Practitioner(ClinikoModel):
     display_name: OptStr = None
     label: OptStr = None
     designation: OptStr = None
-    active: SoftBool = None
+    active: Flag = None
 
     @property
     def name(self) -> str:
@@ -177,10 +172,10 @@ class Patient(ClinikoModel):
         default_factory=list
     )
     reminder_type: OptStr = None
-    receives_confirmation_emails: SoftBool = None
-    accepted_email_marketing: SoftBool = None
-    accepted_sms_marketing: SoftBool = None
-    accepted_privacy_policy: SoftBool = None
+    receives_confirmation_emails: Flag = None
+    accepted_email_marketing: Flag = None
+    accepted_sms_marketing: Flag = None
+    accepted_privacy_policy: Flag = None
     time_zone: OptStr = None
     archived_at: OptTime = None
     deleted_at: OptTime = None
@@ -214,13 +209,13 @@ class Attendee(ClinikoModel):
     patient_id: Annotated[str | None, BeforeValidator(_id)] = None
     telehealth_url: OptStr = None
     cancellation_url: OptStr = None
-    arrived: SoftBool = None
+    arrived: Flag = None
     cancelled_at: OptTime = None
     archived_at: OptTime = None
     deleted_at: OptTime = None
     cancellation_reason_description: OptStr = None
-    email_reminder_sent: SoftBool = None
-    sms_reminder_sent: SoftBool = None
+    email_reminder_sent: Flag = None
+    sms_reminder_sent: Flag = None
     notes: OptStr = None
     updated_at: OptTime = None
 
@@ -254,10 +249,10 @@ class IndividualAppointment(_Appointment):
     cancellation_reason: int | None = None
     cancellation_reason_description: OptStr = None
     cancellation_note: OptStr = None
-    did_not_arrive: SoftBool = None
-    patient_arrived: SoftBool = None
-    email_reminder_sent: SoftBool = None
-    sms_reminder_sent: SoftBool = None
+    did_not_arrive: Flag = None
+    patient_arrived: Flag = None
+    email_reminder_sent: Flag = None
+    sms_reminder_sent: Flag = None
 
 
 class GroupAppointment(_Appointment):
@@ -272,7 +267,7 @@ class User(ClinikoModel):
     last_name: OptStr = None
     email: OptStr = None
     role: OptStr = None
-    active: SoftBool = None
+    active: Flag = None
     time_zone: OptStr = None
     time_zone_identifier: OptStr = None
 

@@ -7,7 +7,6 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from tui.domain.timezones import local_day_of
 from tui.services.day import STATUS_LABELS, AppointmentView, Day
 from tui.services.session import Session
 
@@ -86,14 +85,8 @@ def render_table(day: Day, views: list[AppointmentView], now: datetime) -> str:
 
 
 async def load_today(session: Session, local_date: date | None, reveal: bool) -> tuple[Day, list[AppointmentView]]:
-    businesses = session.loader.locations_hint() or await session.loader.businesses()
     if local_date is None:
-        first = next(iter(businesses.values()), None)
-        target_id = session.loader.business_id
-        business = businesses.get(target_id or "") or first
-        zone = business.zone() if business else None
-        now = session.clock()
-        local_date = local_day_of(now, zone) if zone else now.date()
+        local_date = await session.loader.default_date(session.clock())
     user_task = asyncio.ensure_future(session.sign_in()) if reveal else None
     day = await session.loader.load(local_date)
     views = day.views()

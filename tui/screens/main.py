@@ -25,7 +25,6 @@ from textual.widgets import DataTable, Footer, Input
 
 from tui.cliniko.errors import AuthenticationError, ClinikoError, NetworkError, RateLimitedError, ServerError
 from tui.cliniko.models import User
-from tui.domain.timezones import local_day_of
 from tui.domain.contact import CHANNEL_WORDS, default_channel, recipient_for
 from tui.domain.timezones import zone_for
 from tui.screens.logs import AuditScreen, OutboxScreen
@@ -186,8 +185,7 @@ class MainScreen(Screen):
         try:
             if fresh:
                 loader.forget()
-            businesses = loader.locations_hint() or await loader.businesses()
-            local_date = requested or self._today(businesses)
+            local_date = requested or await loader.default_date(self.session.clock())
             if generation == self.generation:
                 self.local_date = local_date
                 self._update_header()
@@ -288,16 +286,8 @@ class MainScreen(Screen):
     # -- drawing -----------------------------------------------------------
 
     def _zone(self):
-        day = self.day
-        loader = self.session.loader
-        businesses = (day.businesses if day else None) or loader.locations_hint()
-        business = businesses.get(loader.business_id or "") or next(iter(businesses.values()), None)
+        business = self.session.loader.home_business(self.day.businesses if self.day else None)
         return business.zone() if business else None
-
-    def _today(self, businesses) -> date:
-        business = businesses.get(self.session.loader.business_id or "") or next(iter(businesses.values()), None)
-        now = self.session.clock()
-        return local_day_of(now, business.zone()) if business else now.date()
 
     def _hhmm(self, moment: datetime) -> str:
         zone = self._zone()
@@ -309,7 +299,7 @@ class MainScreen(Screen):
         if self.user is not None:
             header.user = f"{plain(self.user.name)} ({self.user.role or 'unknown role'})"
         loader = self.session.loader
-        businesses = (self.day.businesses if self.day else None) or loader.known_businesses
+        businesses = (self.day.businesses if self.day else None) or loader.locations_hint()
         business = businesses.get(loader.business_id or "")
         header.location = business.name if business else "All locations"
         if self.local_date:
@@ -482,7 +472,7 @@ class MainScreen(Screen):
 
     def action_business(self) -> None:
         loader = self.session.loader
-        businesses = (self.day.businesses if self.day else None) or loader.known_businesses
+        businesses = (self.day.businesses if self.day else None) or loader.locations_hint()
         locations = [(b.id, b.name) for b in businesses.values() if b.archived_at is None]
 
         def chosen(result: str | None) -> None:

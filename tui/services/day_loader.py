@@ -120,13 +120,9 @@ class DayLoader:
         self._types: dict[str, AppointmentType] | None = None
         self._businesses: dict[str, Business] | None = None
         self._practitioners: dict[str, Practitioner] | None = None
+        self._remembered: dict[str, Business] | None = None
 
     # -- reference data ------------------------------------------------------
-
-    @property
-    def known_businesses(self) -> dict[str, Business]:
-        """Businesses already loaded this session (empty before the first load)."""
-        return self._businesses or {}
 
     def forget(self) -> None:
         """Drop cached businesses, types and practitioners (a full reload)."""
@@ -148,15 +144,28 @@ class DayLoader:
         time zones fix the day's window before Cliniko has answered."""
         if self._businesses is not None:
             return self._businesses
-        if self.location_cache is None or not self.location_cache.exists():
-            return {}
-        try:
-            rows = json.loads(self.location_cache.read_text(encoding="utf-8"))
-            return {b.id: b for b in (Business.model_validate(row) for row in rows)}
-        except (OSError, ValueError):
-            return {}
+        if self._remembered is None:  # read the file once, not on every header redraw
+            self._remembered = {}
+            if self.location_cache is not None and self.location_cache.exists():
+                try:
+                    rows = json.loads(self.location_cache.read_text(encoding="utf-8"))
+                    self._remembered = {b.id: b for b in (Business.model_validate(row) for row in rows)}
+                except (OSError, ValueError):
+                    pass
+        return self._remembered
+
+    def home_business(self, businesses: dict[str, Business] | None = None) -> Business | None:
+        """The configured location, else the first one."""
+        businesses = businesses or self.locations_hint()
+        return businesses.get(self.business_id or "") or next(iter(businesses.values()), None)
+
+    async def default_date(self, now: datetime) -> date:
+        """Today in the home location's zone (fetching the locations if none are known)."""
+        business = self.home_business(self.locations_hint() or await self.businesses())
+        return local_day_of(now, business.zone()) if business else now.date()
 
     def _remember_locations(self, businesses: dict[str, Business]) -> None:
+        self._remembered = businesses
         if self.location_cache is None:
             return
         keep = ("id", "business_name", "display_name", "time_zone", "time_zone_identifier", "country_code")
@@ -217,33 +226,17 @@ class DayLoader:
             if self.business_id:
                 base.any_of("business_id", [self.business_id])
             pending: list[asyncio.Future[Any]] = []
-            requested = day.patients_requested
 
             def publish() -> None:
                 day.changed()
                 if on_progress is not None:
                     on_progress(day)
 
-            async def patients_for(patient_ids: Iterable[str]) -> None:
-                wanted = sorted(set(patient_ids) - requested)
-                requested.update(wanted)
-
-                async def one(batch: list[str]) -> None:
-                    rows = await self.client.list_all("/patients", "patients", Q().any_of("id", batch))
-                    for patient in parse_rows(Patient, rows, problems, "patients"):
-                        day.patients[patient.id] = patient
-
-                await asyncio.gather(*(one(batch) for batch in chunks(wanted)))
-
             async def attendees_for(appointments: list[IndividualAppointment | GroupAppointment]) -> None:
                 async def one(batch: list[str]) -> None:
-                    q = Q().any_of("booking_id", batch).including_hidden("cancelled_at")
-                    rows = await self.client.list_all("/attendees", "attendees", q)
-                    found = parse_rows(Attendee, rows, problems, "attendees")
-                    for attendee in found:
-                        day.attendees[attendee.id] = attendee
+                    found = await self._fetch_attendees(day, batch, problems)
                     # cancelled group attendees are not in patient_ids: fetch them now
-                    await patients_for(a.patient_id for a in found if a.patient_id)
+                    await self._fetch_patients(day, (a.patient_id for a in found if a.patient_id), problems)
                     publish()
 
                 await asyncio.gather(*(one(batch) for batch in attendee_batches(appointments)))
@@ -256,7 +249,7 @@ class DayLoader:
                     if new:
                         # patients are named on the appointments: fetch them alongside the attendees
                         pending.append(asyncio.ensure_future(asyncio.gather(
-                            attendees_for(new), patients_for(patient_ids_of(new))
+                            attendees_for(new), self._fetch_patients(day, patient_ids_of(new), problems)
                         )))
                     publish()
 
@@ -287,6 +280,30 @@ class DayLoader:
         day.synced_at = sync_mark + SYNC_MARGIN
         publish()
         return day
+
+    # -- batched lookups shared by load and refresh ------------------------------
+
+    async def _fetch_attendees(self, day: Day, booking_ids: list[str], problems: list[str]) -> list[Attendee]:
+        """One batch of booking ids (cancelled attendees included) into *day*."""
+        q = Q().any_of("booking_id", booking_ids).including_hidden("cancelled_at")
+        rows = await self.client.list_all("/attendees", "attendees", q)
+        found = parse_rows(Attendee, rows, problems, "attendees")
+        for attendee in found:
+            day.attendees[attendee.id] = attendee
+        return found
+
+    async def _fetch_patients(self, day: Day, patient_ids: Iterable[str], problems: list[str]) -> None:
+        """Patients not yet asked for, in concurrent batches of up to 100 ids.
+        Archived ones never come back, so each id is asked for once per day."""
+        wanted = sorted(set(patient_ids) - day.patients_requested)
+        day.patients_requested.update(wanted)
+
+        async def one(batch: list[str]) -> None:
+            rows = await self.client.list_all("/patients", "patients", Q().any_of("id", batch))
+            for patient in parse_rows(Patient, rows, problems, "patients"):
+                day.patients[patient.id] = patient
+
+        await asyncio.gather(*(one(batch) for batch in chunks(wanted)))
 
     # -- incremental refresh ----------------------------------------------------
 
@@ -339,16 +356,8 @@ class DayLoader:
         known = {a.booking_id for a in day.attendees.values()}
         missing = [i for i in new_ids if i not in known]
         for batch in chunks(missing):
-            q = Q().any_of("booking_id", batch).including_hidden("cancelled_at")
-            rows = await self.client.list_all("/attendees", "attendees", q)
-            for attendee in parse_rows(Attendee, rows, problems, "attendees"):
-                day.attendees[attendee.id] = attendee
-        wanted = sorted({a.patient_id for a in day.attendees.values() if a.patient_id} - day.patients_requested)
-        day.patients_requested.update(wanted)
-        for batch in chunks(wanted):
-            rows = await self.client.list_all("/patients", "patients", Q().any_of("id", batch))
-            for patient in parse_rows(Patient, rows, problems, "patients"):
-                day.patients[patient.id] = patient
+            await self._fetch_attendees(day, batch, problems)
+        await self._fetch_patients(day, (a.patient_id for a in day.attendees.values() if a.patient_id), problems)
         day.changed()
         day.problems[:] = problems or day.problems
         day.sync_mark = next_mark
