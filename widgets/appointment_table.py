@@ -1,225 +1,291 @@
-"""The day's appointments: a DataTable keyed by appointment id."""
+"""The day's appointments: one pre-formatted line per appointment, drawn with
+Textual's line API.
+
+A line is built once per (row words, column widths) and cached; drawing a
+screenful is slicing strings, so moving the cursor, filtering 5,000 rows or
+scrolling costs a few lines of work, not a table rebuild. The highlighted row
+carries a ▶ in its first column, so the cursor never relies on colour.
+"""
 
 from __future__ import annotations
 
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.measure import Measurement
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
-from rich.text import Text
+from rich.style import Style
 from textual import events
-from textual.message import Message
-from textual.widgets import DataTable
-from textual.widgets._data_table import Row, RowKey
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from tui.services.day import STATUS_LABELS, AppointmentView
-from widgets.text import cut, initials, short_labels
+from widgets.text import initials, plain, short_labels
 
 TELEHEALTH_WORDS = {"on": "Telehealth", "off": "off", "unknown": "unknown → off"}
+CANCELLED = "✕ "
+_PAD = 1  # blank cells either side of every column
 
 
-class CursorMark:
-    """The first cell of each row: ▶ on the highlighted row, so the cursor
-    never relies on colour. It reads the cursor when drawn, and DataTable
-    redraws exactly the rows the cursor left and entered, so moving the
-    cursor updates no cell (an update would redraw the whole table)."""
-
-    def __init__(self, table: "AppointmentTable", appointment_id: str) -> None:
-        self.table = table
-        self.appointment_id = appointment_id
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield Segment("▶" if self.table.current_key == self.appointment_id else " ")
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(1, 1)
+def fit(text: str, width: int) -> str:
+    """*text* in exactly *width* terminal cells: cut with … or padded."""
+    text = plain(text)
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, max(0, width - 1)) + "…" if width >= 1 else ""
 
 
-class AppointmentTable(DataTable):
+class AppointmentTable(ScrollView, can_focus=True):
     """Rows are rebuilt from views; the cursor stays on the same appointment."""
 
+    BINDINGS = [
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+    ]
+
+    COMPONENT_CLASSES = {"appointment-table--header", "appointment-table--cursor", "appointment-table--cancelled"}
+
     DEFAULT_CSS = """
-    AppointmentTable { height: 1fr; }
+    AppointmentTable {
+        height: 1fr;
+        background: $surface;
+        color: $foreground;
+        & > .appointment-table--header { text-style: bold; background: $panel; color: $foreground; }
+        & > .appointment-table--cancelled { text-style: strike dim; }
+        & > .appointment-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .appointment-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+    }
     """
 
-    class MovedByUser(Message):
-        """Staff moved the cursor themselves (so it stops following 'next due')."""
-
-    def _moved(self) -> None:
-        self.post_message(self.MovedByUser())
-
-    def action_cursor_up(self) -> None:
-        self._moved()
-        super().action_cursor_up()
-
-    def action_cursor_down(self) -> None:
-        self._moved()
-        super().action_cursor_down()
-
-    def action_page_up(self) -> None:
-        self._moved()
-        super().action_page_up()
-
-    def action_page_down(self) -> None:
-        self._moved()
-        super().action_page_down()
-
-    def action_scroll_top(self) -> None:
-        self._moved()
-        super().action_scroll_top()
-
-    def action_scroll_bottom(self) -> None:
-        self._moved()
-        super().action_scroll_bottom()
-
-    async def _on_click(self, event: events.Click) -> None:
-        self._moved()
-        await super()._on_click(event)
+    #: the appointment staff moved the cursor to. Rows re-shown by ``show``
+    #: set it quietly, so watching it (``self.watch(table, "chosen", …)``)
+    #: sees only staff's moves, in the same tick as the move: the row and
+    #: whatever the watcher updates are painted in one frame.
+    chosen: reactive[str | None] = reactive(None, init=False)
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        super().__init__(**kwargs)
         self.multi_location = False
         self.location_names: list[str] = []
         self.show_location = False
         self.privacy = False
+        self.cursor_row = 0
         self._keys: list[str] = []
+        self._index: dict[str, int] = {}
+        self._lines: list[str] = []  # each row after its cursor column
+        self._cancelled: list[bool] = []
         self._views: list[AppointmentView] = []
+        self._header = ""
+        self._columns: list[tuple[str, int]] = []
         self._built_width = 0
         self._locations: dict[str, str] = {}
-        self._marks: dict[str, CursorMark] = {}
-        #: per appointment: (its cached cells' identity, RowKey, row data, Row), reused by rebuilds
-        self._row_cache: dict[str, tuple[object, RowKey, dict, Row]] = {}
-        self._raws: dict[str, tuple[str, ...]] = {}
-        self._raw_cache: dict[str, tuple[AppointmentView, tuple[bool, bool], tuple[str, ...]]] = {}
-        self._cell_cache: dict[tuple, list[Text]] = {}
+        self._raw_cache: dict[str, tuple[AppointmentView, tuple[bool, bool, dict], tuple[str, ...]]] = {}
+        self._line_cache: dict[tuple, str] = {}
+        self._styles: dict[tuple[bool, bool], Style] | None = None
+        self._header_style = Style()
+
+    # -- columns and words ----------------------------------------------------
 
     def _widths(self) -> dict[str, int]:
         total = max(60, (self.size.width or self.app.size.width) - 2)
         fixed = {"mark": 1, "time": 5, "telehealth": 13, "status": 14}
         columns = len(fixed) + 3 + self.show_location
-        spare = total - sum(fixed.values()) - 2 * columns
+        spare = total - sum(fixed.values()) - 2 * _PAD * columns
         parts = {"patient": 5, "practitioner": 4, "type": 5} | ({"location": 3} if self.show_location else {})
         share = sum(parts.values())
         flex = {name: max(6, spare * weight // share) for name, weight in parts.items()}
         return fixed | flex
 
     def _raw(self, view: AppointmentView) -> tuple[str, ...]:
-        """The row's words, before cutting: the cache key of its cells.
-        Cached per view object, so re-showing the same views (filtering) is cheap."""
+        """The row's words before fitting, cached per view object: re-showing
+        the same views (filtering) reuses them."""
         cached = self._raw_cache.get(view.id)
-        flags = (self.privacy, self.show_location)
+        flags = (self.privacy, self.show_location, self._locations)
         if cached is not None and cached[0] is view and cached[1] == flags:
-            body = cached[2]
-        else:
-            body = self._raw_body(view)
-            self._raw_cache[view.id] = (view, flags, body)
-        return body
-
-    def _raw_body(self, view: AppointmentView) -> tuple[str, ...]:
+            return cached[2]
         patient = view.patient_label()
         if self.privacy and view.kind == "individual":
             patient = initials(patient)
         cancelled = view.status == "cancelled"
-        return (
+        body = (
             view.local_start,
             *((self._locations.get(view.business_name, view.business_name),) if self.show_location else ()),
             patient,
             view.practitioner_name,
             view.type_name,
             TELEHEALTH_WORDS[view.telehealth],
-            ("✕ " if cancelled else "") + STATUS_LABELS[view.status],
+            (CANCELLED if cancelled else "") + STATUS_LABELS[view.status],
         )
+        self._raw_cache[view.id] = (view, flags, body)
+        return body
 
-    def _cells(self, appointment_id: str, raw: tuple[str, ...], widths: list[int]) -> list:
-        key = (raw, tuple(widths))
-        cells = self._cell_cache.get(key)
-        if cells is None:
-            style = "strike dim" if raw[-1].startswith("✕") else ""
-            cells = [Text(cut(value, width), style=style, no_wrap=True, overflow="ellipsis") for value, width in zip(raw, widths[1:])]
-            if len(self._cell_cache) > 50_000:
-                self._cell_cache.clear()
-            self._cell_cache[key] = cells
-        return [self._marks.setdefault(appointment_id, CursorMark(self, appointment_id)), *cells]
+    def _line(self, raw: tuple[str, ...], widths: tuple[int, ...]) -> str:
+        key = (raw, widths)
+        line = self._line_cache.get(key)
+        if line is None:
+            pad = " " * _PAD
+            line = "".join(pad + fit(value, width) + pad for value, width in zip(raw, widths))
+            if len(self._line_cache) > 50_000:
+                self._line_cache.clear()
+            self._line_cache[key] = line
+        return line
+
+    # -- showing rows -----------------------------------------------------------
 
     def show(self, views: list[AppointmentView], keep: str | None = None) -> None:
-        """Show *views* in order; keep the cursor on *keep* if it is still there.
-
-        Same rows with a few changes: only changed cells are updated (each
-        update redraws the table). Otherwise the table is rebuilt in one pass
-        (``_replace_rows``), which is cheaper than many updates."""
+        """Show *views* in order; keep the cursor on *keep* if it is there,
+        else on the same row number."""
         self._views = views
         self.show_location = self.multi_location and (self.size.width or self.app.size.width) >= 100
         self._locations = short_labels(sorted(set(self.location_names) | {v.business_name for v in views}))
         widths = self._widths()
-        names = ["mark", "time", *(["location"] if self.show_location else []), "patient", "practitioner", "type", "telehealth", "status"]
-        width_list = [widths[n] for n in names]
-        keys = [v.id for v in views]
-        columns = [" ", "Time", *(["Location"] if self.show_location else []), "Patient", "Practitioner", "Type", "Telehealth", "Status"]
-        raws = {v.id: self._raw(v) for v in views}
-        same_layout = len(self.columns) == len(columns) and self._built_width == self.size.width
-        changed = sum(1 for key, raw in raws.items() if self._raws.get(key) != raw)
-        if keys == self._keys and same_layout and changed <= 40:
-            column_keys = [c.key for c in self.ordered_columns][1:]
-            for key, raw in raws.items():
-                old = self._raws.get(key)
-                if old == raw:
-                    continue
-                for index, (cell, column) in enumerate(zip(self._cells(key, raw, width_list)[1:], column_keys)):
-                    if old is None or old[index] != raw[index]:
-                        self.update_cell(key, column, cell)
-                self._raws[key] = raw
-            return
-        scroll_y = self.scroll_y
-        self.clear(columns=True)
-        for name, width in zip(columns, width_list):
-            self.add_column(name, key=name.lower() if name.strip() else " ", width=width)
-        self._replace_rows([(key, self._cells(key, raws[key], width_list)) for key in keys])
-        self._raws = raws
-        self._keys = keys
+        names = ["time", *(["location"] if self.show_location else []), "patient", "practitioner", "type", "telehealth", "status"]
+        titles = {"time": "Time", "location": "Location", "patient": "Patient", "practitioner": "Practitioner",
+                  "type": "Type", "telehealth": "Telehealth", "status": "Status"}
+        self._columns = [(name, widths[name]) for name in names]
+        width_key = tuple(widths[name] for name in names)
+        self._header = " " * (widths["mark"] + 2 * _PAD) + self._line(tuple(titles[n] for n in names), width_key)
+        raws = [self._raw(v) for v in views]
+        self._keys = [v.id for v in views]
+        self._index = {key: n for n, key in enumerate(self._keys)}
+        self._lines = [self._line(raw, width_key) for raw in raws]
+        self._cancelled = [raw[-1].startswith(CANCELLED) for raw in raws]
         self._built_width = self.size.width
-        if keep in keys:
-            self.move_cursor(row=keys.index(keep), scroll=False)
-            self.scroll_to(y=scroll_y, animate=False)
+        previous_top = self.scroll_y
+        if keep in self._index:
+            self.cursor_row = self._index[keep]
+        self.cursor_row = max(0, min(self.cursor_row, len(self._keys) - 1))
+        self.virtual_size = Size(cell_len(self._header), len(self._keys) + 1)
+        self.scroll_to(y=min(previous_top, self.max_scroll_y), animate=False, immediate=True)
+        self._scroll_cursor_into_view(context=2)
+        self.set_reactive(AppointmentTable.chosen, self.current_key)
+        self.refresh()
 
-    def _replace_rows(self, rows: list[tuple[str, list[Text]]]) -> None:
-        """``add_row`` for many rows at once, without re-validating the cursor
-        after each one or measuring fixed-width cells (together those made a
-        5,000-row rebuild take over a second). Mirrors DataTable.add_row of
-        Textual 8.x; the table has just been cleared."""
-        columns = self.ordered_columns
-        for key, cells in rows:
-            cached = self._row_cache.get(key)
-            if cached is None or cached[0] is not cells[1]:
-                row_key = RowKey(key)
-                data = {column.key: cell for column, cell in zip(columns, cells)}
-                cached = self._row_cache[key] = (cells[1], row_key, data, Row(row_key, 1, None, False))
-            _, row_key, data, row = cached
-            self._row_locations[row_key] = len(self.rows)
-            self._data[row_key] = data
-            self.rows[row_key] = row
-            # not added to _new_rows: every column has a fixed width and every
-            # row a height of 1, so there is nothing to measure
-        self._require_update_dimensions = True
-        self._update_count += 1
-        self.cursor_coordinate = self.cursor_coordinate
-        if rows and self.show_cursor and self.cursor_type != "none":
-            self._highlight_cursor()
-        self.check_idle()
-
-    def on_resize(self) -> None:
-        if self.size.width != self._built_width and self._views:
-            keep = self.current_key
-            self._keys = []
-            self.show(self._views, keep=keep)
+    @property
+    def row_count(self) -> int:
+        return len(self._keys)
 
     @property
     def current_key(self) -> str | None:
-        if not self._keys or self.cursor_row < 0 or self.cursor_row >= len(self._keys):
-            return None
-        return self._keys[self.cursor_row]
+        return self._keys[self.cursor_row] if 0 <= self.cursor_row < len(self._keys) else None
+
+    def cell(self, appointment_id: str, column: str) -> str:
+        """What a column shows for an appointment, as fitted on screen."""
+        row = self._index[appointment_id]
+        start = 0
+        for name, width in self._columns:
+            if name == column:
+                return self._lines[row][start + _PAD : start + _PAD + width].rstrip()
+            start += width + 2 * _PAD
+        raise KeyError(column)
 
     def select(self, appointment_id: str) -> bool:
-        if appointment_id not in self._keys:
+        row = self._index.get(appointment_id)
+        if row is None:
             return False
-        self._moved()
-        self.move_cursor(row=self._keys.index(appointment_id))
+        self._move_to(row)
         return True
+
+    def on_resize(self) -> None:
+        if self.size.width != self._built_width and self._views:
+            self.show(self._views, keep=self.current_key)
+
+    # -- cursor -------------------------------------------------------------------
+
+    def _visible_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)  # less the header
+
+    def _scroll_cursor_into_view(self, context: int = 0) -> None:
+        top = round(self.scroll_y)
+        rows = self._visible_rows()
+        if self.cursor_row < top:
+            self.scroll_to(y=max(0, self.cursor_row - context), animate=False, immediate=True)
+        elif self.cursor_row >= top + rows:
+            target = self.cursor_row - rows + 1 if not context else self.cursor_row - context
+            self.scroll_to(y=max(0, target), animate=False, immediate=True)
+
+    def _move_to(self, row: int) -> None:
+        if not self._keys:
+            return
+        row = max(0, min(row, len(self._keys) - 1))
+        old, self.cursor_row = self.cursor_row, row
+        self._scroll_cursor_into_view()
+        for changed in {old, row}:
+            self.refresh_line(changed + 1)  # virtual lines: the header is line 0
+        self.chosen = self.current_key
+
+    def action_cursor_up(self) -> None:
+        self._move_to(self.cursor_row - 1)
+
+    def action_cursor_down(self) -> None:
+        self._move_to(self.cursor_row + 1)
+
+    def action_page_up(self) -> None:
+        self._move_to(self.cursor_row - self._visible_rows())
+
+    def action_page_down(self) -> None:
+        self._move_to(self.cursor_row + self._visible_rows())
+
+    def action_first(self) -> None:
+        self._move_to(0)
+
+    def action_last(self) -> None:
+        self._move_to(len(self._keys) - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y >= 1:
+            self._move_to(round(self.scroll_y) + event.y - 1)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # -- drawing --------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        self._styles = None
+        super().notify_style_update()
+
+    def _line_styles(self) -> dict[tuple[bool, bool], Style]:
+        """(cancelled, cursor) → the line's style; worked out once per style
+        change rather than for every line drawn."""
+        if self._styles is None:
+            base = self.rich_style
+            cancelled = self.get_component_rich_style("appointment-table--cancelled")
+            cursor = self.get_component_rich_style("appointment-table--cursor")
+            self._header_style = base + self.get_component_rich_style("appointment-table--header")
+            self._styles = {
+                (False, False): base,
+                (True, False): base + cancelled,
+                (False, True): base + cursor,
+                (True, True): base + cancelled + cursor,
+            }
+        return self._styles
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        styles = self._line_styles()
+        base = styles[False, False]
+        scroll_x = round(self.scroll_x)
+        if y == 0:
+            return Strip([Segment(self._header, self._header_style)]).crop_extend(scroll_x, scroll_x + width, base)
+        row = round(self.scroll_y) + y - 1
+        if row >= len(self._lines):
+            return Strip.blank(width, base)
+        cursor = row == self.cursor_row
+        text = f"{' ' * _PAD}{'▶' if cursor else ' '}{' ' * _PAD}{self._lines[row]}"
+        return Strip([Segment(text, styles[self._cancelled[row], cursor])]).crop_extend(scroll_x, scroll_x + width, base)

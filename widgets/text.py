@@ -61,8 +61,13 @@ def short_labels(names: list[str]) -> dict[str, str]:
 def set_text(static, text, min_lines: int = 0) -> None:
     """``Static.update`` that asks for a layout pass only when the number of
     wrapped lines changes: a cursor move then repaints without re-laying out
-    the whole screen. *min_lines* pads short content so heights stay put."""
+    the whole screen, and skips the update when nothing changed. *min_lines*
+    pads short content so heights stay put."""
     width = static.content_region.width or static.size.width
+    shown = (text.plain, text.spans, text.style, width, min_lines)
+    if getattr(static, "_frontdesk_shown", None) == shown:
+        return  # nothing new to draw: no repaint
+    static._frontdesk_shown = shown
     lines = len(text.wrap(static.app.console, width)) if width > 0 else -1
     if 0 < lines < min_lines:
         text = text + Text("\n" * (min_lines - lines))

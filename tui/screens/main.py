@@ -2,7 +2,8 @@
 
 Messages up, reactives down: workers post ``DayUpdated``/``DayFailed``; the
 screen turns them into rows and pushes the highlighted appointment into the
-panes by setting their reactives. Each job has its own worker group, and a
+panes by setting their reactives. Staff's cursor moves come from watching the
+table's ``chosen`` reactive, so the row and the panes change in one frame. Each job has its own worker group, and a
 generation number drops answers for a day that is no longer on screen.
 """
 
@@ -21,7 +22,7 @@ from textual.containers import Container, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import Footer, Input
 
 from tui.cliniko.errors import AuthenticationError, ClinikoError, NetworkError, RateLimitedError, ServerError
 from tui.cliniko.models import User
@@ -124,7 +125,6 @@ class MainScreen(Screen):
         #: the appointment staff chose: kept through reloads, even while the
         #: rows arriving do not include it yet
         self._wanted: str | None = None
-        self._follow_user = False
 
     # -- layout ------------------------------------------------------------
 
@@ -143,6 +143,7 @@ class MainScreen(Screen):
         table = self.query_one(AppointmentTable)
         table.privacy = self.privacy
         table.focus()
+        self.watch(table, "chosen", self._moved_by_user, init=False)
         header = self.query_one(SyncHeader)
         header.user = "signing in…"
         links = self.query_one(LinkPanel)
@@ -383,19 +384,11 @@ class MainScreen(Screen):
         links.view = view
         self._update_sent_note()
 
-    @on(DataTable.RowHighlighted, "#appointments")
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        key = event.row_key.value if event.row_key is not None else None
-        if self._follow_user:
-            self._follow_user = False
-            self._wanted = key
-        if key != self.current_id:
-            self._select(key)
-
-    @on(AppointmentTable.MovedByUser)
-    def _moved_by_user(self) -> None:
+    def _moved_by_user(self, appointment_id: str | None) -> None:
         self._user_moved = True
-        self._follow_user = True  # the highlight that follows is staff's choice
+        self._wanted = appointment_id
+        if appointment_id != self.current_id:
+            self._select(appointment_id)
 
     def current_view(self) -> AppointmentView | None:
         return self.day.view(self.current_id) if (self.day and self.current_id) else None
