@@ -136,6 +136,7 @@ class PaintClock:
         self.pending: list[float] = []
         self.latencies: list[float] = []
         self.shown = lambda: True
+        self.seen: asyncio.Event | None = None
         self._screen = Screen
         self._original = Screen._compositor_refresh
         clock = self
@@ -147,12 +148,19 @@ class PaintClock:
                 now = time.perf_counter()
                 clock.latencies.extend(now - t for t in clock.pending)
                 clock.pending.clear()
+                if clock.seen is not None:
+                    clock.seen.set()
             return result
 
         Screen._compositor_refresh = timed
 
     def start(self) -> None:
+        self.seen = asyncio.Event()
         self.pending.append(time.perf_counter())
+
+    async def wait(self) -> None:
+        """Until the paint that shows the outcome of the last ``start``."""
+        await self.seen.wait()
 
     def close(self) -> None:
         self._screen._compositor_refresh = self._original
@@ -213,8 +221,7 @@ def console_figures(sandbox: SandboxProcess, tmp: Path, moves: int) -> dict[str,
                 pressed = time.perf_counter()
                 paint.start()
                 app.simulate_key("down")  # a real key event, through the bindings
-                while paint.pending:  # until the paint that shows it
-                    await asyncio.sleep(0.001)
+                await paint.wait()
                 # keys held down repeat about 30 times a second
                 await asyncio.sleep(max(0.0, KEY_REPEAT - (time.perf_counter() - pressed)))
             paint.shown = lambda: True
@@ -263,9 +270,7 @@ def filter_latency(sandbox: SandboxProcess, tmp: Path) -> dict[str, float]:
                 paint.shown = lambda: app.screen.filter_text == text  # the rows are re-shown with it
                 paint.start()
                 box.value = text  # what a keystroke does, minus Pilot's plumbing
-                await pilot.pause()
-                while paint.pending:
-                    await asyncio.sleep(0.001)
+                await paint.wait()
             return {"filter_rows": rows, "filter_p95": max(paint.latencies), "filter_after": len(app.screen._views)}
 
     try:
@@ -305,16 +310,23 @@ from pathlib import Path
 from benchmarks.run import make_session
 class Fake: pass
 s = Fake(); s.base_url = {base!r}
+from textual.screen import Screen
 from tui.app import FrontdeskApp
 from tui.screens.main import MainScreen
+painted = []
+original = Screen._compositor_refresh
+def timed(screen):
+    original(screen)
+    if isinstance(screen, MainScreen) and not painted:
+        painted.append(time.time() - t0)  # the console's first frame, written out
+Screen._compositor_refresh = timed
 async def main():
     session, config = make_session(s, Path({tmp!r}))
     app = FrontdeskApp(config, config_path=Path({tmp!r}) / "c.toml", session=session)
     async with app.run_test(size=(120, 36)) as pilot:
-        while not isinstance(app.screen, MainScreen):
+        while not painted:
             await asyncio.sleep(0.001)
-        await pilot.pause()
-        print(time.time() - t0)
+        print(painted[0])
         app.exit()
 asyncio.run(main())
 """

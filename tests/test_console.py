@@ -18,6 +18,7 @@ from tui.screens.setup import SetupScreen
 from widgets.appointment_table import AppointmentTable
 from widgets.detail_pane import DetailPane
 from widgets.link_panel import LinkPanel
+from widgets.text_lines import TextLines
 
 from conftest import CONTACT, NOW, settle
 from console_helpers import cancelled, eligible, find, group, of_state, views
@@ -29,7 +30,7 @@ def screen_lines(widget) -> list[str]:
 
 def links_text(app) -> str:
     panel = app.screen.query_one(LinkPanel)
-    return "\n".join(str(w.render()) for w in panel.query("Static"))
+    return "\n".join(w.plain for w in panel.query(TextLines))
 
 
 def detail_text(app) -> str:

@@ -7,6 +7,7 @@ from textual.widgets import Input
 from tui.app import FrontdeskApp
 from tui.config import Config
 from tui.services.session import open_session
+from widgets.text_lines import SETTLE_SECONDS
 
 from conftest import settle
 from console_helpers import cancelled, eligible, group, of_state
@@ -21,7 +22,7 @@ def selecting(pick):
     async def run_before(pilot):
         await settle(pilot)
         pilot.app.screen.select_appointment(pick(pilot.app).id)
-        await pilot.pause()
+        await pilot.pause(SETTLE_SECONDS + 0.1)  # panes at their resting height
 
     return run_before
 
@@ -81,7 +82,7 @@ def test_help_screen(snap_compare, make_app):
 async def open_send_dialog(pilot):
     await settle(pilot)
     pilot.app.screen.select_appointment(eligible(pilot.app).id)
-    await pilot.pause()
+    await pilot.pause(SETTLE_SECONDS + 0.1)
     await pilot.press("s")
     await pilot.pause()
 

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual.reactive import reactive
-from textual.widgets import Static
 
 from tui.domain.timezones import zone_for
 from tui.services.day import STATUS_LABELS, AppointmentView
-from widgets.text import initials, plain, set_text
+from widgets.text import initials, plain
+from widgets.text_lines import TextLines
 
 TELEHEALTH_STATE = {"on": "Telehealth on", "off": "Telehealth off", "unknown": "Telehealth unknown → treated as off"}
 
@@ -21,7 +21,7 @@ def _when(start: datetime, end: datetime, zone: ZoneInfo) -> str:
     return f"{a:%H:%M}–{b:%H:%M} {a:%a %d %b}"
 
 
-class DetailPane(Static, can_focus=False):
+class DetailPane(TextLines, can_focus=False):
     DEFAULT_CSS = """
     DetailPane { padding: 0 1; height: auto; }
     """
@@ -40,7 +40,7 @@ class DetailPane(Static, can_focus=False):
     def _show(self, *_: object) -> None:
         view = self.view
         extra = len(view.attendees) + 1 if view is not None and view.kind == "group" else 0
-        set_text(self, self.describe(), min_lines=10 + extra)
+        self.update(self.describe(), min_lines=10 + extra)
 
     def describe(self) -> Text:
         v = self.view

@@ -15,11 +15,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from tui.domain.links import PATIENT_LABEL, PRACTITIONER_LABEL
 from tui.services.day import AppointmentView, AttendeeView
-from widgets.text import initials, plain, set_text
+from widgets.text import initials, plain
+from widgets.text_lines import TextLines
 
 DEAD_LINK = "not a Telehealth appointment: this link leads nowhere"
 
@@ -47,11 +48,11 @@ class LinkPanel(Vertical):
     sending = reactive(False)
 
     def compose(self) -> ComposeResult:
-        yield Static(classes="links", id="practitioner-link")
-        yield Static(classes="links", id="patient-links")
+        yield TextLines(classes="links", id="practitioner-link")
+        yield TextLines(classes="links", id="patient-links")
         with Horizontal(id="send-row"):
             yield Button("Send to patient", id="send", disabled=True, compact=True)
-            yield Static(id="send-reason")
+            yield TextLines(id="send-reason")
 
     def selected(self) -> AttendeeView | None:
         v = self.view
@@ -67,22 +68,22 @@ class LinkPanel(Vertical):
     def _redraw(self, *_: object) -> None:
         if not self.is_mounted:
             return
-        practitioner = self.query_one("#practitioner-link", Static)
-        patients = self.query_one("#patient-links", Static)
+        practitioner = self.query_one("#practitioner-link", TextLines)
+        patients = self.query_one("#patient-links", TextLines)
         button = self.query_one("#send", Button)
-        reason = self.query_one("#send-reason", Static)
+        reason = self.query_one("#send-reason", TextLines)
         v = self.view
         if v is None or self.now is None:
-            set_text(practitioner, Text(""))
-            set_text(patients, Text(""))
+            practitioner.update(Text(""))
+            patients.update(Text(""))
             button.disabled = True
-            set_text(reason, Text(""))
+            reason.update(Text(""))
             return
         text = Text()
         text.append(PRACTITIONER_LABEL + "\n", style="bold")
         link = v.practitioner_link
         text.append((link.url if link else "Cliniko gave no practitioner link") + "\n", style="" if v.telehealth == "on" else "dim")
-        set_text(practitioner, text, min_lines=3)
+        practitioner.update(text, min_lines=3)
 
         dead = v.telehealth != "on"
         text = Text()
@@ -106,7 +107,7 @@ class LinkPanel(Vertical):
             text.append("Revealed — hides again shortly\n", style="bold")
         if self.sent_note:
             text.append(self.sent_note + "\n", style="bold")
-        set_text(patients, text, min_lines=4 + len(v.attendees))
+        patients.update(text, min_lines=4 + len(v.attendees))
 
         decision = v.sendable(chosen, self.now, list(self.configured))
         allowed, why = decision.allowed, decision.reason
@@ -114,12 +115,12 @@ class LinkPanel(Vertical):
         if button.disabled != disabled:
             button.disabled = disabled
         if self.sending:
-            set_text(reason, Text("Sending…", style="bold"), min_lines=2)
+            reason.update(Text("Sending…", style="bold"), min_lines=2)
         elif allowed:
             who = initials(chosen.name) if self.privacy else plain(chosen.name)
-            set_text(reason, Text(f"Ready to send to {who}", style="bold"), min_lines=2)
+            reason.update(Text(f"Ready to send to {who}", style="bold"), min_lines=2)
         else:
-            set_text(reason, Text(f"Cannot send: {why}"), min_lines=2)
+            reason.update(Text(f"Cannot send: {why}"), min_lines=2)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

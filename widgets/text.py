@@ -7,10 +7,6 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from rich.text import Text
-
-_REPLACEMENT = "�"
-
 
 def plain(value: object) -> str:
     text = "" if value is None else str(value)
@@ -56,22 +52,3 @@ def short_labels(names: list[str]) -> dict[str, str]:
         while all(len(words) > common + 1 for words in split) and len({w[common] for w in split}) == 1:
             common += 1
     return {name: " ".join(words[common:]) for name, words in zip(names, split)}
-
-
-def set_text(static, text, min_lines: int = 0) -> None:
-    """``Static.update`` that asks for a layout pass only when the number of
-    wrapped lines changes: a cursor move then repaints without re-laying out
-    the whole screen, and skips the update when nothing changed. *min_lines*
-    pads short content so heights stay put."""
-    width = static.content_region.width or static.size.width
-    shown = (text.plain, text.spans, text.style, width, min_lines)
-    if getattr(static, "_frontdesk_shown", None) == shown:
-        return  # nothing new to draw: no repaint
-    static._frontdesk_shown = shown
-    lines = len(text.wrap(static.app.console, width)) if width > 0 else -1
-    if 0 < lines < min_lines:
-        text = text + Text("\n" * (min_lines - lines))
-        lines = min_lines
-    previous = getattr(static, "_frontdesk_lines", None)
-    static._frontdesk_lines = lines
-    static.update(text, layout=lines != previous or lines < 0)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from tui.services.day import STATUS_LABELS, AppointmentView, Day
+from tui.services.gc_pause import gc_paused
 from tui.services.session import Session
 
 TELEHEALTH_WORDS = {"on": "Telehealth", "off": "off", "unknown": "unknown → off"}
@@ -88,7 +89,8 @@ async def load_today(session: Session, local_date: date | None, reveal: bool) ->
     if local_date is None:
         local_date = await session.loader.default_date(session.clock())
     user_task = asyncio.ensure_future(session.sign_in()) if reveal else None
-    day = await session.loader.load(local_date)
+    with gc_paused():
+        day = await session.loader.load(local_date)
     views = day.views()
     if user_task is not None:
         user = await user_task

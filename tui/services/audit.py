@@ -58,11 +58,22 @@ class AuditLog:
     def __init__(self, path: Path, clock: Callable[[], datetime] | None = None) -> None:
         self.path = touch_private(path)
         self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._db: sqlite3.Connection | None = None
         with self._connect() as db:
             db.executescript(SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path)
+        """One connection, kept open: the console asks on every cursor move
+        whether a link was already sent, and opening a connection each time
+        cost more than the query. Each ``with`` still commits."""
+        if self._db is None:
+            self._db = sqlite3.connect(self.path)
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     def record(
         self,

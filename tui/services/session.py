@@ -78,6 +78,7 @@ class Session:
         for close in self._closers:
             close()
         self._closers.clear()
+        self.audit.close()
 
 
 def open_session(config: Config, *, clock: Clock = system_now, audit_dir: Path | None = None) -> Session:
