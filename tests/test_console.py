@@ -606,6 +606,7 @@ async def test_idle_lock_hides_everything_until_a_key(make_app):
             if isinstance(app.screen, LockScreen):
                 break
         assert isinstance(app.screen, LockScreen)
+        await pilot.pause()  # the lock screen pushed during the last pause is mounted
         assert "press any key" in str(app.screen.query_one("#lock-message").render()).lower()
         await pilot.press("x")
         await pilot.pause()

@@ -133,3 +133,21 @@ async def test_list_header_stays_while_scrolling(make_app):
         lines = screen_lines(table)
         assert table.scroll_y > 0
         assert "Time" in lines[0] and "Patient" in lines[0] and "Telehealth" in lines[0]
+
+
+async def test_reloads_let_go_of_earlier_days(make_app):
+    """A loaded day is frozen out of the collector's way; a reload must hand
+    it back, or every `r` would keep a whole day alive."""
+    import gc
+    import weakref
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        first = weakref.ref(app.screen.day)
+        frozen = gc.get_freeze_count()
+        for _ in range(3):
+            await pilot.press("r")
+            await settle(pilot)
+        assert first() is None
+        assert gc.get_freeze_count() < frozen * 1.5

