@@ -2,7 +2,7 @@
 
 import sqlite3
 import stat
-from datetime import timedelta
+from datetime import date, timedelta
 
 import httpx
 
@@ -832,3 +832,32 @@ async def test_every_file_written_is_private(make_app, tmp_path):
     for path in [data, *written]:
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
+
+
+async def test_the_day_is_asked_for_before_the_console_draws_and_only_once(make_app, sandbox, monkeypatch):
+    """The app starts the first day's requests as its event loop starts; the
+    console adopts that load instead of asking again."""
+    sent_at_mount = []
+    mount = MainScreen.on_mount
+
+    def spy(screen):
+        sent_at_mount.append(screen.session.client.request_count)
+        mount(screen)
+
+    monkeypatch.setattr(MainScreen, "on_mount", spy)
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        assert app.screen.day.complete and app.screen.early is None
+    assert sent_at_mount[0] >= 1  # already on the wire when the console mounted
+    for path in ("/individual_appointments", "/group_appointments", "/appointment_types", "/practitioners"):
+        assert sandbox.request_count(path) == 1, path
+
+
+async def test_an_early_load_for_another_day_is_dropped(make_app, sandbox):
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("right_square_bracket")  # next day, before the first day is in
+        await settle(pilot)
+        assert app.screen.day.local_date == date(2026, 11, 25) and app.screen.day.complete
+        assert "Wed 25 Nov 2026" in header_text(app)

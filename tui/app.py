@@ -16,6 +16,7 @@ from tui.config import Config
 from tui.screens.main import MainScreen
 from tui.screens.modals import HelpScreen, LockScreen
 from tui.screens.setup import SetupScreen
+from tui.services.early_load import EarlyLoad
 from tui.services.session import Session
 
 SessionFactory = Callable[[Config], Session]
@@ -60,7 +61,15 @@ class FrontdeskApp(App[None]):
         self.business_id = business_id
         self._monotonic = monotonic
         self._last_input = monotonic()
+        self._early: EarlyLoad | None = None
         self.theme = config.ui.theme
+
+    def on_load(self) -> None:
+        """Before Textual lays out anything: start the day's requests."""
+        if self.session is not None:
+            if self.business_id is not None:
+                self.session.loader.business_id = self.business_id
+            self._early = EarlyLoad(self.session.loader, self.local_date, self.session.clock())
 
     def on_mount(self) -> None:
         if self.config.ui.keys:
@@ -82,9 +91,12 @@ class FrontdeskApp(App[None]):
         self._open_console(self.session)
 
     def _open_console(self, session: Session) -> None:
-        self.push_screen(MainScreen(session, local_date=self.local_date, business_id=self.business_id))
+        early, self._early = self._early, None
+        self.push_screen(MainScreen(session, local_date=self.local_date, business_id=self.business_id, early=early))
 
     async def on_unmount(self) -> None:
+        if self._early is not None:
+            self._early.cancel()
         if self.session is not None:
             await self.session.aclose()
 

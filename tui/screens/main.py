@@ -34,6 +34,7 @@ from tui.screens.send import ChannelOption, ResultsScreen, SendChoice, SendConfi
 from tui.services.delivery.errors import DeliveryError
 from tui.services.delivery.service import message_values
 from tui.services.day import AppointmentView, Day
+from tui.services.early_load import EarlyLoad
 from tui.services.gc_pause import gc_paused, release_kept
 from tui.services.session import Session
 from widgets.appointment_table import AppointmentTable
@@ -97,9 +98,18 @@ class MainScreen(Screen):
         Binding("ctrl+l", "lock", "Lock", show=False, id="lock", tooltip="Lock the screen now"),
     ]
 
-    def __init__(self, session: Session, *, local_date: date | None = None, business_id: str | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        local_date: date | None = None,
+        business_id: str | None = None,
+        early: EarlyLoad | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
+        #: the first day's load, if the app started it before this screen existed
+        self.early = early
         self.local_date = local_date
         self.requested_date = local_date
         if business_id is not None:
@@ -184,18 +194,27 @@ class MainScreen(Screen):
     @work(group="day", exclusive=True, exit_on_error=False)
     async def _load_worker(self, generation: int, requested: date | None, fresh: bool) -> None:
         loader = self.session.loader
+        early, self.early = self.early, None
+        if early is not None and (fresh or not early.serves(requested, loader.business_id)):
+            early.cancel()
+            early = None
+
+        def progress(day: Day) -> None:
+            self.post_message(DayUpdated(generation, day))
+
         try:
             if fresh:
                 loader.forget()
-            local_date = requested or await loader.default_date(self.session.clock())
+            if early is not None:
+                local_date = await early.dated
+            else:
+                local_date = requested or await loader.default_date(self.session.clock())
             if generation == self.generation:
                 self.local_date = local_date
                 self._update_header()
             with gc_paused(keep=True):
-                await asyncio.gather(
-                    loader.load(local_date, on_progress=lambda day: self.post_message(DayUpdated(generation, day))),
-                    self._release_previous_day(),
-                )
+                load = early.adopt(progress) if early is not None else loader.load(local_date, on_progress=progress)
+                await asyncio.gather(load, self._release_previous_day())
         except ClinikoError as exc:
             self.post_message(DayFailed(generation, str(exc), exc.kind))
         except Exception as exc:  # noqa: BLE001 - never a traceback in front of staff
