@@ -861,3 +861,18 @@ async def test_an_early_load_for_another_day_is_dropped(make_app, sandbox):
         await settle(pilot)
         assert app.screen.day.local_date == date(2026, 11, 25) and app.screen.day.complete
         assert "Wed 25 Nov 2026" in header_text(app)
+
+
+async def test_holding_r_never_breaks_the_rate_limit(make_app, sandbox):
+    """Every `r` starts a full reload; the governor keeps the key under
+    Cliniko's 200 requests a minute however fast staff press it."""
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        for _ in range(60):
+            await pilot.press("r")
+            await pilot.pause(0.02)
+        await pilot.pause(0.5)
+        assert 100 < len(sandbox.requests) <= 200  # pushed to the limit, never past it
+        assert not [r for r in sandbox.requests if r.status == 429]
+        assert isinstance(app.screen, MainScreen)

@@ -1,6 +1,8 @@
 """The list and pane widgets on their own and in the console: what they draw,
 how they move, and that they stay put while keys repeat."""
 
+from contextlib import asynccontextmanager
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -92,16 +94,21 @@ async def test_pane_wraps_long_lines_and_pads_to_min_lines():
 
 # -- the appointment list in the console ---------------------------------------------------
 
-async def test_list_keys_move_by_row_page_and_to_either_end(make_app):
+@asynccontextmanager
+async def console_list(make_app):
+    """The console at 120x36 with the seeded day loaded, and its list."""
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one(AppointmentTable)
+        yield app, pilot, app.screen.query_one(AppointmentTable)
+
+
+async def test_list_keys_move_by_row_page_and_to_either_end(make_app):
+    async with console_list(make_app) as (app, pilot, table):
         await pilot.press("home")
         assert table.cursor_row == 0 and app.screen.current_id == table.current_key
         await pilot.press("pagedown")
-        page = table.cursor_row
-        assert page > 1
+        assert table.cursor_row > 1
         await pilot.press("pageup")
         assert table.cursor_row == 0
         await pilot.press("end")
@@ -114,10 +121,7 @@ async def test_list_keys_move_by_row_page_and_to_either_end(make_app):
 
 
 async def test_list_click_chooses_the_row(make_app):
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        table = app.screen.query_one(AppointmentTable)
+    async with console_list(make_app) as (app, pilot, table):
         await pilot.press("home")
         await pilot.click(AppointmentTable, offset=(10, 3))  # header, then rows 0, 1, 2
         await pilot.pause()
@@ -125,10 +129,7 @@ async def test_list_click_chooses_the_row(make_app):
 
 
 async def test_list_header_stays_while_scrolling(make_app):
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        table = app.screen.query_one(AppointmentTable)
+    async with console_list(make_app) as (app, pilot, table):
         await pilot.press("end")
         lines = screen_lines(table)
         assert table.scroll_y > 0
@@ -141,9 +142,7 @@ async def test_reloads_let_go_of_earlier_days(make_app):
     import gc
     import weakref
 
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with console_list(make_app) as (app, pilot, _):
         first = weakref.ref(app.screen.day)
         frozen = gc.get_freeze_count()
         for _ in range(3):
