@@ -91,7 +91,7 @@ class AppointmentTable(ScrollView, can_focus=True):
         self._columns: list[tuple[str, int]] = []
         self._built_width = 0
         self._locations: dict[str, str] = {}
-        self._raw_cache: dict[str, tuple[AppointmentView, tuple[bool, bool, dict], tuple[str, ...]]] = {}
+        self._row_cache: dict[str, tuple[AppointmentView, tuple, tuple[str, bool]]] = {}
         self._line_cache: dict[tuple, str] = {}
         self._styles: dict[tuple[bool, bool], Style] | None = None
         self._header_style = Style()
@@ -109,17 +109,12 @@ class AppointmentTable(ScrollView, can_focus=True):
         return fixed | flex
 
     def _raw(self, view: AppointmentView) -> tuple[str, ...]:
-        """The row's words before fitting, cached per view object: re-showing
-        the same views (filtering) reuses them."""
-        cached = self._raw_cache.get(view.id)
-        flags = (self.privacy, self.show_location, self._locations)
-        if cached is not None and cached[0] is view and cached[1] == flags:
-            return cached[2]
+        """The row's words before fitting."""
         patient = view.patient_label()
         if self.privacy and view.kind == "individual":
             patient = initials(patient)
         cancelled = view.status == "cancelled"
-        body = (
+        return (
             view.local_start,
             *((self._locations.get(view.business_name, view.business_name),) if self.show_location else ()),
             patient,
@@ -128,8 +123,17 @@ class AppointmentTable(ScrollView, can_focus=True):
             TELEHEALTH_WORDS[view.telehealth],
             (CANCELLED if cancelled else "") + STATUS_LABELS[view.status],
         )
-        self._raw_cache[view.id] = (view, flags, body)
-        return body
+
+    def _row(self, view: AppointmentView, shape: tuple, widths: tuple[int, ...]) -> tuple[str, bool]:
+        """A row's line and whether it is cancelled, cached per view object
+        and table shape: re-showing the same views (filtering) is a lookup."""
+        cached = self._row_cache.get(view.id)
+        if cached is not None and cached[0] is view and cached[1] == shape:
+            return cached[2]
+        raw = self._raw(view)
+        row = (self._line(raw, widths), raw[-1].startswith(CANCELLED))
+        self._row_cache[view.id] = (view, shape, row)
+        return row
 
     def _line(self, raw: tuple[str, ...], widths: tuple[int, ...]) -> str:
         key = (raw, widths)
@@ -157,11 +161,12 @@ class AppointmentTable(ScrollView, can_focus=True):
         self._columns = [(name, widths[name]) for name in names]
         width_key = tuple(widths[name] for name in names)
         self._header = " " * (widths["mark"] + 2 * _PAD) + self._line(tuple(titles[n] for n in names), width_key)
-        raws = [self._raw(v) for v in views]
+        shape = (self.privacy, self.show_location, tuple(self._locations.items()), width_key)
+        rows = [self._row(v, shape, width_key) for v in views]
         self._keys = [v.id for v in views]
         self._index = {key: n for n, key in enumerate(self._keys)}
-        self._lines = [self._line(raw, width_key) for raw in raws]
-        self._cancelled = [raw[-1].startswith(CANCELLED) for raw in raws]
+        self._lines = [line for line, _ in rows]
+        self._cancelled = [cancelled for _, cancelled in rows]
         self._built_width = self.size.width
         previous_top = self.scroll_y
         if keep in self._index:
