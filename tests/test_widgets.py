@@ -150,3 +150,16 @@ async def test_reloads_let_go_of_earlier_days(make_app):
             await settle(pilot)
         assert first() is None
         assert gc.get_freeze_count() < frozen * 1.5
+
+
+async def test_moving_to_another_day_lets_go_of_the_last_one(make_app):
+    import weakref
+
+    async with console_list(make_app) as (app, pilot, table):
+        first = weakref.ref(app.screen.day.views()[0].appointment)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.screen.day.local_date.isoformat() == "2026-11-26"
+        assert first() is None  # no cache still holds yesterday's rows

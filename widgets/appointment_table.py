@@ -178,6 +178,11 @@ class AppointmentTable(ScrollView, can_focus=True):
         self.set_reactive(AppointmentTable.chosen, self.current_key)
         self.refresh()
 
+    def clear(self) -> None:
+        """No rows, and nothing cached for them: another day is coming."""
+        self._row_cache.clear()
+        self.show([])
+
     @property
     def row_count(self) -> int:
         return len(self._keys)

@@ -464,7 +464,7 @@ class MainScreen(Screen):
         self._wanted = None
         self._views = []
         self._all_views = None
-        self.query_one(AppointmentTable).show([])
+        self.query_one(AppointmentTable).clear()
         self._select(None)
         self.load_day()
         self._update_header()
