@@ -124,7 +124,11 @@ class FrontdeskApp(App[None]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        rows: list[tuple[str, str, str]] = [("↑ ↓", "Move through the list", "")]
+        rows: list[tuple[str, str, str]] = [
+            ("↑ ↓", "Move through the list", ""),
+            ("PgUp PgDn", "A screenful up or down", ""),
+            ("Home End", "First or last appointment", ""),
+        ]
         seen: set[str] = set()
         for active in self.active_bindings.values():
             binding = active.binding
