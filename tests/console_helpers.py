@@ -5,6 +5,11 @@ from __future__ import annotations
 from conftest import NOW
 
 
+def screen_lines(widget) -> list[str]:
+    """What a widget shows, line by line, as text."""
+    return [widget.render_line(y).text for y in range(widget.size.height)]
+
+
 def views(app):
     return app.screen._views
 

@@ -21,11 +21,7 @@ from widgets.link_panel import LinkPanel
 from widgets.text_lines import TextLines
 
 from conftest import CONTACT, NOW, settle
-from console_helpers import cancelled, eligible, find, group, of_state, views
-
-
-def screen_lines(widget) -> list[str]:
-    return [widget.render_line(y).text for y in range(widget.size.height)]
+from console_helpers import cancelled, eligible, find, group, of_state, screen_lines, views
 
 
 def links_text(app) -> str:

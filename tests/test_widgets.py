@@ -14,10 +14,7 @@ from widgets.appointment_table import AppointmentTable, fit
 from widgets.text_lines import SETTLE_SECONDS, TextLines
 
 from conftest import settle
-
-
-def screen_lines(widget) -> list[str]:
-    return [widget.render_line(y).text for y in range(widget.size.height)]
+from console_helpers import screen_lines
 
 
 # -- fitting words into columns ------------------------------------------------------

@@ -24,6 +24,8 @@ from widgets.text import initials, plain, short_labels
 
 TELEHEALTH_WORDS = {"on": "Telehealth", "off": "off", "unknown": "unknown → off"}
 CANCELLED = "✕ "
+COLUMN_TITLES = {"time": "Time", "location": "Location", "patient": "Patient", "practitioner": "Practitioner",
+                 "type": "Type", "telehealth": "Telehealth", "status": "Status"}
 _PAD = 1  # blank cells either side of every column
 
 
@@ -156,11 +158,9 @@ class AppointmentTable(ScrollView, can_focus=True):
         self._locations = short_labels(sorted(set(self.location_names) | {v.business_name for v in views}))
         widths = self._widths()
         names = ["time", *(["location"] if self.show_location else []), "patient", "practitioner", "type", "telehealth", "status"]
-        titles = {"time": "Time", "location": "Location", "patient": "Patient", "practitioner": "Practitioner",
-                  "type": "Type", "telehealth": "Telehealth", "status": "Status"}
         self._columns = [(name, widths[name]) for name in names]
         width_key = tuple(widths[name] for name in names)
-        self._header = " " * (widths["mark"] + 2 * _PAD) + self._line(tuple(titles[n] for n in names), width_key)
+        self._header = " " * (widths["mark"] + 2 * _PAD) + self._line(tuple(COLUMN_TITLES[n] for n in names), width_key)
         shape = (self.privacy, self.show_location, tuple(self._locations.items()), width_key)
         rows = [self._row(v, shape, width_key) for v in views]
         self._keys = [v.id for v in views]
@@ -193,12 +193,10 @@ class AppointmentTable(ScrollView, can_focus=True):
 
     def cell(self, appointment_id: str, column: str) -> str:
         """What a column shows for an appointment, as fitted on screen."""
-        row = self._index[appointment_id]
-        start = 0
-        for name, width in self._columns:
+        words = self._raw(self._views[self._index[appointment_id]])
+        for value, (name, width) in zip(words, self._columns):
             if name == column:
-                return self._lines[row][start + _PAD : start + _PAD + width].rstrip()
-            start += width + 2 * _PAD
+                return fit(value, width).rstrip()
         raise KeyError(column)
 
     def select(self, appointment_id: str) -> bool:

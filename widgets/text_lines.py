@@ -30,9 +30,9 @@ class TextLines(Widget):
     TextLines { height: auto; }
     """
 
-    def __init__(self, text: Text | None = None, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self._text = text or Text()
+        self._text = Text()
         self._min_lines = 0
         self._key: tuple | None = None
         self._strips: list[Strip] = []
@@ -42,10 +42,6 @@ class TextLines(Widget):
         self._settle: Timer | None = None
         self._base: Style | None = None
         self._changed_at = 0.0
-
-    @property
-    def text(self) -> Text:
-        return self._text
 
     @property
     def plain(self) -> str:
@@ -85,6 +81,11 @@ class TextLines(Widget):
         self._floor = 0
         self.refresh(layout=True)
 
+    def _render_for(self, width: int) -> None:
+        """The strips for *width*, rendered again only if the width changed."""
+        if width != self._width and width > 0:
+            self._render_text(width)
+
     def _render_text(self, width: int) -> None:
         console = self.app.console
         text = self._text
@@ -98,8 +99,7 @@ class TextLines(Widget):
     # -- Textual -------------------------------------------------------------------
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        if width != self._width and width > 0:
-            self._render_text(width)
+        self._render_for(width)
         self._reported = max(len(self._strips), self._floor)
         return self._reported
 
@@ -109,8 +109,7 @@ class TextLines(Widget):
 
     def render_line(self, y: int) -> Strip:
         width = self.content_region.width
-        if width != self._width and width > 0:
-            self._render_text(width)
+        self._render_for(width)
         if self._base is None:
             self._base = self.rich_style
         strip = self._strips[y] if y < len(self._strips) else Strip([])

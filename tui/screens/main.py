@@ -3,8 +3,9 @@
 Messages up, reactives down: workers post ``DayUpdated``/``DayFailed``; the
 screen turns them into rows and pushes the highlighted appointment into the
 panes by setting their reactives. Staff's cursor moves come from watching the
-table's ``chosen`` reactive, so the row and the panes change in one frame. Each job has its own worker group, and a
-generation number drops answers for a day that is no longer on screen.
+table's ``chosen`` reactive, so the row and the panes change in one frame.
+Each job has its own worker group, and a generation number drops answers for
+a day that is no longer on screen.
 """
 
 from __future__ import annotations

@@ -55,9 +55,8 @@ class EarlyLoad:
 
     def cancel(self) -> None:
         """Not adopted after all (another day asked for, or the app closing)."""
-        self.task.cancel()
         for future in (self.task, self.dated):
-            if future.done() and not future.cancelled():
-                future.exception()  # a failure nobody will see: not worth a warning
-            elif not future.done():
+            if not future.done():
                 future.cancel()
+            elif not future.cancelled():
+                future.exception()  # a failure nobody will see: not worth a warning

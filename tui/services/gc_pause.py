@@ -30,7 +30,7 @@ def gc_paused(*, keep: bool = False) -> Iterator[None]:
     global _depth, _saved
     if _depth == 0:
         _saved = gc.get_threshold()
-        gc.set_threshold(_saved[0], _saved[1] if len(_saved) > 1 else 10, NO_FULL_PASS)
+        gc.set_threshold(_saved[0], _saved[1], NO_FULL_PASS)
     _depth += 1
     try:
         yield
