@@ -108,16 +108,19 @@ def snapshots_at_top_level(monkeypatch):
 
 
 def console_config(server, mail=None, **ui) -> Config:
+    from pydantic import SecretStr
+
     from tui.config import EmailSection, SMSSection
     from tui.sandbox.server import DEMO_SMS_SID, DEMO_SMS_TOKEN
 
     config = Config()
-    cliniko = config.cliniko.model_copy(update={"api_key": DEMO_KEY, "contact_email": CONTACT, "base_url": server.base_url})
+    cliniko = config.cliniko.model_copy(update={"api_key": SecretStr(DEMO_KEY), "contact_email": CONTACT,
+                                                "base_url": server.base_url})
     update = {"cliniko": cliniko, "ui": UISection(**ui)}
     if mail is not None:
         update["email"] = EmailSection(host="127.0.0.1", port=mail.port, security="none",
                                        from_address="reception@harbour.example", timeout_seconds=3)
-        update["sms"] = SMSSection(account_sid=DEMO_SMS_SID, auth_token=DEMO_SMS_TOKEN, from_number="+61290000000",
+        update["sms"] = SMSSection(account_sid=DEMO_SMS_SID, auth_token=SecretStr(DEMO_SMS_TOKEN), from_number="+61290000000",
                                    base_url=server.base_url.removesuffix("/v1") + "/twilio", timeout_seconds=3)
     return config.model_copy(update=update)
 

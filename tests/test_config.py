@@ -27,7 +27,7 @@ def test_env_overrides_file(tmp_path):
     path = tmp_path / "c.toml"
     path.write_text('[cliniko]\napi_key = "file-au1"\ncontact_email = "file@x.co"\nbusiness_id = 42\n')
     config = load_config(path, env={"CLINIKO_API_KEY": "env-au2", "FRONTDESK_CONTACT_EMAIL": "env@x.co"})
-    assert config.api_key == "env-au2" and config.contact_email == "env@x.co"
+    assert config.cliniko.key() == "env-au2" and config.cliniko.contact_email == "env@x.co"
     assert config.cliniko.business_id == "42"
 
 

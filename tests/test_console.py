@@ -297,7 +297,7 @@ async def test_second_send_needs_a_second_confirmation(make_app, mail):
         assert "Already sent" in _dialog_text(dialog) and "Rosa Delgado" in _dialog_text(dialog)
         await pilot.press("y")
         await settle(pilot)
-        assert isinstance(app.screen, SendConfirmScreen) and "Press y again" in _dialog_text(app.screen)
+        assert isinstance(app.screen, SendConfirmScreen) and "press y again to resend" in _dialog_text(app.screen)
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
@@ -795,7 +795,7 @@ async def test_setup_configures_email_and_sms(tmp_path, server, monkeypatch):
         assert mail.received == []
     path = tmp_path / "config" / "config.toml"
     config = load_config(path, env={})
-    assert config.email.password == "pw-123456" and config.sms.auth_token == "tok-secret"
+    assert config.email.secret() == "pw-123456" and config.sms.secret() == "tok-secret"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 

@@ -8,7 +8,9 @@ from hypothesis import given, settings, strategies as st
 
 from tui.cliniko.models import AppointmentType, Attendee, GroupAppointment, IndividualAppointment, Patient
 from tui.domain.eligibility import ALLOWED_REASON, link_eligibility, send_eligibility
-from tui.domain.links import PatientLink, PractitionerLink, mask_url
+from tui.domain.links import AccountHosts, PatientLink, PractitionerLink, mask_url
+
+HOSTS = AccountHosts("x", "au1")
 
 NOW = datetime(2026, 11, 23, 23, 5, tzinfo=timezone.utc)
 SYD = ZoneInfo("Australia/Sydney")
@@ -37,7 +39,7 @@ def pat(**kw):
 def decide(a=None, t=None, at=None, p=None, now=NOW):
     return send_eligibility(appointment=a if a is not None else appt(), appointment_type=t if t is not None else typ(),
                             attendee=at if at is not None else att(), patient=p if p is not None else pat(),
-                            now=now, zone=SYD)
+                            now=now, zone=SYD, hosts=HOSTS)
 
 
 def test_allowed_when_everything_holds():
@@ -70,7 +72,7 @@ def test_each_refusal_has_its_own_reason(kwargs, reason):
 
 
 def test_missing_pieces_fail_closed():
-    base = dict(appointment=appt(), appointment_type=typ(), attendee=att(), now=NOW, zone=SYD)
+    base = dict(appointment=appt(), appointment_type=typ(), attendee=att(), now=NOW, zone=SYD, hosts=HOSTS)
     assert link_eligibility(**(base | {"appointment": None})).reason == "Appointment not found"
     assert link_eligibility(**(base | {"appointment_type": None})).reason == "Appointment type unknown — treated as off"
     assert link_eligibility(**(base | {"attendee": None})).reason == "No attendee on this appointment"
@@ -117,7 +119,7 @@ def test_never_allowed_unless_every_condition_holds(
     p = pat(email=email)
     d = send_eligibility(appointment=a, appointment_type=t if has_type else None,
                          attendee=at if has_attendee else None, patient=p if has_patient else None,
-                         now=NOW, zone=SYD)
+                         now=NOW, zone=SYD, hosts=HOSTS)
     every = (
         flag is True and has_type and same_type and appt_archived is None and appt_deleted is None
         and (group or appt_cancelled is None) and has_attendee and same_booking

@@ -5,11 +5,13 @@ models and are never 'allowed' unless the flag is exactly true."""
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tui.cliniko.models import AppointmentType, Attendee, IndividualAppointment, Patient
 from tui.domain.eligibility import send_eligibility
-from widgets.text import plain
+from tui.domain.links import ANY_CLINIKO_HOST
+from tui.safe_text import clean
 
 from conftest import NOW, settle
 from console_helpers import eligible
@@ -20,10 +22,10 @@ HOSTILE_LAST = "\u202eknaB [link=https://evil.example]click[/link] 🩺" + "x" *
 HOSTILE_NOTE = "\x1b]52;c;ZXZpbA==\x07 [reverse]notes[/] שלום"
 
 
-def test_plain_strips_escapes_and_controls():
-    assert plain(HOSTILE_FIRST) == "[bold red]Evil[/] [31mRed[0m"
-    assert "\x1b" not in plain(HOSTILE_NOTE) and "\x07" not in plain(HOSTILE_NOTE)
-    assert "\u202e" not in plain(HOSTILE_LAST) and "🩺" in plain(HOSTILE_LAST)
+def test_clean_strips_escapes_and_controls():
+    assert clean(HOSTILE_FIRST) == "[bold red]Evil[/] [31mRed[0m"
+    assert "\x1b" not in clean(HOSTILE_NOTE) and "\x07" not in clean(HOSTILE_NOTE)
+    assert "\u202e" not in clean(HOSTILE_LAST) and "🩺" in clean(HOSTILE_LAST)
 
 
 async def test_hostile_names_and_notes_render_as_text(make_app, sandbox):
@@ -93,7 +95,39 @@ def test_generated_payloads_never_crash_or_wrongly_allow(appt, typ, att, pat):
             models.append(None)  # unreadable rows are dropped (and reported) by the loader
     a, t, at, p = models
     decision = send_eligibility(appointment=a, appointment_type=t, attendee=at, patient=p,
-                                now=NOW, zone=ZoneInfo("Australia/Sydney"))
+                                now=NOW, zone=ZoneInfo("Australia/Sydney"), hosts=ANY_CLINIKO_HOST)
     if decision.allowed:
         assert typ.get("telehealth_enabled") is True
     assert decision.reason
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(document.cookie)//", "https://evil.example/c/yxt65-xdR864MNvao"])
+async def test_a_link_that_is_not_clinikos_is_refused_everywhere_in_the_console(make_app, sandbox, mail, url):
+    """Telehealth on, patient reachable, but the attendee's link is not this
+    account's Cliniko patient link: the list marks it, the panel hides it,
+    copy and send refuse with the reason; nothing reaches the clipboard."""
+    from tui.domain.links import NOT_A_PATIENT_LINK
+    from widgets.appointment_table import AppointmentTable
+
+    app = make_app()
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await settle(pilot)
+        view = eligible(app)
+        sandbox.store.attendees[view.primary_attendee().attendee.id]["telehealth_url"] = url
+        await pilot.press("r")
+        await settle(pilot)
+        app.screen.select_appointment(view.id)
+        await pilot.pause()
+        assert app.screen.query_one(AppointmentTable).cell(view.id, "telehealth") == "✕ bad link"
+        panel = "\n".join(w.plain for w in app.screen.query("LinkPanel TextLines"))
+        assert "not a Cliniko patient link — hidden, never sent" in panel
+        assert f"Cannot send: {NOT_A_PATIENT_LINK}" in panel and url not in panel
+        app._notifications.clear()
+        await pilot.press("c", "v", "s")
+        await pilot.pause()
+        notes = [n.message for n in app._notifications]
+        assert f"Patient link not copied: {NOT_A_PATIENT_LINK}" in notes
+        assert f"No patient link to reveal here: {NOT_A_PATIENT_LINK}" in notes
+        assert f"Not sent: {NOT_A_PATIENT_LINK}" in notes
+        assert app.clipboard == "" and url not in app.export_screenshot()
+    assert mail.received == [] and sandbox.sms_outbox == []

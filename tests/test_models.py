@@ -105,7 +105,13 @@ def test_patient_names_and_mobile():
 
 
 def test_business_zone_fallbacks():
-    assert Business(id="1", time_zone_identifier="Australia/Sydney").zone().key == "Australia/Sydney"
-    assert Business(id="1", time_zone="Melbourne").zone().key == "Australia/Melbourne"
-    assert Business(id="1", time_zone_identifier="Mars/Olympus").zone("Europe/London").key == "Europe/London"
-    assert Business(id="1").zone().key == "UTC"
+    from tui.domain.timezones import business_zone, zone_problem
+
+    assert business_zone(Business(id="1", time_zone_identifier="Australia/Sydney")).key == "Australia/Sydney"
+    assert business_zone(Business(id="1", time_zone="Melbourne")).key == "Australia/Melbourne"
+    assert business_zone(Business(id="1", time_zone_identifier="Mars/Olympus"), "Europe/London").key == "Europe/London"
+    assert business_zone(Business(id="1")).key == "UTC"
+    # an unknown name is not silent: the loader reports it on screen
+    assert zone_problem("Mars/Olympus", None) == "time zone ‘Mars/Olympus’ is unknown"
+    assert zone_problem(None, None) == "no time zone set in Cliniko"
+    assert zone_problem(None, "Melbourne") is None

@@ -75,3 +75,59 @@ async def test_posted_memo_matches_the_spec(client, sandbox):
 async def test_settings_match_the_spec(make_client, admin_key):
     body = await make_client(admin_key).get("/settings/public")
     assert set(body) <= set(spec()["components"]["schemas"]["PublicSettings"]["properties"])
+
+
+# -- filters: the sandbox accepts exactly what the spec documents ---------------------------------
+
+import re  # noqa: E402
+
+from tui.sandbox.query import BY_ID_FILTERS, FILTERS  # noqa: E402
+
+_KINDS = {"int64": "int", "integer": "int", "date-time": "datetime", "date": "date", "string": "str",
+          "boolean": "bool", "array": "array"}
+
+
+def _documented(path: str) -> dict[str, str]:
+    params = spec()["paths"][path]["get"].get("parameters", [])
+    text = next((p.get("description", "") for p in params if p.get("name") == "q[]"), "")
+    return {name: _KINDS[kind] for name, kind in re.findall(r"\| (\w+) \| \[([\w-]+)\]", text)}
+
+
+@pytest.mark.parametrize("resource", sorted(FILTERS))
+def test_list_filters_are_the_specs(resource):
+    assert FILTERS[resource] == _documented(f"/{resource}")
+
+
+@pytest.mark.parametrize("resource", sorted(BY_ID_FILTERS))
+def test_by_id_filters_are_the_specs(resource):
+    assert BY_ID_FILTERS[resource] == _documented(f"/{resource}/{{id}}")
+
+
+@pytest.mark.parametrize("path, query", [
+    ("/individual_appointments", "did_not_arrive:=true"),
+    ("/patients", "deleted_at:?"),
+    ("/appointment_types", "deleted_at:?"),
+    ("/communications", "deleted_at:?"),
+    ("/bookings", "patient_id:=1"),
+])
+async def test_undocumented_filters_fail_in_tests_before_at_a_clinic(client, path, query):
+    from tui.cliniko.errors import ClinikoError
+
+    with pytest.raises(ClinikoError, match=r"\(400\)"):
+        await client.get(path, [("q[]", query)])
+
+
+async def test_records_by_id_are_hidden_like_lists_until_asked_for(client, sandbox):
+    from tui.cliniko.errors import NotFoundError
+
+    cancelled = next(i for i, a in sandbox.store.individual_appointments.items()
+                     if a["cancelled_at"] and not a["archived_at"])
+    with pytest.raises(NotFoundError):
+        await client.get(f"/individual_appointments/{cancelled}")
+    shown = await client.get(f"/individual_appointments/{cancelled}", Q().including_hidden("cancelled_at").params())
+    assert shown["cancelled_at"]
+    archived_type = next(i for i, t in sandbox.store.appointment_types.items() if t["archived_at"])
+    with pytest.raises(NotFoundError):
+        await client.get(f"/appointment_types/{archived_type}")
+    assert (await client.get(f"/appointment_types/{archived_type}",
+                             Q().including_hidden("archived_at").params()))["archived_at"]

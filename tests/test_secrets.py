@@ -111,3 +111,57 @@ def test_no_secret_leaves_the_process(tmp_path, server, sandbox, monkeypatch, ca
                 leaks.append((name, "patient token"))
     assert leaks == []
     assert revealed <= tokens
+
+
+def test_secrets_are_held_as_secret_strings():
+    """repr, str and dumps of the config never hold the key or a credential."""
+    from pydantic import SecretStr
+
+    from tui.config import Config, EmailSection, SMSSection, parse_config, render_config
+
+    text = (f'[cliniko]\napi_key = "{DEMO_KEY}"\ncontact_email = "a@b.co"\n'
+            f'[email]\nhost = "smtp.example.com"\nusername = "u"\npassword = "{SMTP_PASSWORD}"\nfrom_address = "d@b.co"\n'
+            f'[sms]\naccount_sid = "{DEMO_SMS_SID}"\nauth_token = "{SMS_TOKEN}"\nfrom_number = "+61290000000"\n')
+    config = parse_config(text)
+    assert isinstance(config.cliniko.api_key, SecretStr)
+    assert isinstance(config.email.password, SecretStr) and isinstance(config.sms.auth_token, SecretStr)
+    for shown in (repr(config), str(config), config.model_dump_json(), repr(config.model_dump()),
+                  repr(config.cliniko), repr(config.email), repr(config.sms)):
+        for secret in (DEMO_KEY, SMTP_PASSWORD, SMS_TOKEN):
+            assert secret not in shown
+    assert config.cliniko.key() == DEMO_KEY and config.email.secret() == SMTP_PASSWORD
+    assert parse_config(render_config(config)) == config  # saving keeps the real values
+    assert isinstance(Config, type) and EmailSection and SMSSection
+
+
+def test_a_crash_shows_a_sentence_and_keeps_the_details_without_locals(make_app, isolated_dirs, capsys):
+    """An unexpected error in the console: staff see one sentence; the
+    details (no local variables, tokens scrubbed) go to crash.log."""
+    app = make_app()
+    key = app.config.cliniko.key()
+
+    async def crash():
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            view = find(app, lambda v: v.kind == "individual" and v.primary_attendee()
+                        and v.primary_attendee().link is not None)
+            link_url = view.primary_attendee().link.url  # a local holding a bearer link
+            api_key = key  # and one holding the key
+
+            def explode():
+                raise RuntimeError(f"boom near {link_url[:0]}{api_key[:0]}")
+
+            app.screen.action_privacy = explode
+            await pilot.press("i")
+            await pilot.pause()
+
+    with pytest.raises(RuntimeError, match="boom"):
+        asyncio.run(crash())
+    shown = " ".join(capsys.readouterr().err.split())  # what the terminal got after the console closed
+    assert "Traceback" not in shown and "explode" not in shown
+    assert "frontdesk stopped because of an unexpected problem (RuntimeError). Nothing was sent." in shown
+    log = (isolated_dirs / "data" / "crash.log").read_text()
+    assert "RuntimeError: boom near" in log and "explode" in log
+    assert key not in log and key not in shown
+    assert "link_url =" not in log and "api_key =" not in log  # no locals
+    assert oct((isolated_dirs / "data" / "crash.log").stat().st_mode & 0o777) == "0o600"

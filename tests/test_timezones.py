@@ -30,3 +30,43 @@ def test_zone_fallbacks():
     assert zone_for(None, "Eastern Time (US & Canada)").key == "America/New_York"
     assert zone_for("", "", "Australia/Perth").key == "Australia/Perth"
     assert zone_for("Not/AZone", None).key == "UTC"
+
+
+UNKNOWN = "Harbour Health Sydney: time zone ‘Mars/Olympus_Mons’ is unknown; its times are shown in UTC."
+
+
+def _unknown_zone(sandbox):
+    business = next(iter(sandbox.store.businesses.values()))
+    business.update(time_zone_identifier="Mars/Olympus_Mons", time_zone="Olympus")
+
+
+async def test_an_unknown_zone_is_said_on_screen_not_a_silent_utc(make_app, sandbox):
+    from conftest import settle
+
+    _unknown_zone(sandbox)
+    app = make_app()
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await settle(pilot)
+        assert UNKNOWN in [n.message for n in app._notifications]
+
+
+def test_today_notes_an_unknown_zone(sandbox, capsys, monkeypatch, server):
+    from tui.cli import main
+    from tui.sandbox.seed import DEMO_KEY
+
+    from conftest import CONTACT
+
+    _unknown_zone(sandbox)
+    monkeypatch.setenv("CLINIKO_API_KEY", DEMO_KEY)
+    monkeypatch.setenv("CLINIKO_BASE_URL", server.base_url)
+    monkeypatch.setenv("FRONTDESK_CONTACT_EMAIL", CONTACT)
+    assert main(["today", "--date", "2026-11-24"]) == 0
+    assert f"note: {UNKNOWN}" in capsys.readouterr().out
+
+
+def test_the_zone_database_comes_with_frontdesk():
+    """tzdata is a dependency: lookups never depend on the OS having zones."""
+    import importlib.metadata
+
+    assert importlib.metadata.version("tzdata")
+    assert zone_for("Pacific/Chatham").key == "Pacific/Chatham"

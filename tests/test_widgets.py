@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.text import Text
 from textual.app import App, ComposeResult
 
-from widgets.appointment_table import AppointmentTable, fit
+from tui.safe_text import fit
+from widgets.appointment_table import AppointmentTable
 from widgets.text_lines import SETTLE_SECONDS, TextLines
 
 from conftest import settle

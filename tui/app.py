@@ -7,12 +7,14 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from rich.text import Text
 from textual import events
 from textual.app import App
 from textual.binding import Binding
 
 from tui.commands_palette import FrontdeskCommands
 from tui.config import Config
+from tui.crash import crash_message, record_crash
 from tui.screens.main import MainScreen
 from tui.screens.modals import HelpScreen, LockScreen
 from tui.screens.setup import SetupScreen
@@ -93,6 +95,22 @@ class FrontdeskApp(App[None]):
     def _open_console(self, session: Session) -> None:
         early, self._early = self._early, None
         self.push_screen(MainScreen(session, local_date=self.local_date, business_id=self.business_id, early=early))
+
+    # -- an unexpected error: a sentence, never a traceback with local variables --
+
+    def _handle_exception(self, error: Exception) -> None:
+        self._crash = error
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Textual's own handler prints the traceback *with local variables*
+        (an API key or a patient link can sit in one). Instead: one sentence
+        for staff, and the details, scrubbed and without locals, in crash.log."""
+        error = getattr(self, "_crash", None) or RuntimeError("unknown error")
+        where = record_crash(error, self.config.cliniko.key())
+        self.bell()
+        self._exit_renderables.append(Text(crash_message(error, where)))
+        self._close_messages_no_wait()
 
     async def on_unmount(self) -> None:
         if self._early is not None:

@@ -16,7 +16,7 @@ def run_console(args: argparse.Namespace, config: Config, path: Path) -> int:
     session = None
     if args.demo:
         session = open_demo_session(config, now=args.now)
-    elif config.cliniko.api_key and config.cliniko.contact_email:
+    elif config.cliniko.key() and config.cliniko.contact_email:
         session = open_session(config)
     app = FrontdeskApp(
         config,

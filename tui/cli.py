@@ -16,9 +16,11 @@ from tui.cliniko.errors import ClinikoError
 from tui.config import Config, ConfigError, load_config
 from tui.paths import config_path
 from tui.redact import scrub
+from tui.services.audit import AuditUnavailable
 
 EXIT_CONFIG = 2
 EXIT_CLINIKO = 3
+EXIT_UNEXPECTED = 4
 
 
 def _set_business(config: Config, business_id: str | None) -> Config:
@@ -97,9 +99,13 @@ async def _today(args: argparse.Namespace, config: Config) -> int:
     if args.demo and args.business:
         session.loader.business_id = args.business
     try:
-        day, views = await load_today(session, args.date, args.reveal)
+        day, views, incomplete = await load_today(session, args.date, args.reveal)
         print(today_output(day, views, session.clock(), as_json=args.json, reveal=args.reveal,
                            pretty=sys.stdout.isatty()))
+        if session.audit.notice:  # e.g. a damaged log moved aside
+            print(f"frontdesk: {session.audit.notice}", file=sys.stderr)
+        if incomplete:  # what arrived is printed; the exit code says it is not the whole day
+            return _fail(incomplete, EXIT_CLINIKO)
         return 0
     finally:
         await session.aclose()
@@ -155,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         config, path = _load_config()
     except ConfigError as exc:
         return _fail(str(exc), EXIT_CONFIG)
-    secret = config.cliniko.api_key
+    secret = config.cliniko.key()
     try:
         if args.command == "today":
             return asyncio.run(_today(args, config))
@@ -166,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_console(args, config, path)
     except ConfigError as exc:
         return _fail(str(exc), EXIT_CONFIG, secret)
+    except AuditUnavailable as exc:  # the audited action (a reveal) is refused
+        return _fail(f"not done: {exc.message}", EXIT_CONFIG, secret)
     except ClinikoError as exc:
         return _fail(str(exc), EXIT_CLINIKO, secret)
     except KeyboardInterrupt:
@@ -173,3 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `frontdesk today | head`
         sys.stderr.close()
         return 0
+    except Exception as exc:  # noqa: BLE001 - a sentence, never a traceback
+        from tui.crash import crash_message, record_crash
+
+        print(crash_message(exc, record_crash(exc, secret)), file=sys.stderr)
+        return EXIT_UNEXPECTED

@@ -16,7 +16,7 @@ from typing import Literal
 
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 from tui.cliniko.shard import is_loopback_host
 from tui.domain.message import DEFAULT_BODY, DEFAULT_SMS, DEFAULT_SUBJECT, check_template
@@ -27,20 +27,31 @@ class ConfigError(Exception):
     """A configuration problem, phrased for the person fixing it."""
 
 
+def _reveal(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() or None if value is not None else None
+
+
 class ClinikoSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    api_key: str | None = None
+    #: a SecretStr: no repr, dump or traceback of the config shows it
+    api_key: SecretStr | None = None
     base_url: str | None = None
     contact_email: str | None = None
     business_id: str | None = None
     requests_per_minute: int = Field(default=200, ge=1, le=200)
     timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    #: the most one request may take, however slowly Cliniko's answer trickles in
+    deadline_seconds: float = Field(default=30.0, gt=0, le=300)
 
     @field_validator("business_id", mode="before")
     @classmethod
     def _id_as_text(cls, value: object) -> object:
         return str(value) if isinstance(value, int) else value
+
+    def key(self) -> str | None:
+        """The API key itself, for the one place that sends it (the client)."""
+        return _reveal(self.api_key)
 
 
 class UISection(BaseModel):
@@ -54,10 +65,10 @@ class UISection(BaseModel):
     keys: dict[str, str] = Field(default_factory=dict)
 
 
-def _secret(env_name: str | None, inline: str | None) -> str | None:
+def _secret(env_name: str | None, inline: SecretStr | None) -> str | None:
     if env_name and os.environ.get(env_name):
         return os.environ[env_name]
-    return inline or None
+    return _reveal(inline)
 
 
 class EmailSection(BaseModel):
@@ -71,7 +82,7 @@ class EmailSection(BaseModel):
     security: Literal["starttls", "tls", "none"] = "starttls"
     username: str | None = None
     password_env: str | None = None
-    password: str | None = None
+    password: SecretStr | None = None
     from_address: str
     subject_template: str = DEFAULT_SUBJECT
     body_template: str = DEFAULT_BODY
@@ -100,7 +111,7 @@ class SMSSection(BaseModel):
     provider: Literal["twilio"] = "twilio"
     account_sid: str
     auth_token_env: str | None = None
-    auth_token: str | None = None
+    auth_token: SecretStr | None = None
     from_number: str = Field(pattern=r"^\+[1-9]\d{6,14}$")
     base_url: str = "https://api.twilio.com"
     body_template: str = DEFAULT_SMS
@@ -133,13 +144,6 @@ class Config(BaseModel):
     email: EmailSection | None = None
     sms: SMSSection | None = None
 
-    @property
-    def api_key(self) -> str | None:
-        return self.cliniko.api_key
-
-    @property
-    def contact_email(self) -> str | None:
-        return self.cliniko.contact_email
 
 
 def _line_of(text: str, loc: tuple[object, ...]) -> int | None:
@@ -192,8 +196,13 @@ def load_config(path: Path | None = None, *, env: dict[str, str] | None = None) 
     if path.exists():
         try:
             text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position {exc.start}). "
+                "Save it as UTF-8, or move it aside and run frontdesk to set up again."
+            ) from None
         except OSError as exc:
-            raise ConfigError(f"{path}: cannot be read ({exc.strerror}).") from None
+            raise ConfigError(f"{path}: cannot be read ({exc.strerror or type(exc).__name__}).") from None
         config = parse_config(text, str(path))
     updates = {}
     for var, field in (
@@ -202,13 +211,16 @@ def load_config(path: Path | None = None, *, env: dict[str, str] | None = None) 
         ("FRONTDESK_CONTACT_EMAIL", "contact_email"),
     ):
         if env.get(var):
-            updates[field] = env[var].strip()
+            value = env[var].strip()
+            updates[field] = SecretStr(value) if field == "api_key" else value
     if updates:
         config = config.model_copy(update={"cliniko": config.cliniko.model_copy(update=updates)})
     return config
 
 
 def _toml_value(value: object) -> str:
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):

@@ -9,7 +9,7 @@ carries a ▶ in its first column, so the cursor never relies on colour.
 
 from __future__ import annotations
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -20,21 +20,14 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.services.day import STATUS_LABELS, AppointmentView
-from widgets.text import initials, plain, short_labels
+from widgets.text import clean, fit, initials, short_labels
 
 TELEHEALTH_WORDS = {"on": "Telehealth", "off": "off", "unknown": "unknown → off"}
+BAD_LINK = "✕ bad link"  # Telehealth on, but a patient link is not Cliniko's
 CANCELLED = "✕ "
 COLUMN_TITLES = {"time": "Time", "location": "Location", "patient": "Patient", "practitioner": "Practitioner",
                  "type": "Type", "telehealth": "Telehealth", "status": "Status"}
 _PAD = 1  # blank cells either side of every column
-
-
-def fit(text: str, width: int) -> str:
-    """*text* in exactly *width* terminal cells: cut with … or padded."""
-    text = plain(text)
-    if cell_len(text) <= width:
-        return set_cell_size(text, width)
-    return set_cell_size(text, max(0, width - 1)) + "…" if width >= 1 else ""
 
 
 class AppointmentTable(ScrollView, can_focus=True):
@@ -122,7 +115,7 @@ class AppointmentTable(ScrollView, can_focus=True):
             patient,
             view.practitioner_name,
             view.type_name,
-            TELEHEALTH_WORDS[view.telehealth],
+            BAD_LINK if view.telehealth == "on" and view.bad_patient_link else TELEHEALTH_WORDS[view.telehealth],
             (CANCELLED if cancelled else "") + STATUS_LABELS[view.status],
         )
 

@@ -10,7 +10,7 @@ from textual.reactive import reactive
 
 from tui.domain.timezones import zone_for
 from tui.services.day import STATUS_LABELS, AppointmentView
-from widgets.text import initials, plain
+from widgets.text import clean, initials
 from widgets.text_lines import TextLines
 
 TELEHEALTH_STATE = {"on": "Telehealth on", "off": "Telehealth off", "unknown": "Telehealth unknown → treated as off"}
@@ -30,7 +30,7 @@ class DetailPane(TextLines, can_focus=False):
     privacy = reactive(False)
 
     def _person(self, name: str) -> str:
-        return initials(name) if self.privacy else plain(name)
+        return initials(name) if self.privacy else clean(name)
 
     def on_mount(self) -> None:
         self.watch(self, "view", self._show, init=False)
@@ -50,22 +50,22 @@ class DetailPane(TextLines, can_focus=False):
 
         def row(label: str, value: str, style: str = "") -> None:
             out.append(f"{label:<13}", style="bold")
-            out.append(plain(value) + "\n", style=style)
+            out.append(clean(value) + "\n", style=style)
 
         appt = v.appointment
         if v.kind == "group":
-            out.append(plain(v.patient_label()), style="bold")
-            out.append(plain(f"  ({v.type_name})"))
+            out.append(clean(v.patient_label()), style="bold")
+            out.append(clean(f"  ({v.type_name})"))
         else:
             first = v.primary_attendee()
             patient = first.patient if first else None
             title = self._person(patient.display_name if patient else v.patient_label())
             out.append(title, style="bold")
             if patient and patient.preferred_first_name and not self.privacy:
-                out.append(f"  (legal name {plain(patient.legal_name)})", style="dim")
+                out.append(f"  (legal name {clean(patient.legal_name)})", style="dim")
         out.append("\n")
         zone_name = v.business.time_zone if v.business and v.business.time_zone else v.zone.key
-        row("Time", f"{_when(appt.starts_at, appt.ends_at, v.zone)} ({plain(zone_name)}, clinic)")
+        row("Time", f"{_when(appt.starts_at, appt.ends_at, v.zone)} ({clean(zone_name)}, clinic)")
         first = v.primary_attendee()
         patient_zone = first.patient.time_zone if v.kind == "individual" and first and first.patient else None
         if patient_zone:

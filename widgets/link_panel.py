@@ -17,9 +17,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Button
 
-from tui.domain.links import PATIENT_LABEL, PRACTITIONER_LABEL
+from tui.domain.links import NOT_A_PRACTITIONER_LINK, PATIENT_LABEL, PRACTITIONER_LABEL
 from tui.services.day import AppointmentView, AttendeeView
-from widgets.text import initials, plain
+from widgets.text import clean, initials
 from widgets.text_lines import TextLines
 
 DEAD_LINK = "not a Telehealth appointment: this link leads nowhere"
@@ -82,7 +82,12 @@ class LinkPanel(Vertical):
         text = Text()
         text.append(PRACTITIONER_LABEL + "\n", style="bold")
         link = v.practitioner_link
-        text.append((link.url if link else "Cliniko gave no practitioner link") + "\n", style="" if v.telehealth == "on" else "dim")
+        if link is not None:
+            text.append(link.url + "\n", style="" if v.telehealth == "on" else "dim")
+        elif v.practitioner_link_refused:
+            text.append(NOT_A_PRACTITIONER_LINK + "\n", style="bold")
+        else:
+            text.append("Cliniko gave no practitioner link\n", style="dim")
         practitioner.update(text, min_lines=3)
 
         dead = v.telehealth != "on"
@@ -95,10 +100,12 @@ class LinkPanel(Vertical):
         chosen = self.selected()
         for a in v.attendees:
             marker = "▶ " if (a is chosen and len(v.attendees) > 1) else ("  " if len(v.attendees) > 1 else "")
-            name = initials(a.name) if self.privacy else plain(a.name)
+            name = initials(a.name) if self.privacy else clean(a.name)
             shown = "Cliniko gave no patient link"
             if a.link is not None:
                 shown = a.link.url if (self.revealed and a is chosen) else a.link.masked()
+            elif a.link_problem:
+                shown = "not a Cliniko patient link — hidden, never sent"
             style = "dim" if dead or not a.active else ""
             suffix = "" if a.active else " (cancelled)"
             text.append(f"{marker}{name}{suffix}: ", style=style + (" bold" if a is chosen else ""))
@@ -117,7 +124,7 @@ class LinkPanel(Vertical):
         if self.sending:
             reason.update(Text("Sending…", style="bold"), min_lines=2)
         elif allowed:
-            who = initials(chosen.name) if self.privacy else plain(chosen.name)
+            who = initials(chosen.name) if self.privacy else clean(chosen.name)
             reason.update(Text(f"Ready to send to {who}", style="bold"), min_lines=2)
         else:
             reason.update(Text(f"Cannot send: {why}"), min_lines=2)

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from widgets.text import plain
+from widgets.text import clean
 
 
 class SyncHeader(Static):
@@ -22,13 +22,13 @@ class SyncHeader(Static):
 
     def render(self) -> Text:
         top = Text()
-        top.append(plain(self.account), style="bold")
+        top.append(clean(self.account), style="bold")
         top.append(" · ")
-        top.append(plain(self.user))
+        top.append(clean(self.user))
         top.append(" · ")
-        top.append(plain(self.location))
+        top.append(clean(self.location))
         bottom = Text()
-        bottom.append(plain(self.date_label), style="bold")
+        bottom.append(clean(self.date_label), style="bold")
         bottom.append(" · ")
-        bottom.append(plain(self.sync))
+        bottom.append(clean(self.sync))
         return Text("\n").join([top, bottom])

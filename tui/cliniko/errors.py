@@ -55,7 +55,12 @@ class RateLimitedError(ClinikoError):
     kind = "rate_limited"
 
     def __init__(self, retry_in: float | None = None) -> None:
-        hint = f" Try again in {int(retry_in) + 1} s." if retry_in else ""
+        if retry_in is None or not retry_in > 0:
+            hint = ""
+        elif retry_in > 3600:
+            hint = " Try again later."
+        else:
+            hint = f" Try again in {int(retry_in) + 1} s."
         super().__init__(f"Cliniko's rate limit was reached (429).{hint}")
         self.retry_in = retry_in
 
@@ -79,3 +84,15 @@ class ProtocolError(ClinikoError):
     """A response frontdesk cannot trust: not JSON, wrong shape, foreign links."""
 
     kind = "protocol"
+
+
+class IncompleteListError(ClinikoError):
+    """Fewer distinct rows arrived than Cliniko's own ``total_entries``."""
+
+    kind = "incomplete"
+
+    def __init__(self, received: int, total: int, what: str) -> None:
+        super().__init__(f"Cliniko returned {received} of {total} {what}")
+        self.received = received
+        self.total = total
+        self.what = what

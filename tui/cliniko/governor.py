@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 
 Clock = Callable[[], float]
+#: the longest one 429 may hold every request back (Cliniko's window is 60 s)
+MAX_BLOCK = 65.0
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -57,8 +60,11 @@ class RateGovernor:
             wait = self._blocked_until - self._clock()
 
     def block_for(self, seconds: float) -> None:
-        """After a 429: hold every request back for *seconds*."""
-        self._blocked_until = max(self._blocked_until, self._clock() + max(seconds, 0.0))
+        """After a 429: hold every request back for *seconds* (at most
+        ``MAX_BLOCK``; a nonsense value blocks nothing)."""
+        if not math.isfinite(seconds) or seconds <= 0:
+            return
+        self._blocked_until = max(self._blocked_until, self._clock() + min(seconds, MAX_BLOCK))
 
 
 _GOVERNORS: dict[str, RateGovernor] = {}

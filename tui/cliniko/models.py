@@ -12,11 +12,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Annotated, Any, ClassVar
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-
-from tui.domain.timezones import zone_for
 
 
 def _id(value: Any) -> Any:
@@ -109,9 +106,6 @@ class Business(ClinikoModel):
     @property
     def name(self) -> str:
         return self.display_name or self.business_name or self.label or f"Business {self.id}"
-
-    def zone(self, fallback: str | None = None) -> ZoneInfo:
-        return zone_for(self.time_zone_identifier, self.time_zone, fallback)
 
 
 class Practitioner(ClinikoModel):
@@ -275,6 +269,23 @@ class User(ClinikoModel):
     def name(self) -> str:
         full = " ".join(p for p in (self.first_name, self.last_name) if p)
         return full or self.email or f"User {self.id}"
+
+
+def _dict_or_none(value: Any) -> Any:
+    return value if isinstance(value, dict) else None
+
+
+class AccountSettings(ClinikoModel):
+    name: OptStr = None
+    country: OptStr = None
+    country_code: OptStr = None
+    subdomain: OptStr = None
+
+
+class PublicSettings(ClinikoModel):
+    """``GET /settings/public``: open to every role."""
+
+    account: Annotated[AccountSettings | None, BeforeValidator(_dict_or_none)] = None
 
 
 class MemoCommunicationBody(ClinikoModel):

@@ -46,7 +46,7 @@ async def run_doctor(config: Config, config_file: Path | None, *, client: Clinik
     report = Report()
     if config_file is not None:
         check_file_mode(config_file, report)
-    key = config.cliniko.api_key
+    key = config.cliniko.key()
     if not key:
         report.fail("No API key: set CLINIKO_API_KEY or api_key under [cliniko] in the config file.")
         return report

@@ -1,13 +1,20 @@
-"""``frontdesk today``: the day's appointments as a table or as JSON."""
+"""``frontdesk today``: the day's appointments as a table or as JSON.
+
+Everything printed passes through :mod:`tui.safe_text`: the table is cut to
+terminal cells and stripped of control and bidi characters; the JSON keeps
+the data exact but writes every such character as a ``\\u`` escape.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import date, datetime
 from typing import Any
 
+from tui.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK
+from tui.safe_text import clean, dumps_json, fit
 from tui.services.day import STATUS_LABELS, AppointmentView, Day
+from tui.services.day_loader import DayIncomplete
 from tui.services.gc_pause import gc_paused
 from tui.services.session import Session
 
@@ -21,18 +28,24 @@ def appointment_json(view: AppointmentView, now: datetime, reveal: bool) -> dict
     for a in view.attendees:
         link = a.link
         decision = view.send_eligibility(a, now)
+        patient_link: dict[str, Any] = {
+            "role": "patient",
+            "url": (link.url if reveal else link.masked()) if link else None,
+        }
+        if a.link_problem:
+            patient_link["problem"] = NOT_A_PATIENT_LINK
         attendees.append(
             {
                 "id": a.attendee.id,
                 "patient": {"id": a.attendee.patient_id, "name": a.name},
-                "patient_link": {
-                    "role": "patient",
-                    "url": (link.url if reveal else link.masked()) if link else None,
-                },
+                "patient_link": patient_link,
                 "send_to_patient": {"allowed": decision.allowed, "reason": decision.reason},
                 "cancelled": not a.active,
             }
         )
+    practitioner_link: dict[str, Any] = {"role": "practitioner", "url": prac.url if prac else None}
+    if view.practitioner_link_refused:
+        practitioner_link["problem"] = NOT_A_PRACTITIONER_LINK
     return {
         "id": appt.id,
         "kind": view.kind,
@@ -51,63 +64,65 @@ def appointment_json(view: AppointmentView, now: datetime, reveal: bool) -> dict
             "telehealth_enabled": view.appointment_type.telehealth_enabled if view.appointment_type else None,
         },
         "status": view.status,
-        "practitioner_link": {"role": "practitioner", "url": prac.url if prac else None},
+        "practitioner_link": practitioner_link,
         "attendees": attendees,
     }
 
 
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+COLUMNS = (("Time", 5), ("Location", 22), ("Patient", 24), ("Practitioner", 18), ("Type", 26),
+           ("Telehealth", 13), ("Status", 14))
 
 
 def render_table(day: Day, views: list[AppointmentView], now: datetime) -> str:
-    header = (
-        f"{'Time':5}  {'Location':22}  {'Patient':24}  {'Practitioner':18}  {'Type':26}  "
-        f"{'Telehealth':13}  {'Status':14}  Send"
-    )
+    def line(cells: list[str], last: str) -> str:
+        return "  ".join(fit(value, width) for value, (_, width) in zip(cells, COLUMNS)) + "  " + clean(last)
+
+    header = line([title for title, _ in COLUMNS], "Send")
     lines = [f"{day.local_date.isoformat()} — {len(views)} appointments", header, "-" * len(header)]
     for v in views:
         first = v.primary_attendee()
-        decision = v.send_eligibility(first, now) if v.kind == "individual" else None
         if v.kind == "group":
             allowed = sum(1 for a in v.attendees if v.send_eligibility(a, now).allowed)
             send = f"{allowed} of {len(v.attendees)} can be sent"
         else:
-            send = "yes" if decision and decision.allowed else f"no: {decision.reason if decision else ''}"
-        lines.append(
-            f"{v.local_start:5}  {_cut(v.business_name, 22):22}  "
-            f"{_cut(v.patient_label(), 24):24}  {_cut(v.practitioner_name, 18):18}  "
-            f"{_cut(v.type_name, 26):26}  {TELEHEALTH_WORDS[v.telehealth]:13}  "
-            f"{STATUS_LABELS[v.status]:14}  {send}"
-        )
+            decision = v.send_eligibility(first, now)
+            send = "yes" if decision.allowed else f"no: {decision.reason}"
+        telehealth = TELEHEALTH_WORDS[v.telehealth]
+        lines.append(line([v.local_start, v.business_name, v.patient_label(), v.practitioner_name, v.type_name,
+                           telehealth, STATUS_LABELS[v.status]], send))
     for problem in day.problems:
-        lines.append(f"note: {problem}")
+        lines.append(f"note: {clean(problem)}")
     return "\n".join(lines)
 
 
-async def load_today(session: Session, local_date: date | None, reveal: bool) -> tuple[Day, list[AppointmentView]]:
+async def load_today(session: Session, local_date: date | None, reveal: bool) -> tuple[Day, list[AppointmentView], str | None]:
+    """The day, its views, and why it is incomplete (None when it is whole).
+    With *reveal* every patient link shown is audited first; a log that
+    cannot record it raises :class:`~tui.services.audit.AuditUnavailable`."""
     if local_date is None:
         local_date = await session.loader.default_date(session.clock())
     user_task = asyncio.ensure_future(session.sign_in()) if reveal else None
-    with gc_paused():
-        day = await session.loader.load(local_date)
+    incomplete = None
+    try:
+        with gc_paused():
+            day = await session.loader.load(local_date)
+    except DayIncomplete as exc:
+        day, incomplete = exc.day, str(exc)
+    except BaseException:
+        if user_task is not None:
+            user_task.cancel()
+        raise
     views = day.views()
     if user_task is not None:
         user = await user_task
-        for view in views:
-            for a in view.attendees:
-                if a.link is not None:
-                    session.audit.record(
-                        "reveal",
-                        user_id=user.id,
-                        user_name=user.name,
-                        appointment_id=view.id,
-                        attendee_id=a.attendee.id,
-                        link_role="patient",
-                        link_fingerprint=a.link.fingerprint(),
-                        detail="frontdesk today --reveal",
-                    )
-    return day, views
+        session.audit.record_many(
+            "reveal",
+            [(view.id, a.attendee.id, a.link.fingerprint()) for view in views for a in view.attendees if a.link],
+            user_id=user.id,
+            user_name=user.name,
+            detail="frontdesk today --reveal",
+        )
+    return day, views, incomplete
 
 
 def today_output(
@@ -116,11 +131,11 @@ def today_output(
     if as_json:
         body = {
             "date": day.local_date.isoformat(),
+            "complete": day.complete,
             "appointments": [appointment_json(v, now, reveal) for v in views],
             "problems": list(day.problems),
         }
         # indented for a person at a terminal; compact (and ~6x faster to
         # write) for the scripts and pipes --json is mostly for
-        return json.dumps(body, ensure_ascii=False, indent=2 if pretty else None)
+        return dumps_json(body, indent=2 if pretty else None)
     return render_table(day, views, now)
-

@@ -1,17 +1,22 @@
-"""Where a patient link can go: channels, recipients in E.164, masking."""
+"""Where a patient link can go: channels, recipients, masking.
+
+Phone numbers are read with the ``phonenumbers`` library (Google's
+libphonenumber data for every country), in the business's country unless
+the number says otherwise; one it cannot read as a mobile is refused with
+the reason, never guessed.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
-from tui.cliniko.models import Patient
+from tui.cliniko.models import Patient, PhoneNumber
 
 Channel = Literal["email", "sms"]
 CHANNEL_WORDS = {"email": "Email", "sms": "SMS"}
-# calling codes for the countries Cliniko serves most
-CALLING_CODES = {"AU": "61", "NZ": "64", "GB": "44", "UK": "44", "IE": "353", "US": "1", "CA": "1", "ZA": "27", "SG": "65"}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -24,21 +29,48 @@ class Recipient:
         return mask_email(self.address) if self.channel == "email" else mask_phone(self.address)
 
 
-def e164(normalized: str | None, raw: str | None, country_code: str | None) -> str | None:
-    """Cliniko's ``normalized_number`` (digits) as E.164, using the business's country."""
-    digits = re.sub(r"\D", "", normalized or raw or "")
-    if len(digits) < 6:
-        return None
-    code = CALLING_CODES.get((country_code or "").upper())
-    if (raw or "").strip().startswith("+"):
-        return "+" + digits
-    if digits.startswith("0"):
-        return f"+{code}{digits.lstrip('0')}" if code else None
-    if code and digits.startswith(code):
-        return "+" + digits
-    if code:
-        return f"+{code}{digits}"
-    return None
+def _region(country_code: str | None) -> str | None:
+    code = (country_code or "").strip().upper()
+    return {"UK": "GB"}.get(code, code) or None
+
+
+@lru_cache(maxsize=4096)
+def read_mobile(normalized: str | None, raw: str | None, country_code: str | None) -> tuple[str | None, str | None]:
+    """(E.164 number, None) or (None, why it cannot take an SMS). *raw* is
+    the number as typed in Cliniko (national or +international), read in the
+    business's country; Cliniko's ``normalized_number`` (digits with the
+    country code) is the second try."""
+    import phonenumbers  # ~20 ms to import: only when a number is first read
+
+    region = _region(country_code)
+    tries: list[tuple[str, str | None]] = []
+    if raw and raw.strip():
+        tries.append((raw.strip(), region))
+    digits = re.sub(r"\D", "", normalized or "")
+    if digits:
+        tries += [("+" + digits, None), (digits, region)]
+    if not tries:
+        return None, "No mobile number on file"
+    landline = False
+    for text, where in tries:
+        try:
+            number = phonenumbers.parse(text, where)
+        except phonenumbers.NumberParseException:
+            continue
+        if not phonenumbers.is_valid_number(number):
+            continue
+        kind = phonenumbers.number_type(number)
+        if kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
+        landline = True
+    if landline:
+        return None, "The mobile number on file is a landline: it cannot take an SMS"
+    where = f" for {region}" if region else ""
+    return None, f"The mobile number on file is not a valid phone number{where}"
+
+
+def _mobile_number(mobile: PhoneNumber, country_code: str | None) -> tuple[str | None, str | None]:
+    return read_mobile(mobile.normalized_number, mobile.number, country_code)
 
 
 def recipient_for(patient: Patient, channel: Channel, country_code: str | None) -> Recipient | None:
@@ -48,7 +80,7 @@ def recipient_for(patient: Patient, channel: Channel, country_code: str | None) 
     mobile = patient.mobile
     if mobile is None:
         return None
-    number = e164(mobile.normalized_number, mobile.number, country_code)
+    number, _ = _mobile_number(mobile, country_code)
     return Recipient("sms", number) if number else None
 
 
@@ -73,9 +105,13 @@ def no_channel_reason(patient: Patient | None, country_code: str | None) -> str 
         return "Patient details not loaded"
     if available_channels(patient, country_code):
         return None
-    if patient.email or patient.mobile:
-        return "The patient's email address or mobile number cannot be used"
-    return "No email address or mobile number on file"
+    problems = []
+    if patient.email:
+        problems.append("The email address on file is not a valid address")
+    mobile = patient.mobile
+    if mobile is not None:
+        problems.append(_mobile_number(mobile, country_code)[1] or "The mobile number on file cannot be used")
+    return "; ".join(problems) or "No email address or mobile number on file"
 
 
 def mask_email(address: str) -> str:
@@ -85,10 +121,14 @@ def mask_email(address: str) -> str:
 
 def mask_phone(number: str) -> str:
     """'+61412345123' → '+61 4•• ••• 123': country, first digit, last three."""
+    import phonenumbers
+
     digits = number.lstrip("+")
-    codes = sorted(set(CALLING_CODES.values()), key=len, reverse=True)
-    code = next((c for c in codes if digits.startswith(c) and len(digits) > len(c) + 4), None)
-    if code is None:
+    try:
+        code = str(phonenumbers.parse(number, None).country_code)
+    except phonenumbers.NumberParseException:
+        code = ""
+    if not code or len(digits) <= len(code) + 4:
         return "•" * max(0, len(digits) - 3) + digits[-3:]
     rest = digits[len(code):]
     middle = "•" * (len(rest) - 4)

@@ -18,6 +18,7 @@ from tui.cliniko.models import (
     IndividualAppointment,
     Patient,
 )
+from tui.domain.links import NOT_A_PATIENT_LINK, AccountHosts, LinkRefused, patient_link
 from tui.domain.timezones import hhmm
 
 Appointment = IndividualAppointment | GroupAppointment
@@ -50,8 +51,10 @@ def link_eligibility(
     attendee: Attendee | None,
     now: datetime,
     zone: ZoneInfo,
+    hosts: AccountHosts,
 ) -> SendEligibility:
-    """Is the attendee's patient link a live Telehealth link right now?"""
+    """Is the attendee's patient link a live Telehealth link of this
+    account (*hosts*) right now?"""
     if appointment is None:
         return SendEligibility.refuse("Appointment not found")
     if appointment.deleted_at is not None:
@@ -81,6 +84,10 @@ def link_eligibility(
         return SendEligibility.refuse("Attendee cancelled")
     if not attendee.telehealth_url:
         return SendEligibility.refuse("Cliniko gave no patient link for this attendee")
+    try:
+        patient_link(attendee.telehealth_url, appointment.id, attendee.id, hosts)
+    except LinkRefused:
+        return SendEligibility.refuse(NOT_A_PATIENT_LINK)
     if now.tzinfo is None:
         return SendEligibility.refuse("Clock has no time zone — cannot tell if the appointment is over")
     if appointment.ends_at <= now:
@@ -107,6 +114,7 @@ def send_eligibility(
     patient: Patient | None,
     now: datetime,
     zone: ZoneInfo,
+    hosts: AccountHosts,
 ) -> SendEligibility:
     """The link is live *and* the patient has a contact detail to send it to."""
     live = link_eligibility(
@@ -115,6 +123,7 @@ def send_eligibility(
         attendee=attendee,
         now=now,
         zone=zone,
+        hosts=hosts,
     )
     if not live.allowed:
         return live

@@ -1,14 +1,22 @@
-"""The two Telehealth links, kept apart by type.
+"""The two Telehealth links, kept apart by type, and what makes a URL one.
 
 The appointment's ``telehealth_url`` admits only a logged-in Cliniko
 practitioner or administrator; the attendee's is a bearer secret that admits
 anyone holding it. They are distinct, unrelated types so that nothing which
 sends to a patient can be handed a :class:`PractitionerLink`.
+
+Neither can be built from just any string. A patient link is exactly
+``https://<the account's Cliniko host>/c/<token>``, a practitioner link
+``https://<that host>/appointments/<id>/connect``. The account's host comes
+from the account (``/settings/public``'s subdomain and the key's shard),
+never from the link being checked; while it is unknown, only an https host
+under ``cliniko.com`` passes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -16,6 +24,66 @@ from tui.redact import MASK_CHAR
 
 PRACTITIONER_LABEL = "PRACTITIONER / ADMIN LINK — needs a Cliniko login"
 PATIENT_LABEL = "PATIENT LINK — anyone with this link can join"
+NOT_A_PATIENT_LINK = "Patient link is not a Cliniko patient link — not sent"
+NOT_A_PRACTITIONER_LINK = "Practitioner link is not a Cliniko appointment link — not shown"
+
+CLINIKO_DOMAIN = "cliniko.com"
+_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+#: URL-safe characters; Cliniko's example token is 17 long (``yxt65-xdR864MNvao``)
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+_APPOINTMENT_ID = re.compile(r"^[0-9]{1,20}$")
+
+
+class LinkRefused(ValueError):
+    """The URL is not the link it claims to be; the message says which."""
+
+
+@dataclass(frozen=True, slots=True)
+class AccountHosts:
+    """The hosts an account's Telehealth links may use: ``<sub>.cliniko.com``
+    and ``<sub>.<shard>.cliniko.com``. Without a subdomain (not learned yet,
+    or ``/settings/public`` failed) any host under cliniko.com passes."""
+
+    subdomain: str | None = None
+    shard: str | None = None
+
+    def allows(self, host: str) -> bool:
+        labels = host.split(".")
+        if len(labels) < 3 or labels[-2:] != ["cliniko", "com"]:
+            return False
+        if not all(_LABEL.match(label) for label in labels):
+            return False
+        if not self.subdomain:
+            return True
+        sub = self.subdomain.lower()
+        allowed = {f"{sub}.{CLINIKO_DOMAIN}"}
+        if self.shard:
+            allowed.add(f"{sub}.{self.shard.lower()}.{CLINIKO_DOMAIN}")
+        return host in allowed
+
+
+ANY_CLINIKO_HOST = AccountHosts()
+
+
+def _split(url: str, what: str) -> tuple[str, list[str]]:
+    """(host, path segments) of an https URL with nothing else on it."""
+    if not isinstance(url, str) or not url.isascii() or any(ch.isspace() for ch in url):
+        raise LinkRefused(f"{what}: not a web address")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise LinkRefused(f"{what}: not a web address") from None
+    if parts.scheme != "https":
+        raise LinkRefused(f"{what}: not an https address")
+    if parts.username is not None or parts.password is not None or port not in (None, 443):
+        raise LinkRefused(f"{what}: carries a login or port")
+    if parts.query or parts.fragment or "?" in url or "#" in url:
+        raise LinkRefused(f"{what}: carries extra parameters")
+    host = (parts.hostname or "").lower()
+    if not ANY_CLINIKO_HOST.allows(host):
+        raise LinkRefused(f"{what}: not on cliniko.com")
+    return host, parts.path.split("/")[1:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +93,14 @@ class PractitionerLink:
     url: str
     appointment_id: str
     role: str = field(default="practitioner", init=False)
+
+    def __post_init__(self) -> None:
+        _host, path = _split(self.url, "practitioner link")
+        if len(path) != 3 or path[0] != "appointments" or path[2] != "connect" \
+                or not _APPOINTMENT_ID.match(path[1]):
+            raise LinkRefused("practitioner link: not /appointments/<id>/connect")
+        if path[1] != self.appointment_id:
+            raise LinkRefused("practitioner link: names another appointment")
 
     def __repr__(self) -> str:
         return f"PractitionerLink(appointment_id={self.appointment_id!r})"
@@ -38,6 +114,15 @@ class PatientLink:
     appointment_id: str
     attendee_id: str
     role: str = field(default="patient", init=False)
+
+    def __post_init__(self) -> None:
+        _host, path = _split(self.url, "patient link")
+        if len(path) != 2 or path[0] != "c" or not _TOKEN.match(path[1]):
+            raise LinkRefused("patient link: not /c/<token>")
+
+    @property
+    def host(self) -> str:
+        return (urlsplit(self.url).hostname or "").lower()
 
     def masked(self) -> str:
         return mask_url(self.url)
@@ -63,9 +148,23 @@ def mask_url(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{prefix}/{MASK_CHAR * 12}"
 
 
-def practitioner_link(url: str | None, appointment_id: str) -> PractitionerLink | None:
-    return PractitionerLink(url=url, appointment_id=appointment_id) if url else None
+def practitioner_link(url: str | None, appointment_id: str, hosts: AccountHosts) -> PractitionerLink | None:
+    """The appointment's link, or None when it is missing; raises
+    :class:`LinkRefused` when it is not this account's appointment link."""
+    if not url:
+        return None
+    link = PractitionerLink(url=url, appointment_id=appointment_id)
+    if not hosts.allows(urlsplit(url).hostname or ""):
+        raise LinkRefused("practitioner link: another Cliniko account's address")
+    return link
 
 
-def patient_link(url: str | None, appointment_id: str, attendee_id: str) -> PatientLink | None:
-    return PatientLink(url=url, appointment_id=appointment_id, attendee_id=attendee_id) if url else None
+def patient_link(url: str | None, appointment_id: str, attendee_id: str, hosts: AccountHosts) -> PatientLink | None:
+    """The attendee's link, or None when it is missing; raises
+    :class:`LinkRefused` when it is not this account's patient link."""
+    if not url:
+        return None
+    link = PatientLink(url=url, appointment_id=appointment_id, attendee_id=attendee_id)
+    if not hosts.allows(link.host):
+        raise LinkRefused("patient link: another Cliniko account's address")
+    return link

@@ -7,7 +7,10 @@ Cliniko stores times in UTC. "Today" is midnight to midnight in the
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tui.cliniko.models import Business
 
 # Cliniko's human-readable zone labels (Rails names) for the zones its
 # clinics mostly use; used only when a business has no IANA identifier.
@@ -50,17 +53,19 @@ _LABELS = {
 }
 
 
+@lru_cache(maxsize=512)
 def _load(name: str | None) -> ZoneInfo | None:
     if not name:
         return None
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError, TypeError):
         return None
 
 
 def zone_for(identifier: str | None, label: str | None = None, fallback: str | None = None) -> ZoneInfo:
-    """IANA identifier, else the label's zone, else *fallback*, else UTC."""
+    """IANA identifier, else the label's zone, else *fallback*, else UTC.
+    Where the first two are given but unknown, :func:`zone_problem` says so."""
     return (
         _load(identifier)
         or _load(_LABELS.get(label or ""))
@@ -68,6 +73,22 @@ def zone_for(identifier: str | None, label: str | None = None, fallback: str | N
         or _load(fallback)
         or ZoneInfo("UTC")
     )
+
+
+def zone_problem(identifier: str | None, label: str | None = None) -> str | None:
+    """Why Cliniko's zone for a location cannot be used, or None when it can."""
+    if _load(identifier) or _load(_LABELS.get(label or "")) or _load(label):
+        return None
+    named = identifier or label
+    if named:
+        return f"time zone ‘{named}’ is unknown"
+    return "no time zone set in Cliniko"
+
+
+def business_zone(business: Business | None, fallback: str | None = None) -> ZoneInfo:
+    if business is None:
+        return zone_for(None, None, fallback)
+    return zone_for(business.time_zone_identifier, business.time_zone, fallback)
 
 
 def day_window(local_day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:

@@ -8,10 +8,17 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-KINDS = {
+#: faults that change an otherwise correct answer (the rest replace it)
+DISTORTIONS = {
+    "unknown_fields", "null_flag", "missing_optional", "foreign_next",
+    "endless_next", "endless_pages", "huge_total", "lose_next", "short_list", "next_drops_filters",
+}
+KINDS = DISTORTIONS | {
     "500", "502", "503", "timeout", "reset", "truncated", "not_json", "html",
-    "429_reset", "429_retry_after", "429_none", "401", "403", "404", "foreign_next",
-    "unknown_fields", "null_flag", "missing_optional", "slow",
+    "429_reset", "429_retry_after", "429_none", "401", "403", "404", "slow",
+    # hostile: a server that misbehaves on purpose
+    "slowloris", "gzip_bomb", "huge_body",
+    "429_retry_after_inf", "429_reset_inf", "429_retry_after_text", "429_reset_far",
 }
 
 
@@ -29,6 +36,8 @@ class FaultPlan:
     error_rate: float = 0.0
     timeout_rate: float = 0.0
     timeout_seconds: float = 30.0
+    #: the slowloris fault's pause between bytes
+    trickle_seconds: float = 2.0
     burst_429: int = 0
     seed: int = 11
     scripted: list[ScriptedFault] = field(default_factory=list)

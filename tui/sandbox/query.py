@@ -18,28 +18,50 @@ BOOL = "bool"
 ARR = "array"
 DATE = "date"
 
-_COMMON = {"id": INT, "created_at": DT, "updated_at": DT, "archived_at": DT, "deleted_at": DT}
-_APPT = {**_COMMON, "appointment_type_id": INT, "business_id": INT, "practitioner_id": INT,
+_APPT = {"id": INT, "archived_at": DT, "created_at": DT, "deleted_at": DT, "updated_at": DT,
+         "appointment_type_id": INT, "business_id": INT, "practitioner_id": INT,
          "repeated_from_id": INT, "ends_at": DT, "starts_at": DT}
+_ATTENDEES = {"id": INT, "archived_at": DT, "created_at": DT, "deleted_at": DT, "updated_at": DT,
+              "appointment_id": INT, "booking_id": INT, "cancelled_at": DT, "patient_case_id": INT,
+              "patient_id": INT}
+#: each list endpoint's documented ``q[]`` filters, as the official spec lists
+#: them (a test holds this table against the spec); anything else is a 400
 FILTERS: dict[str, dict[str, str]] = {
-    "individual_appointments": {**_APPT, "cancelled_at": DT, "patient_id": INT, "did_not_arrive": BOOL},
+    "individual_appointments": {**_APPT, "cancelled_at": DT, "patient_id": INT},
     "group_appointments": {**_APPT, "patient_ids": ARR},
-    "bookings": {**_APPT, "cancelled_at": DT, "patient_id": INT, "patient_ids": ARR, "did_not_arrive": BOOL},
-    "attendees": {**_COMMON, "appointment_id": INT, "booking_id": INT, "cancelled_at": DT,
-                  "patient_case_id": INT, "patient_id": INT},
-    "appointment_types": {**_COMMON, "category": STR, "online_payments_mode": STR,
-                          "show_in_online_bookings": BOOL,
+    "bookings": {**_APPT, "cancelled_at": DT, "patient_ids": ARR, "did_not_arrive": BOOL},
+    "attendees": _ATTENDEES,
+    "appointment_types": {"id": INT, "archived_at": DT, "created_at": DT, "updated_at": DT,
+                          "category": STR, "online_payments_mode": STR, "show_in_online_bookings": BOOL,
                           "appointment_confirmation_template_ids": ARR,
                           "appointment_reminder_template_ids": ARR},
-    "patients": {**_COMMON, "date_of_birth": DATE, "email": STR, "first_name": STR,
-                 "last_name": STR, "old_reference_id": STR, "preferred_first_name": STR},
+    "patients": {"id": INT, "archived_at": DT, "created_at": DT, "updated_at": DT, "date_of_birth": DATE,
+                 "email": STR, "first_name": STR, "last_name": STR, "old_reference_id": STR,
+                 "preferred_first_name": STR},
     "practitioners": {"id": INT, "created_at": DT, "updated_at": DT, "user_id": INT,
                       "show_in_online_bookings": BOOL},
-    "businesses": dict(_COMMON),
-    "communications": {**_COMMON, "category_code": INT, "patient_id": INT},
+    "businesses": {"id": INT, "archived_at": DT, "created_at": DT, "deleted_at": DT, "updated_at": DT,
+                   "appointment_type_ids": ARR, "show_in_online_bookings": BOOL},
+    "communications": {"id": INT, "archived_at": DT, "created_at": DT, "updated_at": DT,
+                       "category_code": INT, "patient_id": INT},
     "users": {"id": INT, "created_at": DT, "updated_at": DT},
-    "unavailable_blocks": {**_COMMON, "business_id": INT, "practitioner_id": INT, "ends_at": DT,
+    "unavailable_blocks": {"id": INT, "archived_at": DT, "created_at": DT, "deleted_at": DT, "updated_at": DT,
+                           "business_id": INT, "ends_at": DT, "practitioner_id": INT, "repeated_from_id": INT,
                            "starts_at": DT},
+}
+#: the ``q[]`` filters a GET by id takes: only the fields it hides by default
+BY_ID_FILTERS: dict[str, dict[str, str]] = {
+    "individual_appointments": {"archived_at": DT, "deleted_at": DT, "cancelled_at": DT},
+    "group_appointments": {"archived_at": DT, "deleted_at": DT},
+    "bookings": {"archived_at": DT, "deleted_at": DT, "cancelled_at": DT},
+    "attendees": {"archived_at": DT, "deleted_at": DT, "cancelled_at": DT},
+    "appointment_types": {"archived_at": DT},
+    "patients": {"archived_at": DT},
+    "businesses": {"archived_at": DT, "deleted_at": DT},
+    "communications": {"archived_at": DT},
+    "unavailable_blocks": {"archived_at": DT, "deleted_at": DT},
+    "practitioners": {},
+    "users": {},
 }
 # fields whose non-null rows an endpoint hides unless the filter says `*`
 HIDDEN_BY_DEFAULT = ("deleted_at", "archived_at", "cancelled_at")
@@ -134,8 +156,8 @@ def _compare(a: Any, op: str, b: Any) -> bool:
     return {"=": a == b, "!=": a != b, ">=": a >= b, ">": a > b, "<=": a <= b, "<": a < b}[op]
 
 
-def parse_filters(resource: str, raw: list[str]) -> list[Filter]:
-    fields = FILTERS.get(resource, {})
+def parse_filters(resource: str, raw: list[str], table: dict[str, dict[str, str]] = FILTERS) -> list[Filter]:
+    fields = table.get(resource, {})
     out = []
     for item in raw:
         m = _Q.match(item)

@@ -15,14 +15,15 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 
 from tui.sandbox.clock import Clock, iso_z, system_clock
-from tui.sandbox.faults import FaultPlan
-from tui.sandbox.query import FilterError, clamp_per_page, parse_filters, sort_rows, visible
+from tui.sandbox.faults import DISTORTIONS, FaultPlan
+from tui.sandbox.hostile import gzip_bomb, huge_body, trickle
+from tui.sandbox.query import BY_ID_FILTERS, FilterError, clamp_per_page, parse_filters, sort_rows, visible
 from tui.sandbox.render import render
 from tui.sandbox.seed import DEMO, ClinicSize, Store, build_store
 
@@ -55,7 +56,6 @@ class RequestRecord:
     query: str
     status: int = 0
     received: float = field(default_factory=time.perf_counter)
-    answered: float = 0.0
 
 
 @dataclass
@@ -120,7 +120,6 @@ class Sandbox:
         if response is not None:
             record.status = response.status_code
             await response(scope, receive, send)
-        record.answered = time.perf_counter()
 
     async def _respond(self, request: Request, record: RequestRecord, send) -> Response | None:
         if self.faults.latency:
@@ -170,7 +169,7 @@ class Sandbox:
             return JSONResponse({"message": f"Invalid filter: {exc}"}, status_code=400)
         except KeyError:
             return JSONResponse({"message": "Not found"}, status_code=404)
-        if fault in {"unknown_fields", "null_flag", "foreign_next", "missing_optional"}:
+        if fault in DISTORTIONS:
             response = self._distort(response, fault)
         return response
 
@@ -228,6 +227,17 @@ class Sandbox:
             return JSONResponse({"message": "Too Many Requests"}, status_code=429, headers={"Retry-After": "1"})
         if kind == "429_none":
             return JSONResponse({"message": "Too Many Requests"}, status_code=429)
+        odd_429 = {"429_retry_after_inf": {"Retry-After": "1e999"}, "429_reset_inf": {"X-RateLimit-Reset": "inf"},
+                   "429_retry_after_text": {"Retry-After": "soon-ish"},
+                   "429_reset_far": {"X-RateLimit-Reset": str(int(self._wall()) + 10**6)}}
+        if kind in odd_429:
+            return JSONResponse({"message": "Too Many Requests"}, status_code=429, headers=odd_429[kind])
+        if kind == "slowloris":
+            return StreamingResponse(trickle(self.faults.trickle_seconds), media_type="application/json")
+        if kind == "gzip_bomb":
+            return Response(gzip_bomb(), media_type="application/json", headers={"content-encoding": "gzip"})
+        if kind == "huge_body":
+            return StreamingResponse(huge_body(), media_type="application/json")
         if kind == "401":
             return PlainTextResponse("HTTP Basic: Access denied.\n", status_code=401)
         if kind == "403":
@@ -256,6 +266,8 @@ class Sandbox:
         elif kind == "foreign_next":
             data.setdefault("links", {})["next"] = "https://evil.example.com/v1/steal?page=2"
             data["total_entries"] = max(data.get("total_entries", 0), 101)
+        elif wrapped:
+            _distort_pages(data, kind)
         return JSONResponse(data, status_code=200)
 
     # -- a Twilio-compatible SMS gateway (for the demo and tests) --------------
@@ -335,12 +347,14 @@ class Sandbox:
             hide.append("cancelled_at")
         return tuple(hide)
 
-    def _get_visible(self, resource: str, rid: str, request: Request) -> dict[str, Any]:
-        row = self.store.resource(resource)[rid]
-        filters = parse_filters(resource, request.query_params.getlist("q[]"))
-        hide = tuple(h for h in self._hide_for(resource) if h != "cancelled_at")
-        if not visible(row, filters, hide):
-            raise KeyError(rid)  # archived or deleted by id: 404, as Cliniko does
+    def _get_visible(self, resource: str, rid: str, request: Request, row: dict[str, Any] | None = None) -> dict[str, Any]:
+        """One record by id. Like a list, it hides what the endpoint hides by
+        default (cancelled, archived, deleted: 404) unless ``q[]=field:*``
+        asks for it; only the spec's by-id filters are accepted."""
+        row = self.store.resource(resource)[rid] if row is None else row
+        filters = parse_filters(resource, request.query_params.getlist("q[]"), BY_ID_FILTERS)
+        if not visible(row, filters, self._hide_for(resource)):
+            raise KeyError(rid)
         return row
 
     def _list(self, request: Request, resource: str, rows, api: str, *, filter_as: str | None = None) -> Response:
@@ -356,9 +370,10 @@ class Sandbox:
         except ValueError:
             raise FilterError("page must be a number") from None
         chunk = matched[(page - 1) * per_page: page * per_page]
-        kept = [(k, v) for k, v in params.multi_items() if k != "page"]
-        if "per_page" not in params:
-            kept.append(("per_page", str(per_page)))
+        # like the spec's examples (and Cliniko in the wild, #16): the links
+        # keep the filters but not per_page, so a client following them as
+        # they are reads pages of the default 50
+        kept = [(k, v) for k, v in params.multi_items() if k not in ("page", "per_page")]
         base = f"{api}/{request.url.path.split('/v1/', 1)[1]}"
 
         def page_url(n: int) -> str:
@@ -390,10 +405,10 @@ class Sandbox:
             + [{**r, "_kind": "unavailable_blocks"} for r in store.unavailable_blocks.values()]
         )
         if len(parts) == 2:
-            for row in rows:
-                if row["id"] == parts[1] and visible(row, [], self._hide_for("bookings")):
-                    return JSONResponse(self._render_any("bookings", row, api))
-            raise KeyError(parts[1])
+            row = next((r for r in rows if r["id"] == parts[1]), None)
+            if row is None:
+                raise KeyError(parts[1])
+            return JSONResponse(self._render_any("bookings", self._get_visible("bookings", parts[1], request, row), api))
         return self._list(request, "bookings", rows, api, filter_as="bookings")
 
     async def _member_action(self, request: Request, resource: str, rid: str, action: str, api: str) -> Response:
@@ -492,6 +507,35 @@ class Sandbox:
             }
             self.store.communications[rid] = row
         return JSONResponse(render("communications", row, api), status_code=201)
+
+
+def _distort_pages(data: dict[str, Any], kind: str) -> None:
+    """Pagination that lies: links that loop or never end, a total in the
+    hundreds of millions, a lost next link, a next link without the filters."""
+    links = data.setdefault("links", {})
+    self_url = links.get("self", "")
+    page = int(dict(parse_qsl(urlsplit(self_url).query)).get("page", "1"))
+    if kind == "endless_next":  # the same page, forever
+        data.pop("total_entries", None)
+        links["next"] = self_url
+    elif kind == "endless_pages":  # always one more page, whatever is in it
+        data.pop("total_entries", None)
+        links["next"] = _with_page(self_url, page + 1)
+    elif kind == "huge_total":
+        data["total_entries"] = 100_000_000
+        links["next"] = _with_page(self_url, page + 1)
+    elif kind == "lose_next":  # total says more, but no way to get it
+        links.pop("next", None)
+    elif kind == "short_list":  # one row counted but never sent
+        data["total_entries"] = data.get("total_entries", 0) + 1
+    elif kind == "next_drops_filters" and "next" in links:
+        links["next"] = urlunsplit(urlsplit(links["next"])._replace(query=f"page={page + 1}"))
+
+
+def _with_page(url: str, page: int) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "page"] + [("page", str(page))]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def _invalid(errors: dict[str, str]) -> Response:

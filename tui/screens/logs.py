@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from tui.services.audit import AuditEntry
 from tui.services.session import OutboxItem
-from widgets.text import plain
+from widgets.text import clean
 
 ACTION_WORDS = {"reveal": "revealed", "copy": "copied", "send": "sent", "memo": "memo"}
 
@@ -34,11 +34,11 @@ class OutboxScreen(ModalScreen[None]):
         if not self.items:
             text.append("Nothing delivered yet. Choose a Telehealth appointment and press s.\n")
         for n, item in enumerate(self.items, 1):
-            text.append(f"{n}. {item.channel.upper()} to {plain(item.to)}\n", style="bold")
+            text.append(f"{n}. {item.channel.upper()} to {clean(item.to)}\n", style="bold")
             if item.subject:
-                text.append(f"   {plain(item.subject)}\n")
+                text.append(f"   {clean(item.subject)}\n")
             for line in item.body.splitlines():
-                text.append(f"   {plain(line)}\n", style="dim" if not line.strip() else "")
+                text.append(f"   {clean(line)}\n", style="dim" if not line.strip() else "")
             text.append("\n")
         text.append("esc to close", style="dim")
         with VerticalScroll(classes="dialog", id="outbox"):
@@ -57,14 +57,14 @@ class AuditScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         text = Text()
-        text.append(f"Audit log — {plain(self.title_text)}\n", style="bold")
+        text.append(f"Audit log — {clean(self.title_text)}\n", style="bold")
         text.append("Newest first. Links are recorded only as fingerprints.\n\n", style="dim")
         if not self.entries:
             text.append("No reveals, copies or sends recorded for this appointment.\n")
         for e in self.entries:
             when = e.at.astimezone(self.zone).strftime("%d %b %H:%M")
-            who = plain(e.user_name or "unknown user")
-            patient = plain(self.names.get(e.attendee_id or "", "attendee " + (e.attendee_id or "?")))
+            who = clean(e.user_name or "unknown user")
+            patient = clean(self.names.get(e.attendee_id or "", "attendee " + (e.attendee_id or "?")))
             line = f"{when}  {who} {ACTION_WORDS.get(e.action, e.action)} the patient link of {patient}"
             if e.action == "send":
                 line += f" by {e.channel} to {e.recipient}: {e.outcome}"
@@ -72,7 +72,7 @@ class AuditScreen(ModalScreen[None]):
                     line += f" (memo {e.memo_id})"
                 if e.detail and e.outcome != "sent":
                     line += f" — {e.detail}"
-            text.append(plain(line) + "\n")
+            text.append(clean(line) + "\n")
         text.append("\nesc to close", style="dim")
         with VerticalScroll(classes="dialog", id="audit"):
             yield Static(text)

@@ -15,6 +15,7 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,24 +26,28 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
-from tui.cliniko.errors import AuthenticationError, ClinikoError, NetworkError, RateLimitedError, ServerError
+from tui.cliniko.errors import ClinikoError
 from tui.cliniko.models import User
 from tui.domain.contact import CHANNEL_WORDS, default_channel, recipient_for
-from tui.domain.timezones import zone_for
+from tui.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK
+from tui.domain.timezones import business_zone, zone_for
+from tui.safe_text import clean
 from tui.screens.logs import AuditScreen, OutboxScreen
 from tui.screens.modals import ALL_LOCATIONS, LocationPicker
-from tui.screens.send import ChannelOption, ResultsScreen, SendChoice, SendConfirmScreen, SendPlan
+from tui.screens.send import ChannelOption, PreviousNote, ResultsScreen, SendChoice, SendConfirmScreen, SendPlan
 from tui.services.delivery.errors import DeliveryError
 from tui.services.delivery.service import message_values
+from tui.services.audit import AuditUnavailable
 from tui.services.day import AppointmentView, Day
 from tui.services.early_load import EarlyLoad
+from tui.services.team_log import day_team_sends
 from tui.services.gc_pause import gc_paused, release_kept
 from tui.services.session import Session
 from widgets.appointment_table import AppointmentTable
 from widgets.detail_pane import DetailPane
 from widgets.link_panel import LinkPanel
 from widgets.sync_header import SyncHeader
-from widgets.text import initials, plain
+from widgets.text import initials
 
 log = logging.getLogger("frontdesk.ui")
 NARROW = 160  # below this width the panes stack under the list
@@ -66,6 +71,12 @@ class DayFailed(Message):
 class SendFinished(Message):
     results: list[tuple[str, str, bool]]  # (who, outcome, ok)
     single: bool
+
+
+@dataclass
+class TeamSendsFound(Message):
+    generation: int
+    sends: dict
 
 
 @dataclass
@@ -137,6 +148,11 @@ class MainScreen(Screen):
         #: the appointment staff chose: kept through reloads, even while the
         #: rows arriving do not include it yet
         self._wanted: str | None = None
+        #: problems with Cliniko's data already told to staff
+        self._told: set[str] = set()
+        #: the load whose other-desk sends were asked for
+        self._team_checked = -1
+        self.last_error_text = ""
 
     # -- layout ------------------------------------------------------------
 
@@ -165,12 +181,31 @@ class MainScreen(Screen):
         self.query_one(DetailPane).privacy = self.privacy
         self.load_day()  # the day first: its requests lead the way
         self.sign_in()
+        self._check_audit_log()
         ui = self.session.config.ui
         self.set_interval(ui.refresh_seconds, self.refresh_changes, name="auto-refresh")
         self.set_interval(30, self._tick, name="clock")
 
     def on_resize(self) -> None:
         self._apply_width(self.app.size.width)
+
+    def say(self, text: str, **options) -> None:
+        """A notification; its text is cleaned like everything else shown."""
+        self.notify(clean(text), markup=False, **options)
+
+    def _check_audit_log(self) -> None:
+        """Tell staff at once when the local audit log cannot be used (the day
+        list works; reveal, copy and send are refused until it can)."""
+        audit = self.session.audit
+        try:
+            audit.check()
+        except AuditUnavailable as exc:
+            self.say(f"{exc.message} Reveal, copy and send are off until it is fixed.",
+                     title="Audit log", severity="error", timeout=15)
+            return
+        if audit.notice:
+            self.say(audit.notice, title="Audit log", severity="warning", timeout=15)
+            audit.notice = None
 
     def _apply_width(self, width: int) -> None:
         self.set_class(width < NARROW, "narrow")
@@ -184,13 +219,8 @@ class MainScreen(Screen):
         except ClinikoError as exc:
             self.post_message(DayFailed(-1, str(exc), exc.kind))
             return
-        account = None
-        try:
-            settings = await self.session.client.get("/settings/public")
-            account = (settings.get("account") or {}).get("name")
-        except ClinikoError:
-            pass  # the account name is a nicety; the header falls back
-        self.post_message(SignedIn(user, account))
+        account = await self.session.account.get()  # shared with the day's link checks
+        self.post_message(SignedIn(user, account.name))
 
     @work(group="day", exclusive=True, exit_on_error=False)
     async def _load_worker(self, generation: int, requested: date | None, fresh: bool) -> None:
@@ -222,7 +252,8 @@ class MainScreen(Screen):
             log.exception("day load failed")
             self.post_message(DayFailed(generation, f"Unexpected problem while loading ({type(exc).__name__}).", "error"))
 
-    @work(group="refresh", exclusive=True, exit_on_error=False)
+    # explicit descriptions: Textual's default is the repr of every argument (a whole day)
+    @work(group="refresh", exclusive=True, exit_on_error=False, description="refresh the day")
     async def _refresh_worker(self, generation: int, day: Day) -> None:
         try:
             await self.session.loader.refresh(day)
@@ -234,6 +265,25 @@ class MainScreen(Screen):
             self.post_message(DayFailed(generation, f"Unexpected problem while refreshing ({type(exc).__name__}).", "error"))
             return
         self.post_message(DayUpdated(generation, day))
+
+    @work(group="team-log", exclusive=True, exit_on_error=False, description="read other desks' sends")
+    async def _team_worker(self, generation: int) -> None:
+        """Other desks' sends of the day's links, from Cliniko's memos; a
+        failure only leaves the notes to this desk's own log."""
+        day = self.day
+        if day is None:
+            return
+        try:
+            sends = await day_team_sends(self.session.client, day, self.session.clock())
+        except ClinikoError as exc:
+            log.info("could not read Cliniko's communications log: %s", exc.kind)
+            return
+        self.post_message(TeamSendsFound(generation, sends))
+
+    def on_team_sends_found(self, message: TeamSendsFound) -> None:
+        if message.generation == self.generation and self.day is not None:
+            self.day.team_sends = message.sends
+            self._update_sent_note()
 
     @staticmethod
     async def _release_previous_day() -> None:
@@ -271,12 +321,24 @@ class MainScreen(Screen):
             self.busy = False
             self.offline_since = None
             self.last_error = None
+            self._tell_problems(message.day)
+            if self._team_checked != message.generation:  # once per load, not on every refresh
+                self._team_checked = message.generation
+                self._team_worker(message.generation)
         elif self._pending_draw is not None:
             return  # a redraw is already due: pages arriving together draw once
         elif time.monotonic() - self._last_draw < DRAW_INTERVAL:
             self._pending_draw = self.set_timer(DRAW_INTERVAL, self._draw_pending, name="draw-rows")
             return
         self._draw_rows()
+
+    def _tell_problems(self, day: Day) -> None:
+        """What the loader could not use (unreadable rows, unknown time zones),
+        each said once."""
+        for problem in day.problems:
+            if problem not in self._told:
+                self._told.add(problem)
+                self.say(problem, title="Cliniko data", severity="warning", timeout=10)
 
     def _draw_pending(self) -> None:
         self._pending_draw = None
@@ -299,14 +361,15 @@ class MainScreen(Screen):
         if self.offline_since is None:
             self.offline_since = now
         self.last_error = message.kind
+        self.last_error_text = message.error
         self._update_header()
-        self.notify(message.error, title="Cliniko", severity="error", timeout=8, markup=False)
+        self.say(message.error, title="Cliniko", severity="error", timeout=8)
 
     # -- drawing -----------------------------------------------------------
 
     def _zone(self):
         business = self.session.loader.home_business(self.day.businesses if self.day else None)
-        return business.zone() if business else None
+        return business_zone(business) if business else None
 
     def _hhmm(self, moment: datetime) -> str:
         zone = self._zone()
@@ -316,7 +379,7 @@ class MainScreen(Screen):
         header = self.query_one(SyncHeader)
         header.account = self.account + (" (demo sandbox)" if self.session.demo_server else "")
         if self.user is not None:
-            header.user = f"{plain(self.user.name)} ({self.user.role or 'unknown role'})"
+            header.user = f"{clean(self.user.name)} ({self.user.role or 'unknown role'})"
         loader = self.session.loader
         businesses = (self.day.businesses if self.day else None) or loader.locations_hint()
         business = businesses.get(loader.business_id or "")
@@ -339,9 +402,12 @@ class MainScreen(Screen):
                 "server": "Cliniko unavailable",
                 "protocol": "unreadable answer from Cliniko",
                 "network": "offline",
+                "incomplete": "Cliniko's answer came back short",
             }.get(self.last_error or "", "offline")
             since = self._hhmm(self.offline_since)
-            if self.day is not None and self.day.complete:
+            if self.last_error == "incomplete" and self.day is not None and not self.day.complete:
+                header.sync = f"{self.last_error_text}; press r{suffix}"  # rows missing: say how many
+            elif self.day is not None and self.day.complete:
                 header.sync = f"{reason} since {since} — showing last data{suffix}"
             elif self.day is not None:
                 header.sync = f"{reason} since {since} — day incomplete, showing what loaded; press r{suffix}"
@@ -357,7 +423,7 @@ class MainScreen(Screen):
 
     def _haystack(self, view: AppointmentView) -> str:
         words = [view.patient_label(), view.practitioner_name, view.type_name, *(a.name for a in view.attendees)]
-        return "\n".join(plain(w).casefold() for w in words)
+        return "\n".join(clean(w).casefold() for w in words)
 
     def _rebuild(self, *, data_changed: bool = False) -> None:
         """Re-show the rows; the day's views and their search text are rebuilt
@@ -498,7 +564,7 @@ class MainScreen(Screen):
         self.telehealth_only = not self.telehealth_only
         self._rebuild()
         self._update_header()
-        self.notify("Showing Telehealth appointments only" if self.telehealth_only else "Showing all appointments", markup=False)
+        self.say("Showing Telehealth appointments only" if self.telehealth_only else "Showing all appointments")
 
     def action_refresh(self) -> None:
         self.load_day(fresh=True)
@@ -530,29 +596,39 @@ class MainScreen(Screen):
 
     # -- links -----------------------------------------------------------------
 
-    def _audit(self, action: str, view: AppointmentView, attendee_id: str, fingerprint: str) -> None:
+    def _audit(self, action: str, view: AppointmentView, attendee_id: str, fingerprint: str) -> bool:
+        """Record a reveal or copy first; when the log cannot record it the
+        action is refused, with the reason (fail closed)."""
         user = self.user
-        self.session.audit.record(
-            action,
-            user_id=user.id if user else None,
-            user_name=user.name if user else None,
-            appointment_id=view.id,
-            attendee_id=attendee_id,
-            link_role="patient",
-            link_fingerprint=fingerprint,
-        )
+        try:
+            self.session.audit.record(
+                action,
+                user_id=user.id if user else None,
+                user_name=user.name if user else None,
+                appointment_id=view.id,
+                attendee_id=attendee_id,
+                link_role="patient",
+                link_fingerprint=fingerprint,
+            )
+        except AuditUnavailable as exc:
+            verb = {"reveal": "revealed", "copy": "copied"}[action]
+            self.say(f"Patient link not {verb}: {exc.message}", title="Audit log", severity="error", timeout=10)
+            return False
+        return True
 
     def _who(self, name: str) -> str:
-        return initials(name) if self.privacy else plain(name)
+        return initials(name) if self.privacy else clean(name)
 
     def action_reveal(self) -> None:
         view = self.current_view()
         links = self.query_one(LinkPanel)
         chosen = links.selected()
         if view is None or chosen is None or chosen.link is None:
-            self.notify("No patient link to reveal here.", severity="warning", markup=False)
+            why = f": {NOT_A_PATIENT_LINK}" if chosen is not None and chosen.link_problem else "."
+            self.say(f"No patient link to reveal here{why}", severity="warning")
             return
-        self._audit("reveal", view, chosen.attendee.id, chosen.link.fingerprint())
+        if not self._audit("reveal", view, chosen.attendee.id, chosen.link.fingerprint()):
+            return
         links.revealed = True
         if self._reveal_timer is not None:
             self._reveal_timer.stop()
@@ -568,37 +644,43 @@ class MainScreen(Screen):
         view = self.current_view()
         chosen = self.query_one(LinkPanel).selected()
         if view is None or chosen is None:
-            self.notify("No patient link here to copy.", severity="warning", markup=False)
+            self.say("No patient link here to copy.", severity="warning")
             return
         decision = view.link_eligibility(chosen, self.session.clock())
         if not decision.allowed or chosen.link is None:
-            self.notify(f"Patient link not copied: {decision.reason}", severity="warning", markup=False)
+            self.say(f"Patient link not copied: {decision.reason}", severity="warning")
+            return
+        if not self._audit("copy", view, chosen.attendee.id, chosen.link.fingerprint()):
             return
         self.app.copy_to_clipboard(chosen.link.url)
-        self._audit("copy", view, chosen.attendee.id, chosen.link.fingerprint())
-        self.notify(
-            f"Copied the PATIENT link for {self._who(chosen.name)} — anyone with it can join.",
-            title="Copied", markup=False,
-        )
+        self.say(f"Copied the PATIENT link for {self._who(chosen.name)} — anyone with it can join.", title="Copied")
 
     def action_copy_practitioner(self) -> None:
         view = self.current_view()
         link = view.practitioner_link if view else None
         if link is None:
-            self.notify("No practitioner link here to copy.", severity="warning", markup=False)
+            refused = view is not None and view.practitioner_link_refused
+            self.say(NOT_A_PRACTITIONER_LINK if refused else "No practitioner link here to copy.", severity="warning")
             return
         self.app.copy_to_clipboard(link.url)
         note = "" if view.telehealth == "on" else " Telehealth is off for this type, so it leads nowhere."
-        self.notify(f"Copied the PRACTITIONER / ADMIN link — needs a Cliniko login.{note}", title="Copied", markup=False)
+        self.say(f"Copied the PRACTITIONER / ADMIN link — needs a Cliniko login.{note}", title="Copied")
 
     def _update_sent_note(self) -> None:
         links = self.query_one(LinkPanel)
         chosen = links.selected()
         note = ""
         if chosen is not None and chosen.link is not None and self.session.delivery is not None:
-            previous = self.session.delivery.previous_send(chosen.link)
+            try:
+                previous = self.session.delivery.previous_send(chosen.link)
+            except AuditUnavailable:
+                previous = None
+                note = "Audit log unavailable: cannot tell whether this link was sent from this desk"
+            team = self.day.team_sends.get((chosen.link.appointment_id, chosen.attendee.id)) if self.day else None
             if previous is not None:
                 note = f"Already sent {self._when(previous.at)} by {previous.user_name or 'unknown'} ({previous.channel})"
+            elif team is not None:
+                note = f"Already sent {self._when(team.at)} by {team.by} (another desk, {team.channel})"
         links.sent_note = note
 
     def _when(self, moment: datetime) -> str:
@@ -623,7 +705,6 @@ class MainScreen(Screen):
             pz = zone_for(patient.time_zone)
             if pz.utcoffset(view.appointment.starts_at) != view.zone.utcoffset(view.appointment.starts_at):
                 patient_time = f"{view.appointment.starts_at.astimezone(pz):%H:%M %a %d %b} ({pz.key})"
-        previous = delivery.previous_send(chosen.link)
         eligible = 0
         if view.kind == "group":
             now = self.session.clock()
@@ -635,27 +716,45 @@ class MainScreen(Screen):
             practitioner=view.practitioner_name,
             options=options,
             default=default_channel(patient, channels) or channels[0],
-            previous=f"{self._when(previous.at)} by {previous.user_name or 'unknown'}" if previous else None,
             group_eligible=eligible,
         )
+
+    async def _previous_note(self, view: AppointmentView, chosen) -> PreviousNote:
+        """Earlier sends of this link, from this desk's log and Cliniko's
+        memos (other desks), in words for the confirmation."""
+        found = await self.session.delivery.previous_sends(
+            chosen.link, chosen.attendee.patient_id, view.appointment.created_at)
+        lines: list[str] = []
+        if found.local is not None:
+            e = found.local
+            lines.append(f"Already sent {self._when(e.at)} by {e.user_name or 'unknown'} ({e.channel}).")
+        elif found.team is not None:
+            t = found.team
+            lines.append(f"Already sent {self._when(t.at)} by {t.by} (another desk, {t.channel}).")
+        for problem in (found.audit_error, found.log_error):
+            if problem:
+                lines.append(f"{problem}: a send from {'this' if problem is found.audit_error else 'another'} "
+                             "desk would not show here.")
+        return PreviousNote(lines, repeat=found.local is not None or found.team is not None)
 
     @on(LinkPanel.SendRequested)
     def action_send(self) -> None:
         if self.sending:
-            self.notify("A send is already in progress.", severity="warning", markup=False)
+            self.say("A send is already in progress.", severity="warning")
             return
         view = self.current_view()
         chosen = self.query_one(LinkPanel).selected()
         delivery = self.session.delivery
         if view is None or delivery is None:
-            self.notify("Choose an appointment first.", severity="warning", markup=False)
+            self.say("Choose an appointment first.", severity="warning")
             return
         decision = view.sendable(chosen, self.session.clock(), delivery.configured())
         if not decision.allowed:
-            self.notify(f"Not sent: {decision.reason}", severity="warning", markup=False)
+            self.say(f"Not sent: {decision.reason}", severity="warning")
             return
         channels, _ = view.channels(chosen, delivery.configured())
         plan = self._plan(view, chosen, channels)
+        check = partial(self._previous_note, view, chosen)
 
         def confirmed(choice: SendChoice | None) -> None:
             if choice is None or self.sending:
@@ -668,7 +767,7 @@ class MainScreen(Screen):
             self.query_one(LinkPanel).sending = True
             self._send_worker(view, targets, choice)
 
-        self.app.push_screen(SendConfirmScreen(plan), confirmed)
+        self.app.push_screen(SendConfirmScreen(plan, check), confirmed)
 
     @work(group="send", exit_on_error=False)
     async def _send_worker(self, view: AppointmentView, targets: list, choice: SendChoice) -> None:
@@ -705,12 +804,11 @@ class MainScreen(Screen):
         if message.single and len(message.results) == 1:
             who, outcome, ok = message.results[0]
             sent = outcome.startswith("sent")
-            self.notify(
+            self.say(
                 f"Patient link for {who}: {outcome}" if sent else outcome,
                 title="Sent" if sent else "Not sent",
                 severity="information" if ok else ("warning" if sent else "error"),
                 timeout=10,
-                markup=False,
             )
             return
         sent = sum(1 for _, outcome, _ in message.results if outcome.startswith("sent"))
@@ -722,7 +820,7 @@ class MainScreen(Screen):
     def action_audit(self) -> None:
         view = self.current_view()
         if view is None:
-            self.notify("Choose an appointment first.", severity="warning", markup=False)
+            self.say("Choose an appointment first.", severity="warning")
             return
         names = {a.attendee.id: self._who(a.name) for a in view.attendees}
         title = f"{view.local_start} {self._who(view.patient_label()) if view.kind == 'individual' else view.patient_label()}"

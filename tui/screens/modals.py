@@ -11,7 +11,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from widgets.text import plain
+from widgets.text import clean
 
 ALL_LOCATIONS = "__all__"
 
@@ -50,7 +50,7 @@ class LocationPicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         options = [Option("All locations", id=ALL_LOCATIONS)]
-        options += [Option(plain(name), id=bid) for bid, name in self.locations]
+        options += [Option(clean(name), id=bid) for bid, name in self.locations]
         with Vertical(classes="dialog", id="picker"):
             yield Static(Text("Choose a location (enter to pick, esc to cancel)", style="bold"))
             yield OptionList(*options, id="locations")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -12,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.domain.contact import CHANNEL_WORDS, Channel
-from widgets.text import plain
+from tui.safe_text import clean, clean_lines
 
 
 @dataclass(frozen=True)
@@ -30,8 +32,15 @@ class SendPlan:
     practitioner: str
     options: list[ChannelOption]
     default: Channel
-    previous: str | None  # "24 Nov 10:02 UTC by Rosa Delgado"
     group_eligible: int  # eligible attendees in the group; 0 for an individual
+
+
+@dataclass(frozen=True)
+class PreviousNote:
+    """Earlier sends of the link, in words; a known one asks for y twice."""
+
+    lines: list[str]
+    repeat: bool
 
 
 @dataclass(frozen=True)
@@ -49,9 +58,12 @@ class SendConfirmScreen(ModalScreen[SendChoice | None]):
         Binding("a", "toggle_all", "All attendees", id="all-attendees", tooltip="Group: send to every eligible attendee"),
     ]
 
-    def __init__(self, plan: SendPlan) -> None:
+    def __init__(self, plan: SendPlan, check: Callable[[], Awaitable[PreviousNote]]) -> None:
         super().__init__()
         self.plan = plan
+        self.check = check
+        #: None while this desk's log and Cliniko's memos are being read
+        self.previous: PreviousNote | None = None
         self.channel = plan.default
         self.everyone = False
         self.armed = False  # second confirmation for a repeat send
@@ -65,6 +77,15 @@ class SendConfirmScreen(ModalScreen[SendChoice | None]):
 
     def on_mount(self) -> None:
         self._draw()
+        self._check_previous()
+
+    @work(group="previous-sends", exclusive=True, exit_on_error=False)
+    async def _check_previous(self) -> None:
+        try:
+            self.previous = await self.check()
+        except Exception as exc:  # noqa: BLE001 - a failed check asks, never blocks
+            self.previous = PreviousNote([f"Earlier sends could not be checked ({type(exc).__name__})."], repeat=False)
+        self._draw()
 
     def _option(self) -> ChannelOption:
         return next(o for o in self.plan.options if o.channel == self.channel)
@@ -76,7 +97,7 @@ class SendConfirmScreen(ModalScreen[SendChoice | None]):
 
         def row(label: str, value: str) -> None:
             text.append(f"{label:<14}", style="bold")
-            text.append(plain(value) + "\n")
+            text.append(clean(value) + "\n")
 
         if self.everyone:
             row("Patients", f"all {p.group_eligible} eligible attendees, each checked and sent separately")
@@ -89,13 +110,18 @@ class SendConfirmScreen(ModalScreen[SendChoice | None]):
         row("Channel", CHANNEL_WORDS[self.channel] + (" (m to switch)" if len(p.options) > 1 else ""))
         row("To", "each attendee's own contact" if self.everyone else option.recipient)
         row("Link", "Patient link (anyone with it can join)")
-        if p.previous:
-            text.append(f"\nAlready sent {p.previous}.\n", style="bold")
-            if self.armed:
-                text.append("Press y again to send it a second time.\n", style="bold reverse")
+        if self.previous is None:
+            text.append("\nChecking whether it was already sent (this desk and Cliniko's log)…\n", style="italic")
+        else:
+            for n, line in enumerate(self.previous.lines):
+                text.append("\n" + clean(line).rstrip("."), style="bold")
+                if n == 0 and self.armed:
+                    text.append(" — press y again to resend", style="bold reverse")
+            text.append("\n")
         text.rstrip()
         self.query_one("#send-summary", Static).update(text)
-        self.query_one("#send-preview", Static).update(Text("Message preview\n", style="bold") + Text(option.preview))
+        preview = "\n".join(clean_lines(option.preview))
+        self.query_one("#send-preview", Static).update(Text("Message preview\n", style="bold") + Text(preview))
         keys = "y / enter send · n / esc cancel"
         if len(p.options) > 1:
             keys += " · m email/SMS"
@@ -105,11 +131,14 @@ class SendConfirmScreen(ModalScreen[SendChoice | None]):
         self.query_one("#send-keys", Static).update(title + Text(keys, style="dim"))
 
     def action_confirm(self) -> None:
-        if self.plan.previous and not self.armed:
+        if self.previous is None:
+            self.notify("Still checking whether it was already sent…", severity="warning", markup=False)
+            return
+        if self.previous.repeat and not self.armed:
             self.armed = True
             self._draw()
             return
-        self.dismiss(SendChoice(self.channel, self.everyone, confirm_repeat=bool(self.plan.previous)))
+        self.dismiss(SendChoice(self.channel, self.everyone, confirm_repeat=self.previous.repeat))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -139,8 +168,8 @@ class ResultsScreen(ModalScreen[None]):
         text = Text()
         text.append(self.title_text + "\n\n", style="bold")
         for who, outcome in self.rows:
-            text.append(f"{plain(who)}: ", style="bold")
-            text.append(plain(outcome) + "\n")
+            text.append(f"{clean(who)}: ", style="bold")
+            text.append(clean(outcome) + "\n")
         text.append("\nenter or esc to close", style="dim")
         with VerticalScroll(classes="dialog", id="results"):
             yield Static(text)

@@ -20,7 +20,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 from tui.cliniko.client import ClinikoClient
 from tui.cliniko.errors import ClinikoError
 from tui.cliniko.shard import parse_key
-from pydantic import ValidationError as PydanticValidationError
+from pydantic import SecretStr, ValidationError as PydanticValidationError
 
 from tui.config import Config, EmailSection, SMSSection, save_config
 from tui.redact import key_hint, scrub
@@ -103,7 +103,8 @@ class SetupScreen(Screen[Config]):
         key = self._value("#api-key")
         contact = self._value("#contact")
         base = self._value("#base-url") or None
-        cliniko = self.config.cliniko.model_copy(update={"api_key": key, "contact_email": contact, "base_url": base})
+        cliniko = self.config.cliniko.model_copy(
+            update={"api_key": SecretStr(key) if key else None, "contact_email": contact, "base_url": base})
         update: dict[str, object] = {"cliniko": cliniko}
         try:
             update["email"] = self._email()
@@ -118,7 +119,8 @@ class SetupScreen(Screen[Config]):
         if not host:
             return None
         previous = self.config.email
-        password = self._value("#smtp-password") or (previous.password if previous else None)
+        typed = self._value("#smtp-password")
+        password = SecretStr(typed) if typed else (previous.password if previous else None)
         return EmailSection(
             host=host,
             port=int(self._value("#smtp-port") or 587),
@@ -134,7 +136,8 @@ class SetupScreen(Screen[Config]):
         if not sid:
             return None
         previous = self.config.sms
-        token = self._value("#sms-token") or (previous.auth_token if previous else None)
+        typed = self._value("#sms-token")
+        token = SecretStr(typed) if typed else (previous.auth_token if previous else None)
         extra = {"base_url": previous.base_url} if previous else {}
         return SMSSection(
             account_sid=sid,
@@ -167,7 +170,7 @@ class SetupScreen(Screen[Config]):
 
     @work(group="setup-check", exclusive=True, exit_on_error=False)
     async def _check(self, candidate: Config) -> None:
-        key = candidate.cliniko.api_key or ""
+        key = candidate.cliniko.key() or ""
         client = None
         try:
             client = ClinikoClient(key, candidate.cliniko.contact_email, base_url=candidate.cliniko.base_url, retries=1)

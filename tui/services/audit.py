@@ -1,15 +1,25 @@
-"""The local audit log: who revealed, copied or sent which patient link.
+"""The local audit log: who revealed, copied or sent which patient link,
+and the claims that keep two windows from sending the same link at once.
 
 SQLite under the user data directory, file 0600 in a 0700 directory. It
 stores a fingerprint (hash) of a link, never the link; recipients masked.
+
+It is opened on first use, so commands that never audit never touch it. Any
+trouble with it (a folder where the file should be, a damaged file, a lock
+held by another program, a full disk) becomes :class:`AuditUnavailable`
+with a sentence for staff; the caller refuses the audited action. A damaged
+file is never overwritten: it is moved aside with a timestamp and reported
+in :attr:`AuditLog.notice`.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from tui.paths import touch_private
@@ -32,9 +42,32 @@ CREATE TABLE IF NOT EXISTS audit (
     detail TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_appointment ON audit (appointment_id);
+CREATE TABLE IF NOT EXISTS send_claims (
+    attendee_id TEXT PRIMARY KEY,
+    appointment_id TEXT,
+    claimed_at TEXT NOT NULL,
+    owner TEXT NOT NULL
+);
 """
 
 ACTIONS = {"reveal", "copy", "send", "memo"}
+#: how long another window waits for the log to be free before it is "locked"
+LOCK_WAIT_SECONDS = 2.0
+#: a claim older than this was left by a window that died mid-send
+STALE_CLAIM = timedelta(minutes=10)
+_DAMAGED = {"SQLITE_NOTADB", "SQLITE_CORRUPT"}
+
+
+class AuditUnavailable(Exception):
+    """The audit log cannot be read or written; the message says why and what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class SendInProgress(Exception):
+    """Another window holds the claim to send this attendee's link."""
 
 
 @dataclass(frozen=True)
@@ -54,26 +87,117 @@ class AuditEntry:
     detail: str | None = None
 
 
+@dataclass(frozen=True)
+class SendClaim:
+    appointment_id: str
+    attendee_id: str
+    owner: str
+    #: the last successful send of this very link, when staff confirmed a repeat
+    previous: AuditEntry | None
+
+
 class AuditLog:
     def __init__(self, path: Path, clock: Callable[[], datetime] | None = None) -> None:
-        self.path = touch_private(path)
+        self.path = path
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         self._db: sqlite3.Connection | None = None
-        with self._connect() as db:
-            db.executescript(SCHEMA)
+        #: something staff should know about the log (a damaged file moved aside)
+        self.notice: str | None = None
+
+    # -- opening, and turning SQLite's troubles into sentences ----------------
 
     def _connect(self) -> sqlite3.Connection:
         """One connection, kept open: the console asks on every cursor move
         whether a link was already sent, and opening a connection each time
-        cost more than the query. Each ``with`` still commits."""
-        if self._db is None:
-            self._db = sqlite3.connect(self.path)
+        cost more than the query. Autocommit; transactions are explicit."""
+        if self._db is not None:
+            return self._db
+        try:
+            fresh = not self.path.exists()
+            touch_private(self.path)
+        except OSError as exc:
+            raise AuditUnavailable(
+                f"The audit log cannot be created at {self.path} ({exc.strerror or type(exc).__name__}). "
+                "Check that the data folder (FRONTDESK_DATA_DIR) is a folder you can write to."
+            ) from None
+        try:
+            self._db = self._open_schema()
+        except sqlite3.DatabaseError as exc:
+            if getattr(exc, "sqlite_errorname", "") in _DAMAGED:
+                self._move_aside()
+                self._db = self._open_schema()
+            else:
+                if fresh and self.path.exists() and self.path.stat().st_size == 0:
+                    self.path.unlink()  # leave no empty database behind
+                raise
         return self._db
+
+    def _open_schema(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=LOCK_WAIT_SECONDS, isolation_level=None)
+        try:
+            db.executescript(SCHEMA)
+        except sqlite3.Error:
+            db.close()
+            raise
+        return db
+
+    def _move_aside(self) -> None:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        os.replace(self.path, aside)
+        touch_private(self.path)
+        self.notice = (f"The audit log at {self.path} was damaged. It was moved aside to {aside.name} "
+                       "(kept for IT) and a new log was started.")
+
+    @contextmanager
+    def _guard(self) -> Iterator[sqlite3.Connection]:
+        try:
+            yield self._connect()
+        except sqlite3.Error as exc:
+            self.close()  # the next action opens the file again
+            if getattr(exc, "sqlite_errorname", "") in _DAMAGED:
+                self._move_aside_quietly()
+            raise AuditUnavailable(self._explain(exc)) from None
+        except OSError as exc:
+            self.close()
+            raise AuditUnavailable(
+                f"The audit log at {self.path} cannot be used ({exc.strerror or type(exc).__name__})."
+            ) from None
+
+    def _move_aside_quietly(self) -> None:
+        try:
+            self._move_aside()
+        except OSError:
+            pass  # the error already raised says the log is damaged
+
+    def _explain(self, exc: sqlite3.Error) -> str:
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        where = f"The audit log ({self.path})"
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            return (f"{where} is locked by another program. Try again in a moment; if it stays locked, "
+                    "close other frontdesk windows.")
+        if name.startswith(("SQLITE_FULL", "SQLITE_IOERR")):
+            return f"{where} cannot be written: the disk is full or failing. Free some space and try again."
+        if name in _DAMAGED:
+            return self.notice or f"{where} is damaged; move it aside and start frontdesk again."
+        if name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM", "SQLITE_AUTH")):
+            return f"{where} cannot be opened for writing. Check the data folder's permissions."
+        return f"{where} could not be used ({name or type(exc).__name__})."
+
+    def check(self) -> None:
+        """Open the log now (raising :class:`AuditUnavailable`), e.g. at start-up."""
+        with self._guard():
+            pass
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+    # -- entries -----------------------------------------------------------------
+
+    def _stamp(self) -> str:
+        return self._clock().astimezone(timezone.utc).isoformat(timespec="seconds")
 
     def record(
         self,
@@ -90,19 +214,38 @@ class AuditLog:
         outcome: str | None = "ok",
         memo_id: str | None = None,
         detail: str | None = None,
+        claim: SendClaim | None = None,
     ) -> None:
+        """Append an entry (and give up *claim* in the same transaction)."""
         if action not in ACTIONS:
             raise ValueError(f"unknown audit action {action!r}")
-        with self._connect() as db:
+        row = (self._stamp(), user_id, user_name, action, appointment_id, attendee_id, link_role,
+               link_fingerprint, channel, recipient, outcome, memo_id, detail)
+        with self._guard() as db, _transaction(db):
             db.execute(
                 "INSERT INTO audit (at, user_id, user_name, action, appointment_id, attendee_id,"
                 " link_role, link_fingerprint, channel, recipient, outcome, memo_id, detail)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    self._clock().astimezone(timezone.utc).isoformat(timespec="seconds"),
-                    user_id, user_name, action, appointment_id, attendee_id, link_role,
-                    link_fingerprint, channel, recipient, outcome, memo_id, detail,
-                ),
+                row,
+            )
+            if claim is not None:
+                db.execute("DELETE FROM send_claims WHERE attendee_id = ? AND owner = ?",
+                           (claim.attendee_id, claim.owner))
+
+    def record_many(self, action: str, links: list[tuple[str, str, str]], *, user_id: str | None,
+                    user_name: str | None, detail: str | None = None) -> None:
+        """One entry per (appointment id, attendee id, link fingerprint), all
+        in one transaction: every one recorded, or none."""
+        if action not in ACTIONS:
+            raise ValueError(f"unknown audit action {action!r}")
+        at = self._stamp()
+        rows = [(at, user_id, user_name, action, appointment_id, attendee_id, "patient", fingerprint, detail)
+                for appointment_id, attendee_id, fingerprint in links]
+        with self._guard() as db, _transaction(db):
+            db.executemany(
+                "INSERT INTO audit (at, user_id, user_name, action, appointment_id, attendee_id, link_role,"
+                " link_fingerprint, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ok', ?)",
+                rows,
             )
 
     def entries(self, appointment_id: str | None = None) -> list[AuditEntry]:
@@ -114,6 +257,51 @@ class AuditLog:
             query += " WHERE appointment_id = ?"
             params = (appointment_id,)
         query += " ORDER BY id DESC"
-        with self._connect() as db:
+        with self._guard() as db:
             rows = db.execute(query, params).fetchall()
         return [AuditEntry(datetime.fromisoformat(r[0]), *r[1:]) for r in rows]
+
+    def last_send(self, appointment_id: str, attendee_id: str, fingerprint: str) -> AuditEntry | None:
+        """The latest successful send of this link to this attendee."""
+        for entry in self.entries(appointment_id):
+            if (entry.action == "send" and entry.attendee_id == attendee_id
+                    and entry.link_fingerprint == fingerprint and (entry.outcome or "").startswith("sent")):
+                return entry
+        return None
+
+    # -- the claim to send ---------------------------------------------------------
+
+    def claim_send(self, appointment_id: str, attendee_id: str, fingerprint: str, *, repeat_ok: bool) -> SendClaim:
+        """Take the one right to send this attendee's link, atomically across
+        every window and process sharing this log (``BEGIN IMMEDIATE``: one
+        writer at a time). Raises :class:`SendInProgress` when another holds
+        it; returns a claim whose ``previous`` is the last send of this link
+        (the caller refuses a repeat unless *repeat_ok*)."""
+        owner = f"{os.getpid()}:{id(self)}:{self._stamp()}"
+        stale = (self._clock() - STALE_CLAIM).astimezone(timezone.utc).isoformat(timespec="seconds")
+        with self._guard() as db, _transaction(db):
+            db.execute("DELETE FROM send_claims WHERE claimed_at < ?", (stale,))
+            if db.execute("SELECT 1 FROM send_claims WHERE attendee_id = ?", (attendee_id,)).fetchone():
+                raise SendInProgress()
+            previous = self.last_send(appointment_id, attendee_id, fingerprint)
+            claim = SendClaim(appointment_id, attendee_id, owner, previous)
+            if previous is not None and not repeat_ok:
+                return claim  # nothing claimed: the caller asks staff first
+            db.execute("INSERT INTO send_claims (attendee_id, appointment_id, claimed_at, owner) VALUES (?, ?, ?, ?)",
+                       (attendee_id, appointment_id, self._stamp(), owner))
+        return claim
+
+    def release(self, claim: SendClaim) -> None:
+        with self._guard() as db:
+            db.execute("DELETE FROM send_claims WHERE attendee_id = ? AND owner = ?", (claim.attendee_id, claim.owner))
+
+
+@contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")

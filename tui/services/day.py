@@ -18,8 +18,17 @@ from tui.cliniko.models import (
 )
 from tui.domain.contact import Channel, usable_channels
 from tui.domain.eligibility import SendEligibility, link_eligibility, send_eligibility, telehealth_state
-from tui.domain.links import PatientLink, PractitionerLink, patient_link, practitioner_link
-from tui.domain.timezones import hhmm, zone_for
+from tui.domain.links import (
+    ANY_CLINIKO_HOST,
+    AccountHosts,
+    LinkRefused,
+    PatientLink,
+    PractitionerLink,
+    patient_link,
+    practitioner_link,
+)
+from tui.domain.timezones import business_zone, hhmm
+from tui.services.team_log import TeamSend
 
 Appointment = IndividualAppointment | GroupAppointment
 STATUS_LABELS = {
@@ -35,6 +44,8 @@ class AttendeeView:
     attendee: Attendee
     patient: Patient | None
     link: PatientLink | None
+    #: why Cliniko's patient link was refused (then ``link`` is None)
+    link_problem: str | None = None
 
     @property
     def name(self) -> str:
@@ -56,6 +67,7 @@ class AppointmentView:
     practitioner: Practitioner | None
     appointment_type: AppointmentType | None
     attendees: tuple[AttendeeView, ...]
+    hosts: AccountHosts = ANY_CLINIKO_HOST
 
     @property
     def id(self) -> str:
@@ -67,7 +79,20 @@ class AppointmentView:
 
     @property
     def practitioner_link(self) -> PractitionerLink | None:
-        return practitioner_link(self.appointment.telehealth_url, self.appointment.id)
+        """The appointment's link; None when missing or not this account's."""
+        try:
+            return practitioner_link(self.appointment.telehealth_url, self.appointment.id, self.hosts)
+        except LinkRefused:
+            return None
+
+    @property
+    def practitioner_link_refused(self) -> bool:
+        return bool(self.appointment.telehealth_url) and self.practitioner_link is None
+
+    @property
+    def bad_patient_link(self) -> bool:
+        """Some active attendee's patient link was refused as not Cliniko's."""
+        return any(a.link_problem for a in self.attendees if a.active)
 
     @property
     def telehealth(self) -> str:
@@ -130,6 +155,7 @@ class AppointmentView:
             attendee=attendee.attendee if attendee else None,
             now=now,
             zone=self.zone,
+            hosts=self.hosts,
         )
 
     def channels(self, attendee: AttendeeView | None, configured: list[Channel]) -> tuple[list[Channel], str | None]:
@@ -152,6 +178,7 @@ class AppointmentView:
             patient=attendee.patient if attendee else None,
             now=now,
             zone=self.zone,
+            hosts=self.hosts,
         )
 
 
@@ -175,6 +202,10 @@ class Day:
     #: patients asked for (archived ones never come back: don't ask again)
     patients_requested: set[str] = field(default_factory=set)
     fallback_zone: str | None = None
+    #: the hosts this account's Telehealth links may use
+    hosts: AccountHosts = ANY_CLINIKO_HOST
+    #: sends recorded in Cliniko's memos (any desk), by (appointment id, attendee id)
+    team_sends: dict[tuple[str, str], TeamSend] = field(default_factory=dict)
     _by_booking: dict[str, list[Attendee]] | None = field(default=None, repr=False)
 
     def changed(self) -> None:
@@ -182,10 +213,7 @@ class Day:
         self._by_booking = None
 
     def zone_of(self, business_id: str | None) -> ZoneInfo:
-        business = self.businesses.get(business_id or "")
-        if business is None:
-            return zone_for(None, None, self.fallback_zone)
-        return business.zone(self.fallback_zone)
+        return business_zone(self.businesses.get(business_id or ""), self.fallback_zone)
 
     def attendees_of(self, booking_id: str) -> list[Attendee]:
         if self._by_booking is None:
@@ -201,14 +229,7 @@ class Day:
         appt = self.appointments.get(appointment_id)
         if appt is None:
             return None
-        attendees = tuple(
-            AttendeeView(
-                attendee=a,
-                patient=self.patients.get(a.patient_id or ""),
-                link=patient_link(a.telehealth_url, appt.id, a.id),
-            )
-            for a in self.attendees_of(appt.id)
-        )
+        attendees = tuple(self._attendee_view(appt.id, a) for a in self.attendees_of(appt.id))
         return AppointmentView(
             appointment=appt,
             business=self.businesses.get(appt.business_id or ""),
@@ -216,7 +237,16 @@ class Day:
             practitioner=self.practitioners.get(appt.practitioner_id or ""),
             appointment_type=self.appointment_types.get(appt.appointment_type_id or ""),
             attendees=attendees,
+            hosts=self.hosts,
         )
+
+    def _attendee_view(self, appointment_id: str, attendee: Attendee) -> AttendeeView:
+        patient = self.patients.get(attendee.patient_id or "")
+        try:
+            link = patient_link(attendee.telehealth_url, appointment_id, attendee.id, self.hosts)
+        except LinkRefused as exc:
+            return AttendeeView(attendee, patient, None, str(exc))
+        return AttendeeView(attendee, patient, link)
 
     def ordered_ids(self) -> list[str]:
         return [

@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as ModelError
 
 from tui.cliniko.client import ClinikoClient
+from tui.cliniko.errors import ClinikoError, IncompleteListError
 from tui.cliniko.filters import Q
 from tui.cliniko.models import (
     AppointmentType,
@@ -32,8 +33,9 @@ from tui.cliniko.models import (
     Patient,
     Practitioner,
 )
-from tui.domain.timezones import day_window, local_day_of, span_of
+from tui.domain.timezones import business_zone, day_window, local_day_of, span_of, zone_problem
 from tui.paths import write_private_text
+from tui.services.account import AccountInfo
 from tui.services.day import Day
 
 log = logging.getLogger("frontdesk.day")
@@ -89,6 +91,17 @@ def parse_rows(model: type[M], rows: Iterable[dict[str, Any]], problems: list[st
     return out
 
 
+class DayIncomplete(ClinikoError):
+    """Some list came back shorter than Cliniko said: the day holds what
+    arrived (``day``), and staff must be told it is not the whole day."""
+
+    kind = "incomplete"
+
+    def __init__(self, day: Day, shortfalls: list[str]) -> None:
+        super().__init__("; ".join(shortfalls) + " — showing what arrived, day incomplete")
+        self.day = day
+
+
 @dataclass
 class RefreshResult:
     changed: set[str] = field(default_factory=set)
@@ -111,8 +124,10 @@ class DayLoader:
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         fallback_zone: str | None = None,
         location_cache: Path | None = None,
+        account: AccountInfo | None = None,
     ) -> None:
         self.client = client
+        self.account = account or AccountInfo(client)
         self.location_cache = location_cache
         self.business_id = business_id
         self.clock = clock
@@ -162,7 +177,7 @@ class DayLoader:
     async def default_date(self, now: datetime) -> date:
         """Today in the home location's zone (fetching the locations if none are known)."""
         business = self.home_business(self.locations_hint() or await self.businesses())
-        return local_day_of(now, business.zone()) if business else now.date()
+        return local_day_of(now, business_zone(business)) if business else now.date()
 
     def _remember_locations(self, businesses: dict[str, Business]) -> None:
         self._remembered = businesses
@@ -172,8 +187,9 @@ class DayLoader:
         rows = [b.model_dump(include=set(keep)) for b in businesses.values()]
         try:
             write_private_text(self.location_cache, json.dumps(rows))
-        except OSError:
-            log.warning("could not remember the locations")
+        except OSError as exc:
+            log.warning("could not remember the locations in %s (%s); check the data folder",
+                        self.location_cache, exc.strerror or type(exc).__name__)
 
     async def appointment_types(self, *, fresh: bool = False, problems: list[str] | None = None) -> dict[str, AppointmentType]:
         """All types, archived ones included (old appointments still use them)."""
@@ -212,10 +228,14 @@ class DayLoader:
         day = Day(local_date=local_date, business_id=self.business_id, fallback_zone=self.fallback_zone)
         sync_mark = self.clock() - SYNC_MARGIN
         problems = day.problems
+        shortfalls: list[str] = []
+        account_task = asyncio.ensure_future(self.account.get())
         types_task = asyncio.ensure_future(self.appointment_types(problems=problems))
         practitioners_task = asyncio.ensure_future(self.practitioners(problems=problems))
         hint = self.locations_hint()
         businesses_task = asyncio.ensure_future(self.businesses(problems))
+        started: list[asyncio.Future[Any]] = [account_task, types_task, practitioners_task, businesses_task]
+        pending: list[asyncio.Future[Any]] = []
         try:
             if hint:
                 day.businesses = hint  # the window now; Cliniko's answer is checked below
@@ -225,7 +245,6 @@ class DayLoader:
             base = Q().where("starts_at", ">=", start).where("starts_at", "<", end)
             if self.business_id:
                 base.any_of("business_id", [self.business_id])
-            pending: list[asyncio.Future[Any]] = []
 
             def publish() -> None:
                 day.changed()
@@ -234,32 +253,41 @@ class DayLoader:
 
             async def attendees_for(appointments: list[IndividualAppointment | GroupAppointment]) -> None:
                 async def one(batch: list[str]) -> None:
-                    found = await self._fetch_attendees(day, batch, problems)
+                    found = await self._fetch_attendees(day, batch, problems, shortfalls)
                     # cancelled group attendees are not in patient_ids: fetch them now
-                    await self._fetch_patients(day, (a.patient_id for a in found if a.patient_id), problems)
+                    await self._fetch_patients(day, (a.patient_id for a in found if a.patient_id), problems, shortfalls)
                     publish()
 
                 await asyncio.gather(*(one(batch) for batch in attendee_batches(appointments)))
 
             async def stream(path: str, resource: str, model: type, q: Q) -> None:
-                async for page in self.client.pages(path, resource, q, extra=[("sort", "starts_at")]):
-                    new = [a for a in parse_rows(model, page, problems, resource.replace("_", " ")) if self._in_day(day, a)]
-                    for appt in new:
-                        day.appointments[appt.id] = appt
-                    if new:
-                        # patients are named on the appointments: fetch them alongside the attendees
-                        pending.append(asyncio.ensure_future(asyncio.gather(
-                            attendees_for(new), self._fetch_patients(day, patient_ids_of(new), problems)
-                        )))
-                    publish()
+                try:
+                    async for page in self.client.pages(path, resource, q, extra=[("sort", "starts_at")]):
+                        if not account_task.done():  # links are checked against the account's hosts
+                            await account_task
+                        day.hosts = account_task.result().hosts
+                        new = [a for a in parse_rows(model, page, problems, resource.replace("_", " ")) if self._in_day(day, a)]
+                        for appt in new:
+                            day.appointments[appt.id] = appt
+                        if new:
+                            # patients are named on the appointments: fetch them alongside the attendees
+                            batch = asyncio.ensure_future(asyncio.gather(
+                                attendees_for(new), self._fetch_patients(day, patient_ids_of(new), problems, shortfalls)
+                            ))
+                            pending.append(batch)
+                            started.append(batch)
+                        publish()
+                except IncompleteListError as exc:
+                    shortfalls.append(str(exc))
 
             individual_q = base.copy().including_hidden("cancelled_at")
-            await asyncio.gather(
-                stream("/individual_appointments", "individual_appointments", IndividualAppointment, individual_q),
-                stream("/group_appointments", "group_appointments", GroupAppointment, base),
-                types_task,
-                practitioners_task,
-            )
+            streams = [
+                asyncio.ensure_future(stream("/individual_appointments", "individual_appointments",
+                                             IndividualAppointment, individual_q)),
+                asyncio.ensure_future(stream("/group_appointments", "group_appointments", GroupAppointment, base)),
+            ]
+            started += streams
+            await asyncio.gather(*streams, types_task, practitioners_task)
             day.appointment_types = types_task.result()
             day.practitioners = practitioners_task.result()
             publish()
@@ -267,39 +295,52 @@ class DayLoader:
                 batch, pending[:] = list(pending), []
                 await asyncio.gather(*batch)
             fresh = await businesses_task
+            account = await account_task
         except BaseException:
-            for task in (types_task, practitioners_task, businesses_task):
-                task.cancel()
+            await _abandon(started)
             raise
         if _zones(fresh) != _zones(day.businesses):
             # a location moved zone since last time: the window was wrong
             return await self.load(local_date, on_progress)
         day.businesses = fresh
-        day.complete = True
+        day.hosts = account.hosts
+        if account.problem:
+            problems.append(f"{account.problem} Patient links are checked only for a cliniko.com address.")
+        for business in fresh.values():
+            trouble = zone_problem(business.time_zone_identifier, business.time_zone)
+            if trouble:
+                shown = day.zone_of(business.id).key
+                problems.append(f"{business.name}: {trouble}; its times are shown in {shown}.")
         day.sync_mark = sync_mark
         day.synced_at = sync_mark + SYNC_MARGIN
+        if shortfalls:
+            publish()
+            raise DayIncomplete(day, shortfalls)
+        day.complete = True
         publish()
         return day
 
     # -- batched lookups shared by load and refresh ------------------------------
 
-    async def _fetch_attendees(self, day: Day, booking_ids: list[str], problems: list[str]) -> list[Attendee]:
+    async def _fetch_attendees(self, day: Day, booking_ids: list[str], problems: list[str],
+                               shortfalls: list[str] | None = None) -> list[Attendee]:
         """One batch of booking ids (cancelled attendees included) into *day*."""
         q = Q().any_of("booking_id", booking_ids).including_hidden("cancelled_at")
-        rows = await self.client.list_all("/attendees", "attendees", q)
+        rows = await self.client.list_all("/attendees", "attendees", q, shortfalls=shortfalls)
         found = parse_rows(Attendee, rows, problems, "attendees")
         for attendee in found:
             day.attendees[attendee.id] = attendee
         return found
 
-    async def _fetch_patients(self, day: Day, patient_ids: Iterable[str], problems: list[str]) -> None:
+    async def _fetch_patients(self, day: Day, patient_ids: Iterable[str], problems: list[str],
+                              shortfalls: list[str] | None = None) -> None:
         """Patients not yet asked for, in concurrent batches of up to 100 ids.
         Archived ones never come back, so each id is asked for once per day."""
         wanted = sorted(set(patient_ids) - day.patients_requested)
         day.patients_requested.update(wanted)
 
         async def one(batch: list[str]) -> None:
-            rows = await self.client.list_all("/patients", "patients", Q().any_of("id", batch))
+            rows = await self.client.list_all("/patients", "patients", Q().any_of("id", batch), shortfalls=shortfalls)
             for patient in parse_rows(Patient, rows, problems, "patients"):
                 day.patients[patient.id] = patient
 
@@ -365,8 +406,16 @@ class DayLoader:
         return result
 
 
+async def _abandon(tasks: list[asyncio.Future[Any]]) -> None:
+    """A load failed: stop everything it started, and collect their errors
+    (none is left to be logged as "never retrieved" after the client closes)."""
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 def _zones(businesses: dict[str, Business]) -> dict[str, str]:
-    return {bid: b.zone().key for bid, b in businesses.items()}
+    return {bid: business_zone(b).key for bid, b in businesses.items()}
 
 
 def _booking_model(row: dict[str, Any]) -> type | None:

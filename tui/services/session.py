@@ -9,13 +9,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from tui.cliniko.client import ClinikoClient
 from tui.cliniko.models import User
-from tui.cliniko.shard import parse_key
 from tui.config import Config, EmailSection, SMSSection
 from tui.domain.message import DEFAULT_BODY, DEFAULT_SMS, DEFAULT_SUBJECT
 from tui.paths import data_dir
-from tui.redact import key_hint, mask_patient_links
+from tui.redact import mask_patient_links
+from tui.services.account import AccountInfo
 from tui.services.audit import AuditLog
 from tui.services.day_loader import DayLoader
 from tui.services.delivery.email import EmailSender
@@ -44,8 +46,8 @@ class Session:
     loader: DayLoader
     audit: AuditLog
     clock: Clock
-    key_label: str
     config: Config
+    account: AccountInfo
     delivery: DeliveryService | None = None
     demo_server: object | None = None
     demo_mail: object | None = None
@@ -82,20 +84,20 @@ class Session:
 
 
 def open_session(config: Config, *, clock: Clock = system_now, audit_dir: Path | None = None) -> Session:
-    key = config.cliniko.api_key or ""
     client = ClinikoClient(
-        key,
+        config.cliniko.key() or "",
         config.cliniko.contact_email,
         base_url=config.cliniko.base_url,
         requests_per_minute=config.cliniko.requests_per_minute,
         timeout=config.cliniko.timeout_seconds,
+        deadline=config.cliniko.deadline_seconds,
     )
     folder = audit_dir or data_dir()
+    account = AccountInfo(client)
     loader = DayLoader(client, business_id=config.cliniko.business_id, clock=clock,
-                       location_cache=folder / "locations.json")
+                       location_cache=folder / "locations.json", account=account)
     audit = AuditLog(folder / "audit.sqlite3", clock=clock)
-    label = f"key {key_hint(key)} on shard {parse_key(key).shard}"
-    session = Session(client=client, loader=loader, audit=audit, clock=clock, key_label=label, config=config)
+    session = Session(client=client, loader=loader, audit=audit, clock=clock, config=config, account=account)
     session.delivery = DeliveryService(
         client,
         audit,
@@ -108,6 +110,7 @@ def open_session(config: Config, *, clock: Clock = system_now, audit_dir: Path |
         ),
         clock=clock,
         user=lambda: session.user,
+        account=account,
     )
     return session
 
@@ -129,7 +132,7 @@ def open_demo_session(config: Config, *, now: datetime | None = None, latency: f
     mail = MailCatcher().start()
     cliniko = config.cliniko.model_copy(
         update={
-            "api_key": DEMO_KEY,
+            "api_key": SecretStr(DEMO_KEY),
             "base_url": server.base_url,
             "contact_email": DEMO_CONTACT,
             "business_id": None,  # a real clinic's location ids mean nothing here
@@ -140,7 +143,7 @@ def open_demo_session(config: Config, *, now: datetime | None = None, latency: f
             "cliniko": cliniko,
             "email": EmailSection(host="127.0.0.1", port=mail.port, security="none",
                                   from_address="reception@harbourhealth.example"),
-            "sms": SMSSection(account_sid=DEMO_SMS_SID, auth_token=DEMO_SMS_TOKEN, from_number="+61290000000",
+            "sms": SMSSection(account_sid=DEMO_SMS_SID, auth_token=SecretStr(DEMO_SMS_TOKEN), from_number="+61290000000",
                               base_url=server.base_url.removesuffix("/v1") + "/twilio"),
         }
     )
@@ -148,5 +151,4 @@ def open_demo_session(config: Config, *, now: datetime | None = None, latency: f
     session.demo_server = server
     session.demo_mail = mail
     session._closers += [server.stop, mail.stop]
-    session.key_label = "demo sandbox (no real patients)"
     return session

@@ -15,10 +15,12 @@ class SendRefused(DeliveryError):
 
 
 class AlreadySent(SendRefused):
-    def __init__(self, when: str, who: str | None) -> None:
-        super().__init__(f"This link was already sent {when} by {who or 'someone'}; confirm a second send.")
+    def __init__(self, when: str, who: str | None, *, another_desk: bool = False) -> None:
+        where = " (another desk)" if another_desk else ""
+        super().__init__(f"Not sent: already sent {when} by {who or 'someone'}{where}; confirm to send it again.")
         self.when = when
         self.who = who
+        self.another_desk = another_desk
 
 
 class ChannelFailed(DeliveryError):

@@ -1,11 +1,15 @@
-"""The guarded send: re-check with Cliniko, deliver, record.
+"""The guarded send: claim, re-check with Cliniko, deliver, record.
 
-Whatever the UI does, this service only accepts a :class:`PatientLink`,
-re-reads the appointment, attendee, type, patient and business from Cliniko
-(bypassing every cache) just before delivery, recomputes ``SendEligibility``
-and fails closed. After delivery it posts a memo to Cliniko and appends to
-the local audit log; a memo failure is recorded and shown, never retried by
-sending again.
+Whatever the UI does, this service only accepts a :class:`PatientLink` on
+the account's own Cliniko host. It takes the one claim to send that
+attendee's link (atomic across windows sharing the audit log), re-reads the
+appointment, attendee, type, patient and business from Cliniko (bypassing
+every cache, asking for cancelled and archived rows so each refusal names
+the real reason) together with the patient's recent memos (a colleague's
+send from another desk), recomputes ``SendEligibility`` and fails closed.
+After delivery it posts a memo to Cliniko, with a machine-readable marker
+and never the link, and appends to the local audit log; a memo failure is
+recorded and shown, never retried by sending again.
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from tui.cliniko.client import ClinikoClient
 from tui.cliniko.errors import ClinikoError, NotFoundError
+from tui.cliniko.filters import Q
 from tui.cliniko.models import (
     AppointmentType,
     Attendee,
@@ -30,11 +35,16 @@ from tui.cliniko.models import (
 )
 from tui.domain.contact import CHANNEL_WORDS, Channel, Recipient, recipient_for
 from tui.domain.eligibility import send_eligibility
-from tui.domain.links import PatientLink
+from tui.domain.links import NOT_A_PATIENT_LINK, PatientLink
 from tui.domain.message import MessageValues, RenderedMessage, render
-from tui.domain.timezones import hhmm, zone_for
-from tui.services.audit import AuditEntry, AuditLog
+from tui.domain.timezones import business_zone, hhmm, zone_for
+from tui.safe_text import clean
+from tui.services.account import AccountInfo
+from tui.services.audit import AuditEntry, AuditLog, AuditUnavailable, SendClaim, SendInProgress
 from tui.services.delivery.errors import AlreadySent, ChannelFailed, SendRefused
+from tui.services.team_log import LOOKBACK, TeamSend, latest_for, marker, team_sends
+
+IN_PROGRESS = "Not sent: this patient link is being sent from another window."
 
 
 class EmailChannel(Protocol):
@@ -66,23 +76,47 @@ class SendOutcome:
 
 
 @dataclass(frozen=True)
+class PreviousSends:
+    """What is known of earlier sends of one link before asking staff."""
+
+    local: AuditEntry | None
+    team: TeamSend | None  # from Cliniko's memos, another desk's (or this one's)
+    #: why Cliniko's log could not be read (sending is not blocked by it)
+    log_error: str | None = None
+    #: why this desk's own log could not be read
+    audit_error: str | None = None
+
+
+@dataclass(frozen=True)
 class Fresh:
     appointment: IndividualAppointment | GroupAppointment
     attendee: Attendee
     appointment_type: AppointmentType | None
     patient: Patient | None
     business: Business | None
+    team: TeamSend | None
+
+
+# the by-id filters that bring back what each endpoint hides by default
+SHOW_HIDDEN = {
+    "individual_appointments": ("cancelled_at", "archived_at", "deleted_at"),
+    "group_appointments": ("archived_at", "deleted_at"),
+    "attendees": ("cancelled_at", "archived_at", "deleted_at"),
+    "appointment_types": ("archived_at",),
+    "patients": ("archived_at",),
+    "businesses": ("archived_at", "deleted_at"),
+}
 
 
 def message_values(fresh_patient: Patient, appt, practitioner: str, business: Business | None) -> MessageValues:
-    clinic_zone = business.zone() if business else zone_for(None)
+    clinic_zone = business_zone(business)
     zone = zone_for(fresh_patient.time_zone, None, clinic_zone.key) if fresh_patient.time_zone else clinic_zone
     return MessageValues(
-        first_name=fresh_patient.preferred_first_name or fresh_patient.first_name or "there",
+        first_name=clean(fresh_patient.preferred_first_name or fresh_patient.first_name or "there"),
         starts_at=appt.starts_at,
         zone=zone,
-        practitioner=practitioner,
-        business=business.name if business else "the clinic",
+        practitioner=clean(practitioner),
+        business=clean(business.name) if business else "the clinic",
     )
 
 
@@ -97,29 +131,51 @@ class DeliveryService:
         templates: Templates,
         clock: Callable[[], datetime],
         user: Callable[[], User | None],
+        account: AccountInfo | None = None,
     ) -> None:
         self.client = client
         self.audit = audit
+        self.account = account or AccountInfo(client)
         self.email = email
         self.sms = sms
         self.templates = templates
         self.clock = clock
         self.user = user
-        self._in_flight: set[str] = set()
 
     def configured(self) -> list[Channel]:
         return [c for c, sender in (("email", self.email), ("sms", self.sms)) if sender is not None]
 
     def previous_send(self, link: PatientLink) -> AuditEntry | None:
-        for entry in self.audit.entries(link.appointment_id):
-            if (
-                entry.action == "send"
-                and entry.attendee_id == link.attendee_id
-                and entry.link_fingerprint == link.fingerprint()
-                and (entry.outcome or "").startswith("sent")
-            ):
-                return entry
-        return None
+        """This desk's last send of *link* (raises AuditUnavailable)."""
+        return self.audit.last_send(link.appointment_id, link.attendee_id, link.fingerprint())
+
+    async def previous_sends(self, link: PatientLink, patient_id: str | None, created_at: datetime | None) -> PreviousSends:
+        """This desk's log and Cliniko's memos, for the confirmation: a log
+        that cannot be read is said, never a reason not to ask."""
+        local, audit_error = None, None
+        try:
+            local = self.previous_send(link)
+        except AuditUnavailable as exc:
+            audit_error = exc.message
+        team, log_error = None, None
+        if patient_id:
+            try:
+                sends = await team_sends(self.client, [patient_id], self._since(created_at))
+                team = latest_for(sends, link.appointment_id, link.attendee_id)
+            except ClinikoError as exc:
+                log_error = f"Cliniko's communications log could not be read ({exc.message})"
+        if team is not None and self._ours(team, link):
+            team = None  # this desk's own memo: the local entry says it better
+        return PreviousSends(local, team, log_error, audit_error)
+
+    def _ours(self, team: TeamSend, link: PatientLink) -> bool:
+        try:
+            return any(e.memo_id == team.memo_id for e in self.audit.entries(link.appointment_id))
+        except AuditUnavailable:
+            return False
+
+    def _since(self, created_at: datetime | None) -> datetime:
+        return created_at if created_at is not None else self.clock() - LOOKBACK
 
     def compose(self, channel: Channel, values: MessageValues, link_text: str) -> RenderedMessage:
         if channel == "email":
@@ -127,24 +183,39 @@ class DeliveryService:
         body = render("", self.templates.sms_body, values, link_text)
         return RenderedMessage(subject="", text=body.text, html="")
 
+    async def _get(self, resource: str, rid: str) -> dict[str, Any]:
+        q = Q()
+        for field in SHOW_HIDDEN[resource]:
+            q.including_hidden(field)
+        return await self.client.get(f"/{resource}/{rid}", q.params())
+
     async def _reread(self, link: PatientLink, kind: str) -> Fresh:
-        path = "/individual_appointments" if kind == "individual" else "/group_appointments"
+        resource = "individual_appointments" if kind == "individual" else "group_appointments"
         model = IndividualAppointment if kind == "individual" else GroupAppointment
         try:
             appt_data, attendee_data = await asyncio.gather(
-                self.client.get(f"{path}/{link.appointment_id}"),
-                self.client.get(f"/attendees/{link.attendee_id}"),
+                self._get(resource, link.appointment_id),
+                self._get("attendees", link.attendee_id),
             )
             appointment = model.model_validate(appt_data)
             attendee = Attendee.model_validate(attendee_data)
 
-            async def maybe(path: str | None):
-                return await self.client.get(path) if path else None
+            async def maybe(resource: str, rid: str | None):
+                return await self._get(resource, rid) if rid else None
 
-            type_data, patient_data, business_data = await asyncio.gather(
-                maybe(f"/appointment_types/{appointment.appointment_type_id}" if appointment.appointment_type_id else None),
-                maybe(f"/patients/{attendee.patient_id}" if attendee.patient_id else None),
-                maybe(f"/businesses/{appointment.business_id}" if appointment.business_id else None),
+            async def memos() -> list[TeamSend] | None:
+                if not attendee.patient_id:
+                    return None
+                try:
+                    return await team_sends(self.client, [attendee.patient_id], self._since(appointment.created_at))
+                except ClinikoError:
+                    return None  # the confirmation already said whether the log could be read
+
+            type_data, patient_data, business_data, sends = await asyncio.gather(
+                maybe("appointment_types", appointment.appointment_type_id),
+                maybe("patients", attendee.patient_id),
+                maybe("businesses", appointment.business_id),
+                memos(),
             )
         except NotFoundError as exc:
             raise SendRefused(f"Not sent: {exc.message}") from None
@@ -159,6 +230,7 @@ class DeliveryService:
                 appointment_type=AppointmentType.model_validate(type_data) if type_data else None,
                 patient=Patient.model_validate(patient_data) if patient_data else None,
                 business=Business.model_validate(business_data) if business_data else None,
+                team=latest_for(sends or [], link.appointment_id, link.attendee_id),
             )
         except ValueError:
             raise SendRefused("Not sent: Cliniko's answer for this appointment could not be read.") from None
@@ -179,21 +251,40 @@ class DeliveryService:
         sender = self.email if channel == "email" else self.sms
         if sender is None:
             raise SendRefused(f"Not sent: {CHANNEL_WORDS[channel]} delivery is not set up in the config.")
-        if link.attendee_id in self._in_flight:
-            raise SendRefused("A send to this patient is already in progress.")
-        previous = self.previous_send(link)
-        if previous is not None and not confirm_repeat:
-            raise AlreadySent(previous.at.strftime("%d %b %H:%M UTC"), previous.user_name)
-        self._in_flight.add(link.attendee_id)
+        hosts = (await self.account.get()).hosts
+        if not hosts.allows(link.host):
+            raise SendRefused(NOT_A_PATIENT_LINK)
         try:
-            return await self._send(link, channel, sender, kind, practitioner)
-        finally:
-            self._in_flight.discard(link.attendee_id)
+            claim = self.audit.claim_send(link.appointment_id, link.attendee_id, link.fingerprint(),
+                                          repeat_ok=confirm_repeat)
+        except SendInProgress:
+            raise SendRefused(IN_PROGRESS) from None
+        except AuditUnavailable as exc:
+            raise SendRefused(f"Not sent: {exc.message}") from None
+        if claim.previous is not None and not confirm_repeat:
+            raise AlreadySent(self._when(claim.previous.at), claim.previous.user_name)
+        try:
+            return await self._send(link, channel, sender, kind, practitioner, hosts, claim, confirm_repeat)
+        except BaseException:
+            self._release(claim)
+            raise
 
-    async def _send(self, link: PatientLink, channel: Channel, sender, kind: str, practitioner: str) -> SendOutcome:
+    def _release(self, claim: SendClaim) -> None:
+        try:
+            self.audit.release(claim)
+        except AuditUnavailable:
+            pass  # a claim left behind goes stale in minutes
+
+    def _when(self, moment: datetime) -> str:
+        return moment.strftime("%d %b %H:%M UTC")
+
+    async def _send(self, link: PatientLink, channel: Channel, sender, kind: str, practitioner: str,
+                    hosts, claim: SendClaim, confirm_repeat: bool) -> SendOutcome:
         fresh = await self._reread(link, kind)
+        if fresh.team is not None and not confirm_repeat:
+            raise AlreadySent(self._when(fresh.team.at), fresh.team.by, another_desk=not self._ours(fresh.team, link))
         business = fresh.business
-        zone = business.zone() if business else zone_for(None)
+        zone = business_zone(business)
         decision = send_eligibility(
             appointment=fresh.appointment,
             appointment_type=fresh.appointment_type,
@@ -201,6 +292,7 @@ class DeliveryService:
             patient=fresh.patient,
             now=self.clock(),
             zone=zone,
+            hosts=hosts,
         )
         if not decision.allowed:
             raise SendRefused(f"Not sent: {decision.reason}")
@@ -219,18 +311,23 @@ class DeliveryService:
             else:
                 await sender.send_sms(recipient.address, message.text)
         except ChannelFailed as exc:
-            self._record(link, channel, recipient, "failed", None, exc.message, user)
+            self._record_failure(link, channel, recipient, exc.message, user, claim)
             raise
         except Exception as exc:  # noqa: BLE001 - a channel bug must still be audited
-            self._record(link, channel, recipient, "failed", None, type(exc).__name__, user)
+            self._record_failure(link, channel, recipient, type(exc).__name__, user, claim)
             raise ChannelFailed(f"Delivery failed ({type(exc).__name__}).") from None
-        memo_id, memo_error = await self._memo(fresh, channel, sender.sender_address, recipient, user, zone)
+        memo_id, memo_error = await self._memo(fresh, link, channel, sender.sender_address, recipient, user, zone)
         outcome = "sent" if memo_error is None else "sent; memo failed"
-        self._record(link, channel, recipient, outcome, memo_id, memo_error, user)
+        try:
+            self._record(link, channel, recipient, outcome, memo_id, memo_error, user, claim)
+        except AuditUnavailable as exc:
+            memo_error = f"{memo_error + ' ' if memo_error else ''}Sent, but this desk's audit log could not record it: {exc.message}"
         return SendOutcome(link.attendee_id, channel, recipient.masked(), memo_id, memo_error)
 
-    async def _memo(self, fresh: Fresh, channel: Channel, sender: str, recipient: Recipient, user, zone) -> tuple[str | None, str | None]:
-        who = f"{user.name} ({user.role})" if user and user.role else (user.name if user else "a staff member")
+    async def _memo(self, fresh: Fresh, link: PatientLink, channel: Channel, sender: str, recipient: Recipient,
+                    user, zone) -> tuple[str | None, str | None]:
+        name = user.name if user else "a staff member"
+        who = f"{name} ({user.role})" if user and user.role else name
         when = f"{hhmm(fresh.appointment.starts_at, zone)} {fresh.appointment.starts_at.astimezone(zone):%a %d %b %Y}"
         body = MemoCommunicationBody(
             patient_id=fresh.patient.id,
@@ -241,7 +338,8 @@ class DeliveryService:
             content=(
                 f"Telehealth link for the appointment at {when} sent to the patient by "
                 f"{CHANNEL_WORDS[channel].lower()} by {who} through frontdesk. "
-                "The link itself is not recorded here."
+                "The link itself is not recorded here.\n"
+                + marker(link.appointment_id, link.attendee_id, channel, name)
             ),
         )
         try:
@@ -250,7 +348,15 @@ class DeliveryService:
             return None, f"Sent, but Cliniko did not record the memo: {exc.message}"
         return str(created.get("id") or "") or None, None
 
-    def _record(self, link: PatientLink, channel: Channel, recipient: Recipient, outcome: str, memo_id, detail, user) -> None:
+    def _record_failure(self, link: PatientLink, channel: Channel, recipient: Recipient, detail: str, user,
+                        claim: SendClaim) -> None:
+        try:
+            self._record(link, channel, recipient, "failed", None, detail, user, claim)
+        except AuditUnavailable:
+            pass  # nothing was sent; the failure itself is what staff see
+
+    def _record(self, link: PatientLink, channel: Channel, recipient: Recipient, outcome: str, memo_id, detail,
+                user, claim: SendClaim) -> None:
         self.audit.record(
             "send",
             user_id=user.id if user else None,
@@ -264,5 +370,5 @@ class DeliveryService:
             outcome=outcome,
             memo_id=memo_id,
             detail=detail,
+            claim=claim,
         )
-

@@ -1,0 +1,106 @@
+"""Sends made from other desks, read back from Cliniko's communications log.
+
+Each desk keeps its own audit log, so it cannot see what a colleague sent.
+But every send posts a memo to Cliniko, and the memo ends with a marker a
+program can read: which appointment and attendee, which channel, by whom;
+never the link. Before sending, frontdesk reads the patient's recent memos
+and looks for the marker.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import asyncio
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from tui.cliniko.client import ClinikoClient
+from tui.cliniko.filters import Q
+from tui.cliniko.models import Communication
+
+if TYPE_CHECKING:
+    from tui.services.day import Day
+
+MARKER = "frontdesk-sent"
+MEMO = 12
+BATCH = 100
+#: how far back memos are read when an appointment's creation time is unknown
+LOOKBACK = timedelta(days=90)
+_FOUND = re.compile(rf"{MARKER} (\{{[^\n]*\}})\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class TeamSend:
+    appointment_id: str
+    attendee_id: str
+    channel: str
+    by: str
+    at: datetime
+    memo_id: str
+
+
+def marker(appointment_id: str, attendee_id: str, channel: str, by: str) -> str:
+    """The line a memo ends with (ASCII JSON: names stay exact and inert)."""
+    data = {"appointment": appointment_id, "attendee": attendee_id, "channel": channel, "by": by}
+    return f"{MARKER} {json.dumps(data, separators=(',', ':'))}"
+
+
+def read_marker(memo: Communication) -> TeamSend | None:
+    found = _FOUND.search(memo.content or "")
+    if found is None or memo.created_at is None:
+        return None
+    try:
+        data = json.loads(found.group(1))
+    except ValueError:
+        return None
+    fields = [data.get(k) if isinstance(data, dict) else None for k in ("appointment", "attendee", "channel", "by")]
+    if not all(isinstance(f, str) and f for f in fields):
+        return None
+    appointment, attendee, channel, by = fields
+    return TeamSend(appointment, attendee, channel, by, memo.created_at, memo.id)
+
+
+async def team_sends(client: ClinikoClient, patient_ids: Iterable[str], since: datetime) -> list[TeamSend]:
+    """Every frontdesk send recorded in these patients' memos since *since*,
+    newest first."""
+    ids = sorted(set(patient_ids))
+    if not ids:
+        return []
+    q = Q().any_of("patient_id", ids).any_of("category_code", [MEMO]).where("created_at", ">=", since)
+    rows = await client.list_all("/communications", "communications", q)
+    found = []
+    for row in rows:
+        try:
+            memo = Communication.model_validate(row)
+        except ValueError:
+            continue
+        send = read_marker(memo)
+        if send is not None:
+            found.append(send)
+    return sorted(found, key=lambda s: s.at, reverse=True)
+
+
+def latest_for(sends: Iterable[TeamSend], appointment_id: str, attendee_id: str) -> TeamSend | None:
+    return next((s for s in sends if s.appointment_id == appointment_id and s.attendee_id == attendee_id), None)
+
+
+async def day_team_sends(client: ClinikoClient, day: "Day", now: datetime) -> dict[tuple[str, str], TeamSend]:
+    """Sends recorded for the day's Telehealth appointments, for the notes
+    and markers on screen (the send itself checks again, fresh)."""
+    patients: set[str] = set()
+    since = now
+    for appt in day.appointments.values():
+        kind = day.appointment_types.get(appt.appointment_type_id or "")
+        if kind is None or kind.telehealth_enabled is not True:
+            continue
+        patients.update(a.patient_id for a in day.attendees_of(appt.id) if a.patient_id)
+        since = min(since, appt.created_at or now - LOOKBACK)
+    ids = sorted(patients)
+    batches = await asyncio.gather(*(team_sends(client, ids[n:n + BATCH], since) for n in range(0, len(ids), BATCH)))
+    found: dict[tuple[str, str], TeamSend] = {}
+    for send in sorted((s for batch in batches for s in batch), key=lambda s: s.at):
+        found[(send.appointment_id, send.attendee_id)] = send  # the newest wins
+    return found
