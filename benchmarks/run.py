@@ -85,9 +85,8 @@ def make_session(sandbox: SandboxProcess, tmp: Path):
     from tui.sandbox.seed import DEMO_KEY
     from tui.services.session import open_session
 
-    config = Config()
-    config = config.model_copy(update={"cliniko": config.cliniko.model_copy(
-        update={"api_key": DEMO_KEY, "contact_email": CONTACT, "base_url": sandbox.base_url})})
+    config = Config.model_validate(
+        {"cliniko": {"api_key": DEMO_KEY, "contact_email": CONTACT, "base_url": sandbox.base_url}})
     session = open_session(config, clock=fixed_clock(NOW_UTC), audit_dir=tmp)
     session.client.governor = RateGovernor(limit=100_000)
     return session, config

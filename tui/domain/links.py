@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from tui.redact import MASK_CHAR
@@ -29,9 +30,11 @@ NOT_A_PRACTITIONER_LINK = "Practitioner link is not a Cliniko appointment link â
 
 CLINIKO_DOMAIN = "cliniko.com"
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-#: URL-safe characters; Cliniko's example token is 17 long (``yxt65-xdR864MNvao``)
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-_APPOINTMENT_ID = re.compile(r"^[0-9]{1,20}$")
+# The whole URL, anchored: no login, port, query, fragment or stray
+# character can slip past. Token: URL-safe, a sane length (Cliniko's example
+# ``yxt65-xdR864MNvao`` is 17).
+_PATIENT_URL = re.compile(r"^https://(?P<host>[A-Za-z0-9.-]{1,253})/c/(?P<token>[A-Za-z0-9_-]{8,64})$")
+_PRACTITIONER_URL = re.compile(r"^https://(?P<host>[A-Za-z0-9.-]{1,253})/appointments/(?P<id>[0-9]{1,20})/connect$")
 
 
 class LinkRefused(ValueError):
@@ -48,42 +51,35 @@ class AccountHosts:
     shard: str | None = None
 
     def allows(self, host: str) -> bool:
-        labels = host.split(".")
-        if len(labels) < 3 or labels[-2:] != ["cliniko", "com"]:
-            return False
-        if not all(_LABEL.match(label) for label in labels):
-            return False
-        if not self.subdomain:
-            return True
-        sub = self.subdomain.lower()
-        allowed = {f"{sub}.{CLINIKO_DOMAIN}"}
-        if self.shard:
-            allowed.add(f"{sub}.{self.shard.lower()}.{CLINIKO_DOMAIN}")
-        return host in allowed
+        return _allowed(self, host.lower())
+
+
+@lru_cache(maxsize=256)
+def _allowed(hosts: AccountHosts, host: str) -> bool:
+    labels = host.split(".")
+    if len(labels) < 3 or labels[-2:] != ["cliniko", "com"]:
+        return False
+    if not all(_LABEL.match(label) for label in labels):
+        return False
+    if not hosts.subdomain:
+        return True
+    sub = hosts.subdomain.lower()
+    allowed = {f"{sub}.{CLINIKO_DOMAIN}"}
+    if hosts.shard:
+        allowed.add(f"{sub}.{hosts.shard.lower()}.{CLINIKO_DOMAIN}")
+    return host in allowed
 
 
 ANY_CLINIKO_HOST = AccountHosts()
 
 
-def _split(url: str, what: str) -> tuple[str, list[str]]:
-    """(host, path segments) of an https URL with nothing else on it."""
-    if not isinstance(url, str) or not url.isascii() or any(ch.isspace() for ch in url):
-        raise LinkRefused(f"{what}: not a web address")
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        raise LinkRefused(f"{what}: not a web address") from None
-    if parts.scheme != "https":
-        raise LinkRefused(f"{what}: not an https address")
-    if parts.username is not None or parts.password is not None or port not in (None, 443):
-        raise LinkRefused(f"{what}: carries a login or port")
-    if parts.query or parts.fragment or "?" in url or "#" in url:
-        raise LinkRefused(f"{what}: carries extra parameters")
-    host = (parts.hostname or "").lower()
-    if not ANY_CLINIKO_HOST.allows(host):
+def _match(pattern: re.Pattern[str], url: str, what: str, shape: str) -> re.Match[str]:
+    found = pattern.match(url) if isinstance(url, str) else None
+    if found is None:
+        raise LinkRefused(f"{what}: not {shape}")
+    if not ANY_CLINIKO_HOST.allows(found.group("host")):
         raise LinkRefused(f"{what}: not on cliniko.com")
-    return host, parts.path.split("/")[1:]
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +91,8 @@ class PractitionerLink:
     role: str = field(default="practitioner", init=False)
 
     def __post_init__(self) -> None:
-        _host, path = _split(self.url, "practitioner link")
-        if len(path) != 3 or path[0] != "appointments" or path[2] != "connect" \
-                or not _APPOINTMENT_ID.match(path[1]):
-            raise LinkRefused("practitioner link: not /appointments/<id>/connect")
-        if path[1] != self.appointment_id:
+        found = _match(_PRACTITIONER_URL, self.url, "practitioner link", "https://<host>/appointments/<id>/connect")
+        if found.group("id") != self.appointment_id:
             raise LinkRefused("practitioner link: names another appointment")
 
     def __repr__(self) -> str:
@@ -116,16 +109,14 @@ class PatientLink:
     role: str = field(default="patient", init=False)
 
     def __post_init__(self) -> None:
-        _host, path = _split(self.url, "patient link")
-        if len(path) != 2 or path[0] != "c" or not _TOKEN.match(path[1]):
-            raise LinkRefused("patient link: not /c/<token>")
+        _match(_PATIENT_URL, self.url, "patient link", "https://<host>/c/<token>")
 
     @property
     def host(self) -> str:
-        return (urlsplit(self.url).hostname or "").lower()
+        return self.url[len("https://"):].split("/", 1)[0].lower()
 
     def masked(self) -> str:
-        return mask_url(self.url)
+        return self.url[: self.url.rindex("/") + 1] + MASK_CHAR * 12
 
     def fingerprint(self) -> str:
         """A stable hash for the audit log; the token itself is never stored."""
@@ -154,7 +145,7 @@ def practitioner_link(url: str | None, appointment_id: str, hosts: AccountHosts)
     if not url:
         return None
     link = PractitionerLink(url=url, appointment_id=appointment_id)
-    if not hosts.allows(urlsplit(url).hostname or ""):
+    if not hosts.allows(url[len("https://"):].split("/", 1)[0]):
         raise LinkRefused("practitioner link: another Cliniko account's address")
     return link
 

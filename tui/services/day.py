@@ -68,6 +68,10 @@ class AppointmentView:
     appointment_type: AppointmentType | None
     attendees: tuple[AttendeeView, ...]
     hosts: AccountHosts = ANY_CLINIKO_HOST
+    #: the appointment's link; None when missing or not this account's
+    practitioner_link: PractitionerLink | None = None
+    #: Cliniko gave a link, but not this account's appointment link
+    practitioner_link_refused: bool = False
 
     @property
     def id(self) -> str:
@@ -76,18 +80,6 @@ class AppointmentView:
     @property
     def kind(self) -> str:
         return "group" if isinstance(self.appointment, GroupAppointment) else "individual"
-
-    @property
-    def practitioner_link(self) -> PractitionerLink | None:
-        """The appointment's link; None when missing or not this account's."""
-        try:
-            return practitioner_link(self.appointment.telehealth_url, self.appointment.id, self.hosts)
-        except LinkRefused:
-            return None
-
-    @property
-    def practitioner_link_refused(self) -> bool:
-        return bool(self.appointment.telehealth_url) and self.practitioner_link is None
 
     @property
     def bad_patient_link(self) -> bool:
@@ -230,6 +222,10 @@ class Day:
         if appt is None:
             return None
         attendees = tuple(self._attendee_view(appt.id, a) for a in self.attendees_of(appt.id))
+        try:
+            link, refused = practitioner_link(appt.telehealth_url, appt.id, self.hosts), False
+        except LinkRefused:
+            link, refused = None, True
         return AppointmentView(
             appointment=appt,
             business=self.businesses.get(appt.business_id or ""),
@@ -238,6 +234,8 @@ class Day:
             appointment_type=self.appointment_types.get(appt.appointment_type_id or ""),
             attendees=attendees,
             hosts=self.hosts,
+            practitioner_link=link,
+            practitioner_link_refused=refused,
         )
 
     def _attendee_view(self, appointment_id: str, attendee: Attendee) -> AttendeeView:
