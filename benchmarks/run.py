@@ -276,11 +276,11 @@ def filter_latency(sandbox: SandboxProcess, tmp: Path) -> dict[str, float]:
             box = app.screen.query_one("#filter", Input)
             paint.latencies.clear()
             for text in ("o", "ol", "oll", "olli"):
-                paint.shown = lambda: app.screen.filter_text == text  # the rows are re-shown with it
+                paint.shown = lambda: app.screen.state.filter_text == text  # the rows are re-shown with it
                 paint.start()
                 box.value = text  # what a keystroke does, minus Pilot's plumbing
                 await paint.wait()
-            return {"filter_rows": rows, "filter_p95": max(paint.latencies), "filter_after": len(app.screen._views)}
+            return {"filter_rows": rows, "filter_p95": max(paint.latencies), "filter_after": len(app.screen.views)}
 
     try:
         return asyncio.run(run())

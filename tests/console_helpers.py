@@ -1,6 +1,19 @@
-"""Finding seeded appointments of a given kind in the loaded day."""
+"""Helpers for driving the console: finding seeded appointments of a kind,
+reading what the widgets show, and hearing the notifications (from the
+messages posted, as harlequin's tests do, not from the app's internals)."""
 
 from __future__ import annotations
+
+import sqlite3
+
+from textual.notifications import Notify
+from textual.widgets import Input
+
+from tui.app import FrontdeskApp
+from tui.screens.send import SendConfirmScreen
+from widgets.detail_pane import DetailPane
+from widgets.link_panel import LinkPanel
+from widgets.text_lines import TextLines
 
 from conftest import NOW
 
@@ -10,8 +23,25 @@ def screen_lines(widget) -> list[str]:
     return [widget.render_line(y).text for y in range(widget.size.height)]
 
 
+class Heard:
+    """``run_test(message_hook=heard)``: every notification posted, in order."""
+
+    def __init__(self) -> None:
+        self.notes: list[str] = []
+
+    def __call__(self, message) -> None:
+        if isinstance(message, Notify):
+            self.notes.append(message.notification.message)
+
+    def clear(self) -> None:
+        self.notes.clear()
+
+    def __contains__(self, text: str) -> bool:
+        return any(text in note for note in self.notes)
+
+
 def views(app):
-    return app.screen._views
+    return app.screen.views
 
 
 def find(app, predicate):
@@ -22,7 +52,7 @@ def find(app, predicate):
 
 
 def eligible(app):
-    return find(app, lambda v: v.kind == "individual" and v.send_eligibility(v.primary_attendee(), NOW).allowed)
+    return find(app, lambda v: v.kind == "individual" and v.decision(v.primary_attendee(), NOW).allowed)
 
 
 def of_state(app, state, kind="individual", status=None):
@@ -39,3 +69,50 @@ def cancelled(app):
 
 def group(app):
     return find(app, lambda v: v.kind == "group" and v.telehealth == "on" and v.appointment.ends_at > NOW)
+
+
+def links_text(app) -> str:
+    panel = app.screen.query_one(LinkPanel)
+    return "\n".join(w.plain for w in panel.query(TextLines))
+
+
+def detail_text(app) -> str:
+    return str(app.screen.query_one(DetailPane).describe())
+
+
+def header_text(app) -> str:
+    return str(app.screen.query_one("#header").render())
+
+
+def audit_rows(tmp_path):
+    db = tmp_path / "data" / "audit.sqlite3"
+    return sqlite3.connect(db).execute("SELECT action, appointment_id, attendee_id, link_fingerprint FROM audit").fetchall()
+
+
+async def open_send(app, pilot, view):
+    app.screen.select_appointment(view.id)
+    await pilot.pause()
+    await pilot.press("s")
+    await pilot.pause()
+    assert isinstance(app.screen, SendConfirmScreen)
+    await app.workers.wait_for_complete()  # the check for earlier sends
+    await pilot.pause()
+    return app.screen
+
+
+def dialog_text(screen) -> str:
+    return "\n".join(str(w.render()) for w in screen.query("Static"))
+
+
+def setup_app(tmp_path, server):
+    from tui.config import Config
+    from tui.services.session import open_session
+
+    config = Config.model_validate({"cliniko": {"base_url": server.base_url}})
+    return FrontdeskApp(config, config_path=tmp_path / "config" / "config.toml", session_factory=open_session)
+
+
+def fill(screen, values: dict[str, str], security: str = "none") -> None:
+    for selector, value in values.items():
+        screen.query_one(selector, Input).value = value
+    screen.query_one("#smtp-security").value = security

@@ -5,7 +5,7 @@ reason."""
 import pytest
 
 from tui.cliniko.models import Patient
-from tui.domain.contact import mask_phone, no_channel_reason, read_mobile, recipient_for
+from tui.domain.contact import mask_phone, reachable, read_mobile, recipient_for
 
 
 def patient(number, normalized="", email=None):
@@ -39,7 +39,7 @@ def test_normalized_number_is_the_second_try():
 def test_a_number_that_cannot_take_an_sms_is_refused_with_the_reason(number, country, reason):
     p = patient(number)
     assert recipient_for(p, "sms", country) is None
-    assert no_channel_reason(p, country) == reason
+    assert reachable(p, country, ["email", "sms"]) == ([], reason)
 
 
 def test_masks_keep_country_first_digit_and_last_three():

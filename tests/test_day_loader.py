@@ -3,8 +3,6 @@
 import math
 from datetime import date, datetime, timedelta
 
-import pytest
-from zoneinfo import ZoneInfo
 
 from tui.sandbox.clock import fixed_clock
 from tui.sandbox.runner import SandboxServer
@@ -156,7 +154,7 @@ async def test_unreadable_rows_are_reported_not_fatal(client, sandbox, clock):
     sandbox.faults.add("null_flag", path="/appointment_types", times=1)
     day = await DayLoader(client, clock=clock).load(TODAY)
     assert all(t.telehealth_enabled is None for t in day.appointment_types.values())
-    assert not any(v.send_eligibility(v.primary_attendee(), NOW).allowed for v in day.views())
+    assert not any(v.decision(v.primary_attendee(), NOW).allowed for v in day.views())
 
 
 async def test_remembered_locations_fix_the_window_and_are_checked(client, sandbox, clock, tmp_path):

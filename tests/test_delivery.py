@@ -64,7 +64,7 @@ def _pick(day, predicate):
 
 
 def _eligible(view, a, channel="email"):
-    if not view.send_eligibility(a, NOW).allowed:
+    if not view.decision(a, NOW).allowed:
         return False
     return bool(a.patient.email) if channel == "email" else a.patient.mobile is not None
 

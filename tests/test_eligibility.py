@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from tui.cliniko.models import AppointmentType, Attendee, GroupAppointment, IndividualAppointment, Patient
-from tui.domain.eligibility import ALLOWED_REASON, link_eligibility, send_eligibility
+from tui.domain.eligibility import ALLOWED_REASON, send_eligibility
 from tui.domain.links import AccountHosts, PatientLink, PractitionerLink, mask_url
 
 HOSTS = AccountHosts("x", "au1")
@@ -39,7 +39,7 @@ def pat(**kw):
 def decide(a=None, t=None, at=None, p=None, now=NOW):
     return send_eligibility(appointment=a if a is not None else appt(), appointment_type=t if t is not None else typ(),
                             attendee=at if at is not None else att(), patient=p if p is not None else pat(),
-                            now=now, zone=SYD, hosts=HOSTS)
+                            now=now, zone=SYD, hosts=HOSTS, country_code="AU")
 
 
 def test_allowed_when_everything_holds():
@@ -72,17 +72,35 @@ def test_each_refusal_has_its_own_reason(kwargs, reason):
 
 
 def test_missing_pieces_fail_closed():
-    base = dict(appointment=appt(), appointment_type=typ(), attendee=att(), now=NOW, zone=SYD, hosts=HOSTS)
-    assert link_eligibility(**(base | {"appointment": None})).reason == "Appointment not found"
-    assert link_eligibility(**(base | {"appointment_type": None})).reason == "Appointment type unknown — treated as off"
-    assert link_eligibility(**(base | {"attendee": None})).reason == "No attendee on this appointment"
+    base = dict(appointment=appt(), appointment_type=typ(), attendee=att(), patient=pat(), now=NOW, zone=SYD,
+                hosts=HOSTS)
+    assert send_eligibility(**(base | {"appointment": None})).reason == "Appointment not found"
+    assert send_eligibility(**(base | {"appointment_type": None})).reason == "Appointment type unknown — treated as off"
+    assert send_eligibility(**(base | {"attendee": None})).reason == "No attendee on this appointment"
     assert send_eligibility(**(base | {"patient": None})).reason == "Patient details not loaded"
-    assert not link_eligibility(**(base | {"now": NOW.replace(tzinfo=None)})).allowed
+    assert not send_eligibility(**(base | {"now": NOW.replace(tzinfo=None)})).allowed
+
+
+def test_one_answer_holds_everything_the_screen_needs():
+    d = send_eligibility(appointment=appt(), appointment_type=typ(), attendee=att(), patient=pat(), now=NOW,
+                         zone=SYD, hosts=HOSTS, configured=("email", "sms"))
+    assert d.allowed and d.channels == ("email",) and d.default_channel == "email" and d.copyable
+    no_contact = send_eligibility(appointment=appt(), appointment_type=typ(), attendee=att(), patient=pat(email=None),
+                                  now=NOW, zone=SYD, hosts=HOSTS)
+    assert not no_contact.allowed and no_contact.copyable  # the link itself is live: it may be copied
+    assert no_contact.reason == "No email address or mobile number on file"
+    not_set_up = send_eligibility(appointment=appt(), appointment_type=typ(), attendee=att(), patient=pat(),
+                                  now=NOW, zone=SYD, hosts=HOSTS, configured=())
+    assert not not_set_up.allowed and "not set up" in not_set_up.reason
+    off = send_eligibility(appointment=appt(), appointment_type=typ(False), attendee=att(), patient=pat(),
+                           now=NOW, zone=SYD, hosts=HOSTS)
+    assert not off.copyable and off.copy_reason == off.reason
 
 
 def test_in_progress_is_still_allowed_and_mobile_counts():
     running = appt(starts_at=NOW - timedelta(minutes=5), ends_at=NOW + timedelta(minutes=25))
-    mobile = pat(email=None, patient_phone_numbers=[{"phone_type": "Mobile", "number": "0412", "normalized_number": "61412"}])
+    mobile = pat(email=None, patient_phone_numbers=[{"phone_type": "Mobile", "number": "0412 345 678",
+                                                     "normalized_number": "61412345678"}])
     assert decide(a=running, p=mobile).allowed
 
 

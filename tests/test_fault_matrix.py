@@ -9,8 +9,8 @@ import pytest
 from tui.sandbox.seed import DEMO_KEY
 from tui.services.delivery.errors import DeliveryError
 
-from conftest import NOW, settle
-from console_helpers import eligible
+from conftest import settle
+from console_helpers import Heard, eligible
 
 MATRIX: dict[tuple[str, str], str] = {}
 
@@ -163,13 +163,13 @@ async def _instant(_):
 def _load_outcome(app) -> str:
     screen = app.screen
     day = screen.day
-    if day is not None and day.complete and not screen.offline_since:
+    if day is not None and day.complete and not screen.state.failure:
         flags = {t.telehealth_enabled for t in day.appointment_types.values()}
-        assert len(screen._views) == len(day.appointments) > 60
+        assert len(screen.views) == len(day.appointments) > 60
         return LOADED + (", every type unknown → off" if flags == {None} else "")
-    assert [n for n in app._notifications], "a failure must be told in a notification"
+    assert app.heard.notes, "a failure must be told in a notification"
     header = _header(app)
-    if screen.last_error == "incomplete":
+    if screen.state.failure[0] == "incomplete":
         return failed(header.split(" · ")[-1].split(" — ")[0])
     return failed(header.split(" · ")[-1].split(" since ")[0])
 
@@ -178,9 +178,10 @@ def _load_outcome(app) -> str:
 async def test_fault_during_load_and_refresh(fault, make_app, sandbox, server):
     expect_load, expect_refresh, _ = EXPECTED[fault]
     app = make_app()
+    app.heard = Heard()
     _fast(app.session.client, sandbox)
     _arm(sandbox, server, fault, "load", client=app.session.client)
-    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+    async with app.run_test(size=(140, 40), message_hook=app.heard) as pilot:
         await settle(pilot)
         screen = app.screen
         MATRIX[(fault, "load")] = _load_outcome(app)
@@ -189,20 +190,20 @@ async def test_fault_during_load_and_refresh(fault, make_app, sandbox, server):
         _heal(sandbox, server, app.session.client)
         await pilot.press("r")
         await settle(pilot)
-        shown = len(screen._views)
+        shown = len(screen.views)
         assert screen.day.complete and shown
         # details of the highlighted appointment: never fetched, so no fault can bite
         before = len(sandbox.requests)
         await pilot.press("j", "j", "k")
         assert len(sandbox.requests) == before and screen.current_view() is not None
         MATRIX[(fault, "detail")] = DETAIL
-        app._notifications.clear()
+        app.heard.clear()
         _arm(sandbox, server, fault, "refresh", client=app.session.client)
         screen.refresh_changes()
         await settle(pilot)
-        assert len(screen._views) == shown, "the last good data stays on screen"
-        if screen.offline_since:
-            assert app._notifications
+        assert len(screen.views) == shown, "the last good data stays on screen"
+        if screen.state.failure:
+            assert app.heard.notes
             MATRIX[(fault, "refresh")] = kept(_header(app).split(" · ")[-1].split(" since ")[0])
         else:
             MATRIX[(fault, "refresh")] = REFRESHED

@@ -2,7 +2,7 @@
 or reaching the terminal as escapes; generated payloads never crash the
 models and are never 'allowed' unless the flag is exactly true."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +14,7 @@ from tui.domain.links import ANY_CLINIKO_HOST
 from tui.safe_text import clean
 
 from conftest import NOW, settle
-from console_helpers import eligible
+from console_helpers import Heard, eligible
 from spec import spec
 
 HOSTILE_FIRST = "[bold red]Evil[/] \x1b[31mRed\x1b[0m"
@@ -110,7 +110,8 @@ async def test_a_link_that_is_not_clinikos_is_refused_everywhere_in_the_console(
     from widgets.appointment_table import AppointmentTable
 
     app = make_app()
-    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+    heard = Heard()
+    async with app.run_test(size=(140, 40), message_hook=heard) as pilot:
         await settle(pilot)
         view = eligible(app)
         sandbox.store.attendees[view.primary_attendee().attendee.id]["telehealth_url"] = url
@@ -122,10 +123,10 @@ async def test_a_link_that_is_not_clinikos_is_refused_everywhere_in_the_console(
         panel = "\n".join(w.plain for w in app.screen.query("LinkPanel TextLines"))
         assert "not a Cliniko patient link — hidden, never sent" in panel
         assert f"Cannot send: {NOT_A_PATIENT_LINK}" in panel and url not in panel
-        app._notifications.clear()
+        heard.clear()
         await pilot.press("c", "v", "s")
         await pilot.pause()
-        notes = [n.message for n in app._notifications]
+        notes = heard.notes
         assert f"Patient link not copied: {NOT_A_PATIENT_LINK}" in notes
         assert f"No patient link to reveal here: {NOT_A_PATIENT_LINK}" in notes
         assert f"Not sent: {NOT_A_PATIENT_LINK}" in notes

@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date
 
 import httpx
 import pytest
@@ -132,6 +132,7 @@ async def test_the_console_says_the_day_is_incomplete(big, tmp_path):
     from tui.services.session import open_session
 
     from conftest import console_config, settle
+    from console_helpers import Heard
 
     sandbox, server = big
     sandbox.faults.add("lose_next", path="/individual_appointments$", times=5)
@@ -139,12 +140,13 @@ async def test_the_console_says_the_day_is_incomplete(big, tmp_path):
     session = open_session(config, clock=lambda: NOW)
     session.client.governor = RateGovernor(limit=200)
     app = FrontdeskApp(config, config_path=tmp_path / "c.toml", session=session, local_date=DAY)
-    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+    heard = Heard()
+    async with app.run_test(size=(120, 36), message_hook=heard) as pilot:
         await settle(pilot)
         header = str(app.screen.query_one("#header").render())
         assert "Cliniko returned 100 of" in header and "day incomplete" in header and "press r" in header
-        assert any("Cliniko returned 100 of" in n.message for n in app._notifications)
-        assert 0 < len(app.screen._views)
+        assert "Cliniko returned 100 of" in heard
+        assert 0 < len(app.screen.views)
 
 
 # -- bounded: no hang, no blow-up ------------------------------------------------------

@@ -21,8 +21,8 @@ from tui.cliniko import governor as governor_module
 from tui.sandbox.seed import DEMO_KEY
 from tui.services.audit import AuditLog, AuditUnavailable
 
-from conftest import CONTACT, NOW, ROOT, settle
-from console_helpers import eligible
+from conftest import CONTACT, ROOT, settle
+from console_helpers import Heard, eligible
 
 DAY = "2026-11-24"
 
@@ -128,19 +128,20 @@ async def test_the_console_runs_without_its_audit_log_and_refuses_audited_action
     blocker.write_text("x")
     monkeypatch.setenv("FRONTDESK_DATA_DIR", str(blocker))
     app = make_app()
-    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+    heard = Heard()
+    async with app.run_test(size=(140, 40), message_hook=heard) as pilot:
         await settle(pilot)
-        notes = [n.message for n in app._notifications]
+        notes = heard.notes
         assert any("The audit log cannot be created" in n and "Reveal, copy and send are off" in n for n in notes)
-        assert len(app.screen._views) > 60  # the day list works
+        assert len(app.screen.views) > 60  # the day list works
         view = eligible(app)
         app.screen.select_appointment(view.id)
         await pilot.pause()
-        app._notifications.clear()
+        heard.clear()
         await pilot.press("v")
         await pilot.press("c")
         await pilot.pause()
-        notes = [n.message for n in app._notifications]
+        notes = heard.notes
         assert any(n.startswith("Patient link not revealed: The audit log cannot be created") for n in notes)
         assert any(n.startswith("Patient link not copied: The audit log cannot be created") for n in notes)
         assert app.clipboard == "" and view.primary_attendee().link.url not in app.export_screenshot()

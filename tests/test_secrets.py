@@ -41,7 +41,7 @@ async def _drive(app, revealed):
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         for channel_key in ("", "m"):
-            view = find(app, lambda v: v.kind == "individual" and v.send_eligibility(v.primary_attendee(), NOW).allowed
+            view = find(app, lambda v: v.kind == "individual" and v.decision(v.primary_attendee(), NOW).allowed
                         and v.primary_attendee().patient.email and v.primary_attendee().patient.mobile
                         and not app.screen.session.delivery.previous_send(v.primary_attendee().link))
             app.screen.select_appointment(view.id)

@@ -32,7 +32,7 @@ async def _eligible_email_attendee(client, clock):
     day = await DayLoader(client, clock=clock).load(DAY)
     for view in day.views():
         for a in view.attendees:
-            if view.send_eligibility(a, NOW).allowed and a.patient.email:
+            if view.decision(a, NOW).allowed and a.patient.email:
                 return view, a
     raise LookupError
 
@@ -131,7 +131,7 @@ async def send_from_desk_a(server, mail, tmp_path):
         await session.sign_in()
         day = await session.loader.load(DAY)
         view, a = next((v, a) for v in day.views() for a in v.attendees
-                       if v.send_eligibility(a, NOW).allowed and a.patient.email)
+                       if v.decision(a, NOW).allowed and a.patient.email)
         await session.delivery.send(a.link, "email", kind=view.kind, practitioner=view.practitioner_name)
         return view, a
     finally:
@@ -197,7 +197,7 @@ async def test_an_unreadable_log_is_said_but_does_not_block(make_app, sandbox, m
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
-        view = find(app, lambda v: v.kind == "individual" and v.send_eligibility(v.primary_attendee(), NOW).allowed
+        view = find(app, lambda v: v.kind == "individual" and v.decision(v.primary_attendee(), NOW).allowed
                     and v.primary_attendee().patient.email)
         app.screen.select_appointment(view.id)
         await pilot.pause()

@@ -95,7 +95,7 @@ def test_send_confirmation_modal(snap_compare, make_app):
 
 
 def test_outbox(snap_compare, tmp_path):
-    from tui.services.session import open_demo_session
+    from tui.demo import open_demo_session
 
     from conftest import NOW
 

@@ -42,12 +42,14 @@ def _unknown_zone(sandbox):
 
 async def test_an_unknown_zone_is_said_on_screen_not_a_silent_utc(make_app, sandbox):
     from conftest import settle
+    from console_helpers import Heard
 
     _unknown_zone(sandbox)
     app = make_app()
-    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+    heard = Heard()
+    async with app.run_test(size=(140, 40), message_hook=heard) as pilot:
         await settle(pilot)
-        assert UNKNOWN in [n.message for n in app._notifications]
+        assert UNKNOWN in heard.notes
 
 
 def test_today_notes_an_unknown_zone(sandbox, capsys, monkeypatch, server):

@@ -104,14 +104,14 @@ async def console_list(make_app):
 async def test_list_keys_move_by_row_page_and_to_either_end(make_app):
     async with console_list(make_app) as (app, pilot, table):
         await pilot.press("home")
-        assert table.cursor_row == 0 and app.screen.current_id == table.current_key
+        assert table.cursor_row == 0 and app.screen.state.current_id == table.current_key
         await pilot.press("pagedown")
         assert table.cursor_row > 1
         await pilot.press("pageup")
         assert table.cursor_row == 0
         await pilot.press("end")
         assert table.cursor_row == table.row_count - 1
-        assert app.screen.current_id == table.current_key
+        assert app.screen.state.current_id == table.current_key
         marked = [line for line in screen_lines(table) if "▶" in line]
         assert len(marked) == 1 and table.cell(table.current_key, "time") in marked[0]
         await pilot.press("down")  # already last: stays
@@ -123,7 +123,7 @@ async def test_list_click_chooses_the_row(make_app):
         await pilot.press("home")
         await pilot.click(AppointmentTable, offset=(10, 3))  # header, then rows 0, 1, 2
         await pilot.pause()
-        assert table.cursor_row == 2 and app.screen.current_id == table.current_key
+        assert table.cursor_row == 2 and app.screen.state.current_id == table.current_key
 
 
 async def test_list_header_stays_while_scrolling(make_app):

@@ -19,11 +19,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.services.day import STATUS_LABELS, AppointmentView
-from widgets.text import clean, fit, initials, short_labels
+from tui.domain.wording import BAD_LINK, STATUS_LABELS, TELEHEALTH_SHORT
+from tui.services.day import AppointmentView
+from widgets.text import fit, initials, short_labels
 
-TELEHEALTH_WORDS = {"on": "Telehealth", "off": "off", "unknown": "unknown → off"}
-BAD_LINK = "✕ bad link"  # Telehealth on, but a patient link is not Cliniko's
 CANCELLED = "✕ "
 COLUMN_TITLES = {"time": "Time", "location": "Location", "patient": "Patient", "practitioner": "Practitioner",
                  "type": "Type", "telehealth": "Telehealth", "status": "Status"}
@@ -115,7 +114,7 @@ class AppointmentTable(ScrollView, can_focus=True):
             patient,
             view.practitioner_name,
             view.type_name,
-            BAD_LINK if view.telehealth == "on" and view.bad_patient_link else TELEHEALTH_WORDS[view.telehealth],
+            BAD_LINK if view.telehealth == "on" and view.bad_patient_link else TELEHEALTH_SHORT[view.telehealth],
             (CANCELLED if cancelled else "") + STATUS_LABELS[view.status],
         )
 

@@ -9,11 +9,10 @@ from rich.text import Text
 from textual.reactive import reactive
 
 from tui.domain.timezones import zone_for
-from tui.services.day import STATUS_LABELS, AppointmentView
+from tui.domain.wording import STATUS_LABELS, TELEHEALTH_LONG
+from tui.services.day import AppointmentView
 from widgets.text import clean, initials
 from widgets.text_lines import TextLines
-
-TELEHEALTH_STATE = {"on": "Telehealth on", "off": "Telehealth off", "unknown": "Telehealth unknown → treated as off"}
 
 
 def _when(start: datetime, end: datetime, zone: ZoneInfo) -> str:
@@ -73,7 +72,7 @@ class DetailPane(TextLines, can_focus=False):
             if pz.key != v.zone.key and pz.utcoffset(appt.starts_at) != v.zone.utcoffset(appt.starts_at):
                 row("Patient time", f"{_when(appt.starts_at, appt.ends_at, pz)} ({pz.key})")
         row("Practitioner", v.practitioner_name)
-        row("Type", f"{v.type_name} — {TELEHEALTH_STATE[v.telehealth]}")
+        row("Type", f"{v.type_name} — {TELEHEALTH_LONG[v.telehealth]}")
         row("Location", v.business_name)
         status = STATUS_LABELS[v.status]
         if v.kind == "individual" and appt.cancelled_at is not None and appt.cancellation_reason_description:

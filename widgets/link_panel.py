@@ -2,12 +2,17 @@
 
 The patient link is masked (host kept, token hidden) unless revealed; a
 non-Telehealth appointment's patient link is dimmed and labelled as leading
-nowhere. The button is disabled, with the reason beside it, whenever
-``SendEligibility`` says no.
+nowhere. The button is disabled, with the reason beside it, whenever the
+send decision says no.
+
+The panel owns which attendee of a group is chosen (``,`` and ``.`` move
+it); it says so with :class:`LinkPanel.AttendeeChosen`, and ``chosen`` reads
+it. Everything else comes down as reactives from the screen.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from rich.text import Text
@@ -18,11 +23,10 @@ from textual.reactive import reactive
 from textual.widgets import Button
 
 from tui.domain.links import NOT_A_PRACTITIONER_LINK, PATIENT_LABEL, PRACTITIONER_LABEL
+from tui.domain.wording import DEAD_LINK
 from tui.services.day import AppointmentView, AttendeeView
 from widgets.text import clean, initials
 from widgets.text_lines import TextLines
-
-DEAD_LINK = "not a Telehealth appointment: this link leads nowhere"
 
 
 class LinkPanel(Vertical):
@@ -37,15 +41,26 @@ class LinkPanel(Vertical):
     class SendRequested(Message):
         """The send button was pressed (the screen decides what happens)."""
 
+    @dataclass
+    class AttendeeChosen(Message):
+        """Another attendee (or appointment) is chosen: a reveal ends."""
+
+        attendee: AttendeeView | None
+
     view: reactive[AppointmentView | None] = reactive(None, always_update=True)
     now: reactive[datetime | None] = reactive(None)
     revealed = reactive(False)
     privacy = reactive(False)
-    attendee_index = reactive(0)
-    #: channels set up in the config, and a note of the last send (from the audit log)
+    #: channels set up in the config
     configured: reactive[tuple[str, ...]] = reactive(())
-    sent_note = reactive("")
+    #: "already sent …" notes, by attendee id (this desk's log and other desks')
+    sent_notes: reactive[dict[str, str]] = reactive(dict, always_update=True)
     sending = reactive(False)
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._index = 0
+        self._view_id: str | None = None
 
     def compose(self) -> ComposeResult:
         yield TextLines(classes="links", id="practitioner-link")
@@ -54,15 +69,43 @@ class LinkPanel(Vertical):
             yield Button("Send to patient", id="send", disabled=True, compact=True)
             yield TextLines(id="send-reason")
 
-    def selected(self) -> AttendeeView | None:
+    @property
+    def chosen(self) -> AttendeeView | None:
         v = self.view
         if v is None or not v.attendees:
             return None
-        return v.attendees[min(self.attendee_index, len(v.attendees) - 1)]
+        return v.attendees[min(self._index, len(v.attendees) - 1)]
+
+    def choose_next(self) -> None:
+        self._choose(self._index + 1)
+
+    def choose_previous(self) -> None:
+        self._choose(self._index - 1)
+
+    def _choose(self, index: int) -> None:
+        v = self.view
+        if v is None or not 0 <= index < len(v.attendees) or index == self._index:
+            return
+        self._index = index
+        self.revealed = False
+        self._redraw()
+        self.post_message(self.AttendeeChosen(self.chosen))
 
     def on_mount(self) -> None:
-        for name in ("view", "now", "revealed", "privacy", "attendee_index", "configured", "sent_note", "sending"):
+        self.watch(self, "view", self._new_view, init=False)
+        for name in ("now", "revealed", "privacy", "configured", "sent_notes", "sending"):
             self.watch(self, name, self._redraw, init=False)
+        self._redraw()
+
+    def _new_view(self, view: AppointmentView | None) -> None:
+        """Another appointment starts at its first attendee; the same one
+        (new data) keeps the attendee chosen."""
+        view_id = view.id if view is not None else None
+        if view_id != self._view_id:
+            self._view_id = view_id
+            self._index = 0
+            self.revealed = False
+            self.post_message(self.AttendeeChosen(self.chosen))
         self._redraw()
 
     def _redraw(self, *_: object) -> None:
@@ -94,10 +137,10 @@ class LinkPanel(Vertical):
         text = Text()
         text.append(PATIENT_LABEL + "\n", style="bold")
         if dead:
-            text.append(DEAD_LINK + "\n", style="italic")
+            text.append(DEAD_LINK[v.telehealth] + "\n", style="italic")
         if not v.attendees:
             text.append("No attendee on this appointment\n", style="dim")
-        chosen = self.selected()
+        chosen = self.chosen
         for a in v.attendees:
             marker = "▶ " if (a is chosen and len(v.attendees) > 1) else ("  " if len(v.attendees) > 1 else "")
             name = initials(a.name) if self.privacy else clean(a.name)
@@ -112,22 +155,22 @@ class LinkPanel(Vertical):
             text.append(shown + "\n", style=style)
         if self.revealed and chosen is not None:
             text.append("Revealed — hides again shortly\n", style="bold")
-        if self.sent_note:
-            text.append(self.sent_note + "\n", style="bold")
+        note = self.sent_notes.get(chosen.attendee.id, "") if chosen is not None else ""
+        if note:
+            text.append(clean(note) + "\n", style="bold")
         patients.update(text, min_lines=4 + len(v.attendees))
 
-        decision = v.sendable(chosen, self.now, list(self.configured))
-        allowed, why = decision.allowed, decision.reason
-        disabled = not allowed or self.sending
+        decision = v.decision(chosen, self.now, self.configured)
+        disabled = not decision.allowed or self.sending
         if button.disabled != disabled:
             button.disabled = disabled
         if self.sending:
             reason.update(Text("Sending…", style="bold"), min_lines=2)
-        elif allowed:
+        elif decision.allowed:
             who = initials(chosen.name) if self.privacy else clean(chosen.name)
             reason.update(Text(f"Ready to send to {who}", style="bold"), min_lines=2)
         else:
-            reason.update(Text(f"Cannot send: {why}"), min_lines=2)
+            reason.update(Text(f"Cannot send: {decision.reason}"), min_lines=2)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -13,13 +13,11 @@ from typing import Any
 
 from tui.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK
 from tui.safe_text import clean, dumps_json, fit
-from tui.services.day import STATUS_LABELS, AppointmentView, Day
+from tui.domain.wording import BAD_LINK, STATUS_LABELS, TELEHEALTH_SHORT
+from tui.services.day import AppointmentView, Day
 from tui.services.day_loader import DayIncomplete
-from tui.services.gc_pause import gc_paused
+from tui.services.heap import HEAP
 from tui.services.session import Session
-
-TELEHEALTH_WORDS = {"on": "Telehealth", "off": "off", "unknown": "unknown → off"}
-
 
 def appointment_json(view: AppointmentView, now: datetime, reveal: bool) -> dict[str, Any]:
     appt = view.appointment
@@ -27,7 +25,7 @@ def appointment_json(view: AppointmentView, now: datetime, reveal: bool) -> dict
     attendees = []
     for a in view.attendees:
         link = a.link
-        decision = view.send_eligibility(a, now)
+        decision = view.decision(a, now)
         patient_link: dict[str, Any] = {
             "role": "patient",
             "url": (link.url if reveal else link.masked()) if link else None,
@@ -82,12 +80,12 @@ def render_table(day: Day, views: list[AppointmentView], now: datetime) -> str:
     for v in views:
         first = v.primary_attendee()
         if v.kind == "group":
-            allowed = sum(1 for a in v.attendees if v.send_eligibility(a, now).allowed)
+            allowed = sum(1 for a in v.attendees if v.decision(a, now).allowed)
             send = f"{allowed} of {len(v.attendees)} can be sent"
         else:
-            decision = v.send_eligibility(first, now)
+            decision = v.decision(first, now)
             send = "yes" if decision.allowed else f"no: {decision.reason}"
-        telehealth = TELEHEALTH_WORDS[v.telehealth]
+        telehealth = BAD_LINK if v.telehealth == "on" and v.bad_patient_link else TELEHEALTH_SHORT[v.telehealth]
         lines.append(line([v.local_start, v.business_name, v.patient_label(), v.practitioner_name, v.type_name,
                            telehealth, STATUS_LABELS[v.status]], send))
     for problem in day.problems:
@@ -104,7 +102,7 @@ async def load_today(session: Session, local_date: date | None, reveal: bool) ->
     user_task = asyncio.ensure_future(session.sign_in()) if reveal else None
     incomplete = None
     try:
-        with gc_paused():
+        with HEAP.paused():
             day = await session.loader.load(local_date)
     except DayIncomplete as exc:
         day, incomplete = exc.day, str(exc)

@@ -100,11 +100,7 @@ def default_channel(patient: Patient, channels: list[Channel]) -> Channel | None
     return channels[0]
 
 
-def no_channel_reason(patient: Patient | None, country_code: str | None) -> str | None:
-    if patient is None:
-        return "Patient details not loaded"
-    if available_channels(patient, country_code):
-        return None
+def _unreachable(patient: Patient, country_code: str | None) -> str:
     problems = []
     if patient.email:
         problems.append("The email address on file is not a valid address")
@@ -136,17 +132,19 @@ def mask_phone(number: str) -> str:
     return " ".join([f"+{code}", rest[0] + middle[:2], *groups, rest[-3:]])
 
 
-def usable_channels(patient: Patient | None, country_code: str | None, configured: list[Channel]) -> tuple[list[Channel], str | None]:
-    """Channels that are both set up and reachable for this patient, or why none are."""
+def reachable(patient: Patient | None, country_code: str | None, configured: list[Channel]) -> tuple[list[Channel], str | None]:
+    """The channels that are set up *and* reach this patient, or why none do."""
+    if patient is None:
+        return [], "Patient details not loaded"
+    if patient.archived_at is not None or patient.deleted_at is not None:
+        return [], "Patient record archived"
+    found = available_channels(patient, country_code)
+    if not found:
+        return [], _unreachable(patient, country_code)
     if not configured:
         return [], "Sending is not set up: add [email] or [sms] to the config"
-    reason = no_channel_reason(patient, country_code)
-    if reason:
-        return [], reason
-    assert patient is not None
-    reachable = available_channels(patient, country_code)
-    usable = [c for c in reachable if c in configured]
+    usable = [c for c in found if c in configured]
     if usable:
         return usable, None
-    missing = " or ".join(CHANNEL_WORDS[c] for c in reachable)
+    missing = " or ".join(CHANNEL_WORDS[c] for c in found)
     return [], f"The patient can only be reached by {missing}, which is not set up"

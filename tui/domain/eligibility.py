@@ -18,6 +18,7 @@ from tui.cliniko.models import (
     IndividualAppointment,
     Patient,
 )
+from tui.domain.contact import Channel, default_channel, reachable
 from tui.domain.links import NOT_A_PATIENT_LINK, AccountHosts, LinkRefused, patient_link
 from tui.domain.timezones import hhmm
 
@@ -26,15 +27,24 @@ Appointment = IndividualAppointment | GroupAppointment
 
 @dataclass(frozen=True, slots=True)
 class SendEligibility:
+    """Everything a screen needs to offer (or refuse) a send, in one answer."""
+
     allowed: bool
     reason: str
+    #: channels that are set up and reach this patient (empty unless allowed)
+    channels: tuple[Channel, ...] = ()
+    default_channel: Channel | None = None
+    #: the link itself is live (copying needs no contact detail)
+    copyable: bool = False
+    copy_reason: str = ""
 
     @classmethod
     def refuse(cls, reason: str) -> "SendEligibility":
-        return cls(False, reason)
+        return cls(False, reason, copy_reason=reason)
 
 
 ALLOWED_REASON = "Telehealth appointment: the patient link can be sent"
+ALL_CHANNELS: tuple[Channel, ...] = ("email", "sms")
 
 
 def telehealth_state(appointment_type: AppointmentType | None) -> str:
@@ -44,65 +54,58 @@ def telehealth_state(appointment_type: AppointmentType | None) -> str:
     return "on" if appointment_type.telehealth_enabled is True else "off"
 
 
-def link_eligibility(
-    *,
+def attendee_active(attendee: Attendee) -> bool:
+    """Still on the appointment: not cancelled, archived or removed."""
+    return attendee.cancelled_at is None and attendee.archived_at is None and attendee.deleted_at is None
+
+
+def _link_refusal(
     appointment: Appointment | None,
     appointment_type: AppointmentType | None,
     attendee: Attendee | None,
     now: datetime,
     zone: ZoneInfo,
     hosts: AccountHosts,
-) -> SendEligibility:
-    """Is the attendee's patient link a live Telehealth link of this
-    account (*hosts*) right now?"""
+) -> str | None:
+    """Why the attendee's patient link is not a live Telehealth link of this
+    account right now, or None when it is."""
     if appointment is None:
-        return SendEligibility.refuse("Appointment not found")
+        return "Appointment not found"
     if appointment.deleted_at is not None:
-        return SendEligibility.refuse("Appointment deleted")
+        return "Appointment deleted"
     if appointment.archived_at is not None:
-        return SendEligibility.refuse("Appointment archived")
+        return "Appointment archived"
     if isinstance(appointment, IndividualAppointment) and appointment.cancelled_at is not None:
-        return SendEligibility.refuse("Appointment cancelled")
+        return "Appointment cancelled"
     if appointment_type is None:
-        return SendEligibility.refuse("Appointment type unknown — treated as off")
+        return "Appointment type unknown — treated as off"
     if appointment_type.id != appointment.appointment_type_id:
-        return SendEligibility.refuse("Appointment type does not match — treated as off")
+        return "Appointment type does not match — treated as off"
     flag = appointment_type.telehealth_enabled
     if flag is None:
-        return SendEligibility.refuse("Telehealth setting unknown for this type — treated as off")
+        return "Telehealth setting unknown for this type — treated as off"
     if flag is not True:
-        return SendEligibility.refuse(f"Telehealth is off for ‘{appointment_type.label}’")
+        return f"Telehealth is off for ‘{appointment_type.label}’"
     if attendee is None:
-        return SendEligibility.refuse("No attendee on this appointment")
+        return "No attendee on this appointment"
     if attendee.booking_id is not None and attendee.booking_id != appointment.id:
-        return SendEligibility.refuse("Attendee belongs to another appointment")
+        return "Attendee belongs to another appointment"
     if attendee.deleted_at is not None:
-        return SendEligibility.refuse("Attendee removed from this appointment")
+        return "Attendee removed from this appointment"
     if attendee.archived_at is not None:
-        return SendEligibility.refuse("Attendee archived")
+        return "Attendee archived"
     if attendee.cancelled_at is not None:
-        return SendEligibility.refuse("Attendee cancelled")
+        return "Attendee cancelled"
     if not attendee.telehealth_url:
-        return SendEligibility.refuse("Cliniko gave no patient link for this attendee")
+        return "Cliniko gave no patient link for this attendee"
     try:
         patient_link(attendee.telehealth_url, appointment.id, attendee.id, hosts)
     except LinkRefused:
-        return SendEligibility.refuse(NOT_A_PATIENT_LINK)
+        return NOT_A_PATIENT_LINK
     if now.tzinfo is None:
-        return SendEligibility.refuse("Clock has no time zone — cannot tell if the appointment is over")
+        return "Clock has no time zone — cannot tell if the appointment is over"
     if appointment.ends_at <= now:
-        return SendEligibility.refuse(f"Appointment ended at {hhmm(appointment.ends_at, zone)}")
-    return SendEligibility(True, ALLOWED_REASON)
-
-
-def contact_reason(patient: Patient | None) -> str | None:
-    """Why the patient cannot be reached, or None when they can."""
-    if patient is None:
-        return "Patient details not loaded"
-    if patient.archived_at is not None or patient.deleted_at is not None:
-        return "Patient record archived"
-    if not patient.email and patient.mobile is None:
-        return "No email address or mobile number on file"
+        return f"Appointment ended at {hhmm(appointment.ends_at, zone)}"
     return None
 
 
@@ -115,21 +118,22 @@ def send_eligibility(
     now: datetime,
     zone: ZoneInfo,
     hosts: AccountHosts,
+    country_code: str | None = None,
+    configured: tuple[Channel, ...] | list[Channel] = ALL_CHANNELS,
 ) -> SendEligibility:
-    """The link is live *and* the patient has a contact detail to send it to."""
-    live = link_eligibility(
-        appointment=appointment,
-        appointment_type=appointment_type,
-        attendee=attendee,
-        now=now,
-        zone=zone,
-        hosts=hosts,
-    )
-    if not live.allowed:
-        return live
-    if attendee is not None and patient is not None and attendee.patient_id != patient.id:
-        return SendEligibility.refuse("Patient does not match the attendee")
-    reason = contact_reason(patient)
-    if reason:
-        return SendEligibility.refuse(reason)
-    return live
+    """The one decision: may this attendee's patient link go to the patient
+    now, by which of the *configured* channels, and if not, why not. The
+    screens ask it through ``AppointmentView.decision``; the delivery service
+    asks it again with what it has just re-read from Cliniko."""
+    refusal = _link_refusal(appointment, appointment_type, attendee, now, zone, hosts)
+    if refusal is not None:
+        return SendEligibility.refuse(refusal)
+    assert attendee is not None
+    if patient is not None and attendee.patient_id != patient.id:
+        return SendEligibility(False, "Patient does not match the attendee", copyable=True, copy_reason=ALLOWED_REASON)
+    channels, why = reachable(patient, country_code, list(configured))
+    if not channels:
+        return SendEligibility(False, why or "No way to reach the patient", copyable=True, copy_reason=ALLOWED_REASON)
+    assert patient is not None
+    return SendEligibility(True, ALLOWED_REASON, tuple(channels), default_channel(patient, channels),
+                           copyable=True, copy_reason=ALLOWED_REASON)

@@ -4,10 +4,11 @@ without sending, the SMS credential format) before anything is saved (0600)."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import SecretStr
+from pydantic import ValidationError as PydanticValidationError
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,16 +18,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
-from tui.cliniko.client import ClinikoClient
-from tui.cliniko.errors import ClinikoError
-from tui.cliniko.shard import parse_key
-from pydantic import SecretStr, ValidationError as PydanticValidationError
-
 from tui.config import Config, EmailSection, SMSSection, save_config
-from tui.redact import key_hint, scrub
-from tui.services.delivery.email import EmailSender
-from tui.services.delivery.errors import ChannelFailed
-from tui.services.delivery.sms import TwilioSender
+from tui.services.checks import check_settings
 
 
 @dataclass
@@ -170,28 +163,16 @@ class SetupScreen(Screen[Config]):
 
     @work(group="setup-check", exclusive=True, exit_on_error=False)
     async def _check(self, candidate: Config) -> None:
-        key = candidate.cliniko.key() or ""
-        client = None
+        """The same checks as ``frontdesk doctor``; nothing is saved unless they pass."""
         try:
-            client = ClinikoClient(key, candidate.cliniko.contact_email, base_url=candidate.cliniko.base_url, retries=1)
-            user = await client.current_user()
-            shard = parse_key(key).shard
-            text = f"Signed in as {user.name} ({user.role or 'unknown role'}), shard {shard}, key {key_hint(key)}."
-            if candidate.email is not None:
-                text += " " + await asyncio.to_thread(EmailSender(candidate.email).check)
-            if candidate.sms is not None:
-                text += " " + TwilioSender(candidate.sms).check()
-            self.post_message(CheckResult(True, text, candidate))
-        except ClinikoError as exc:
-            self.post_message(CheckResult(False, scrub(str(exc), key), None))
-        except ChannelFailed as exc:
-            secrets = [c.secret() for c in (candidate.email, candidate.sms) if c is not None]
-            self.post_message(CheckResult(False, scrub(exc.message, key, *secrets), None))
-        except Exception as exc:  # noqa: BLE001
-            self.post_message(CheckResult(False, f"Could not check the key ({type(exc).__name__}).", None))
-        finally:
-            if client is not None:
-                await client.aclose()
+            report = await check_settings(candidate)
+        except Exception as exc:  # noqa: BLE001 - a sentence, never a crash
+            self.post_message(CheckResult(False, f"Could not check the settings ({type(exc).__name__}).", None))
+            return
+        if report.failed:
+            self.post_message(CheckResult(False, report.problem or "the settings did not pass", None))
+        else:
+            self.post_message(CheckResult(True, " ".join([report.signed_in or "", *report.channels]), candidate))
 
     def on_check_result(self, message: CheckResult) -> None:
         status = self.query_one("#setup-status", Static)

@@ -261,13 +261,18 @@ class AuditLog:
             rows = db.execute(query, params).fetchall()
         return [AuditEntry(datetime.fromisoformat(r[0]), *r[1:]) for r in rows]
 
+    def last_sends(self, appointment_id: str) -> dict[tuple[str, str], AuditEntry]:
+        """The latest successful send of each link of an appointment, by
+        (attendee id, link fingerprint)."""
+        found: dict[tuple[str, str], AuditEntry] = {}
+        for entry in self.entries(appointment_id):  # newest first
+            if entry.action == "send" and (entry.outcome or "").startswith("sent"):
+                found.setdefault((entry.attendee_id or "", entry.link_fingerprint or ""), entry)
+        return found
+
     def last_send(self, appointment_id: str, attendee_id: str, fingerprint: str) -> AuditEntry | None:
         """The latest successful send of this link to this attendee."""
-        for entry in self.entries(appointment_id):
-            if (entry.action == "send" and entry.attendee_id == attendee_id
-                    and entry.link_fingerprint == fingerprint and (entry.outcome or "").startswith("sent")):
-                return entry
-        return None
+        return self.last_sends(appointment_id).get((attendee_id, fingerprint))
 
     # -- the claim to send ---------------------------------------------------------
 

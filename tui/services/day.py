@@ -16,8 +16,8 @@ from tui.cliniko.models import (
     Patient,
     Practitioner,
 )
-from tui.domain.contact import Channel, usable_channels
-from tui.domain.eligibility import SendEligibility, link_eligibility, send_eligibility, telehealth_state
+from tui.domain.contact import Channel
+from tui.domain.eligibility import ALL_CHANNELS, SendEligibility, attendee_active, send_eligibility, telehealth_state
 from tui.domain.links import (
     ANY_CLINIKO_HOST,
     AccountHosts,
@@ -31,12 +31,6 @@ from tui.domain.timezones import business_zone, hhmm
 from tui.services.team_log import TeamSend
 
 Appointment = IndividualAppointment | GroupAppointment
-STATUS_LABELS = {
-    "booked": "booked",
-    "arrived": "arrived",
-    "did_not_arrive": "did not arrive",
-    "cancelled": "cancelled",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +49,7 @@ class AttendeeView:
 
     @property
     def active(self) -> bool:
-        a = self.attendee
-        return a.cancelled_at is None and a.archived_at is None and a.deleted_at is None
+        return attendee_active(self.attendee)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,29 +133,10 @@ class AppointmentView:
     def primary_attendee(self) -> AttendeeView | None:
         return self.attendees[0] if self.attendees else None
 
-    def link_eligibility(self, attendee: AttendeeView | None, now: datetime) -> SendEligibility:
-        return link_eligibility(
-            appointment=self.appointment,
-            appointment_type=self.appointment_type,
-            attendee=attendee.attendee if attendee else None,
-            now=now,
-            zone=self.zone,
-            hosts=self.hosts,
-        )
-
-    def channels(self, attendee: AttendeeView | None, configured: list[Channel]) -> tuple[list[Channel], str | None]:
-        country = self.business.country_code if self.business else None
-        return usable_channels(attendee.patient if attendee else None, country, configured)
-
-    def sendable(self, attendee: AttendeeView | None, now: datetime, configured: list[Channel]) -> SendEligibility:
-        """Eligible, and reachable through a channel that is set up."""
-        decision = self.send_eligibility(attendee, now)
-        if not decision.allowed:
-            return decision
-        channels, why = self.channels(attendee, configured)
-        return decision if channels else SendEligibility.refuse(why or "No way to reach the patient")
-
-    def send_eligibility(self, attendee: AttendeeView | None, now: datetime) -> SendEligibility:
+    def decision(self, attendee: AttendeeView | None, now: datetime,
+                 configured: tuple[Channel, ...] | list[Channel] = ALL_CHANNELS) -> SendEligibility:
+        """The one door to the send rule for everything on screen: may this
+        attendee's link be sent now, by which of the *configured* channels."""
         return send_eligibility(
             appointment=self.appointment,
             appointment_type=self.appointment_type,
@@ -171,6 +145,8 @@ class AppointmentView:
             now=now,
             zone=self.zone,
             hosts=self.hosts,
+            country_code=self.business.country_code if self.business else None,
+            configured=configured,
         )
 
 

@@ -12,17 +12,15 @@ from __future__ import annotations
 import json
 import re
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from tui.cliniko.client import ClinikoClient
 from tui.cliniko.filters import Q
-from tui.cliniko.models import Communication
+from tui.cliniko.models import AppointmentType, Attendee, Communication, GroupAppointment, IndividualAppointment
 
-if TYPE_CHECKING:
-    from tui.services.day import Day
+Appointment = IndividualAppointment | GroupAppointment
 
 MARKER = "frontdesk-sent"
 MEMO = 12
@@ -87,16 +85,22 @@ def latest_for(sends: Iterable[TeamSend], appointment_id: str, attendee_id: str)
     return next((s for s in sends if s.appointment_id == appointment_id and s.attendee_id == attendee_id), None)
 
 
-async def day_team_sends(client: ClinikoClient, day: "Day", now: datetime) -> dict[tuple[str, str], TeamSend]:
-    """Sends recorded for the day's Telehealth appointments, for the notes
-    and markers on screen (the send itself checks again, fresh)."""
+async def day_team_sends(
+    client: ClinikoClient,
+    appointments: Iterable[Appointment],
+    types: dict[str, AppointmentType],
+    attendees_of: Callable[[str], list[Attendee]],
+    now: datetime,
+) -> dict[tuple[str, str], TeamSend]:
+    """Sends recorded for a day's Telehealth appointments, for the notes and
+    markers on screen (the send itself checks again, fresh)."""
     patients: set[str] = set()
     since = now
-    for appt in day.appointments.values():
-        kind = day.appointment_types.get(appt.appointment_type_id or "")
+    for appt in appointments:
+        kind = types.get(appt.appointment_type_id or "")
         if kind is None or kind.telehealth_enabled is not True:
             continue
-        patients.update(a.patient_id for a in day.attendees_of(appt.id) if a.patient_id)
+        patients.update(a.patient_id for a in attendees_of(appt.id) if a.patient_id)
         since = min(since, appt.created_at or now - LOOKBACK)
     ids = sorted(patients)
     batches = await asyncio.gather(*(team_sends(client, ids[n:n + BATCH], since) for n in range(0, len(ids), BATCH)))

@@ -177,6 +177,13 @@ class DeliveryService:
     def _since(self, created_at: datetime | None) -> datetime:
         return created_at if created_at is not None else self.clock() - LOOKBACK
 
+    def preview(self, channel: Channel, patient: Patient, appointment: IndividualAppointment | GroupAppointment,
+                practitioner: str, business: Business | None, masked_link: str) -> str:
+        """The message as it would go, with the link masked (for the confirmation)."""
+        values = message_values(patient, appointment, practitioner, business)
+        rendered = self.compose(channel, values, masked_link)
+        return (f"Subject: {rendered.subject}\n\n" if rendered.subject else "") + rendered.text
+
     def compose(self, channel: Channel, values: MessageValues, link_text: str) -> RenderedMessage:
         if channel == "email":
             return render(self.templates.email_subject, self.templates.email_body, values, link_text)

@@ -1,0 +1,219 @@
+"""The console's other screens with Pilot: set-up, help, palette, lock,
+themes; files written private; Textual kept out of the headless layers."""
+
+import stat
+
+import pytest
+from textual.widgets import Button, Input
+
+from tui.screens.main import MainScreen
+from tui.screens.modals import HelpScreen, LockScreen
+from tui.screens.send import SendConfirmScreen
+from tui.screens.setup import SetupScreen
+
+from conftest import CONTACT, settle
+from console_helpers import eligible, fill, setup_app
+
+
+@pytest.mark.parametrize("theme", ["ansi-dark", "ansi-light", "textual-light"])
+async def test_themes_from_config(make_app, theme):
+    app = make_app(theme=theme)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.theme == theme
+
+
+async def test_idle_lock_hides_everything_until_a_key(make_app):
+    app = make_app(idle_lock_seconds=1)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if isinstance(app.screen, LockScreen):
+                break
+        assert isinstance(app.screen, LockScreen)
+        await pilot.pause()  # the lock screen pushed during the last pause is mounted
+        assert "press any key" in str(app.screen.query_one("#lock-message").render()).lower()
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_lock_now_key(make_app):
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+
+
+async def test_help_lists_every_key_and_remaps_apply(make_app):
+    app = make_app(keys={"send": "S", "reveal": "V"})
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = {description: key for key, description, _ in app.screen.rows}
+        for description in ("Filter", "Prev day", "Next day", "Today", "Location", "Telehealth only", "Reveal",
+                            "Copy", "Copy pract.", "Send", "Refresh", "Initials", "Quit", "Help", "Palette"):
+            assert description in rows
+        assert rows["Send"] == "S" and rows["Reveal"] == "V"
+        await pilot.press("escape")
+        await pilot.pause()
+        view = eligible(app)
+        app.screen.select_appointment(view.id)
+        await pilot.press("S")
+        await pilot.pause()
+        assert isinstance(app.screen, SendConfirmScreen)
+
+
+async def test_palette_runs_actions(make_app):
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Telehealth only")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.state.telehealth_only
+
+
+async def test_quit(make_app):
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_setup_good_key_saves_private_config(tmp_path, server, monkeypatch):
+    from tui.sandbox.seed import DEMO_KEY
+
+    app = setup_app(tmp_path, server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        key_box = app.screen.query_one("#api-key", Input)
+        assert key_box.password
+        await pilot.press(*DEMO_KEY)
+        await pilot.press("tab", *CONTACT)
+        await pilot.press("enter")
+        await settle(pilot)
+        status = str(app.screen.query_one("#setup-status").render())
+        assert "Signed in as Rosa Delgado (receptionist), shard au4" in status and DEMO_KEY not in status
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+    path = tmp_path / "config" / "config.toml"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert DEMO_KEY in path.read_text() and CONTACT in path.read_text()
+
+
+async def test_setup_rejected_key_saves_nothing(tmp_path, server, monkeypatch):
+    app = setup_app(tmp_path, server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"WRONGKEY99999-au4")
+        await pilot.press("tab", *CONTACT)
+        await pilot.press("enter")
+        await settle(pilot)
+        status = str(app.screen.query_one("#setup-status").render())
+        assert "Not saved: API key rejected: wrong key, or wrong shard." in status
+        assert "WRONGKEY99999" not in status
+        assert app.screen.query_one("#save", Button).disabled
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+    assert not (tmp_path / "config" / "config.toml").exists()
+
+
+async def test_setup_missing_contact_email(tmp_path, server, monkeypatch):
+    from tui.sandbox.seed import DEMO_KEY
+
+    app = setup_app(tmp_path, server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press(*DEMO_KEY, "enter")
+        await settle(pilot)
+        assert "contact email is required" in str(app.screen.query_one("#setup-status").render())
+
+
+def test_ui_free_layers_do_not_import_textual():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import tui.cli, tui.cliniko.client, tui.domain.eligibility, tui.services.day_loader,"
+        " tui.services.session, tui.commands.today, tui.commands.doctor, tui.sandbox.server\n"
+        "bad = [m for m in sys.modules if m == 'textual' or m.startswith('textual.')]\n"
+        "print(bad); sys.exit(1 if bad else 0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+async def test_setup_configures_email_and_sms(tmp_path, server, monkeypatch):
+    from tui.config import load_config
+    from tui.sandbox.seed import DEMO_KEY
+    from tui.sandbox.server import DEMO_SMS_SID
+    from tui.sandbox.smtp import MailCatcher
+
+    with MailCatcher(username="desk", password="pw-123456") as mail:
+        app = setup_app(tmp_path, server)
+        async with app.run_test(size=(100, 50)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            fill(screen, {"#api-key": DEMO_KEY, "#contact": CONTACT, "#smtp-host": "127.0.0.1", "#smtp-port": str(mail.port),
+                      "#smtp-user": "desk", "#smtp-password": "pw-123456", "#smtp-from": "desk@clinic.example",
+                          "#sms-sid": DEMO_SMS_SID, "#sms-token": "tok-secret", "#sms-from": "+61290000000"})
+            await pilot.pause()
+            screen.action_check()
+            await settle(pilot)
+            status = str(screen.query_one("#setup-status").render())
+            assert "Signed in as Rosa Delgado" in status and "logged in" in status and "SMS via" in status
+            assert "pw-123456" not in status and "tok-secret" not in status
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen)
+        assert mail.received == []
+    path = tmp_path / "config" / "config.toml"
+    config = load_config(path, env={})
+    assert config.email.secret() == "pw-123456" and config.sms.secret() == "tok-secret"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+async def test_setup_rejects_bad_channel_settings(tmp_path, server, monkeypatch):
+    from tui.sandbox.seed import DEMO_KEY
+
+    app = setup_app(tmp_path, server)
+    async with app.run_test(size=(100, 50)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        fill(screen, {"#api-key": DEMO_KEY, "#contact": CONTACT, "#smtp-host": "smtp.example.com",
+                      "#smtp-from": "desk@clinic.example"})
+        await pilot.pause()
+        screen.action_check()
+        await settle(pilot)
+        assert "allowed only for a server on this machine" in str(screen.query_one("#setup-status").render())
+    assert not (tmp_path / "config" / "config.toml").exists()
+
+
+async def test_every_file_written_is_private(make_app, tmp_path):
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        app.screen.select_appointment(eligible(app).id)
+        await pilot.press("v")
+        await pilot.pause()
+    data = tmp_path / "data"
+    written = [p for p in data.rglob("*")]
+    assert any(p.name == "audit.sqlite3" for p in written) and any(p.name == "locations.json" for p in written)
+    for path in [data, *written]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))

@@ -1,0 +1,61 @@
+"""``--demo``: the CLI's wiring of a session to the embedded sandbox (with
+its SMS gateway) and a loopback SMTP server. Nothing leaves this machine.
+The only place outside the sandbox itself that imports it."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+from pydantic import SecretStr
+
+from tui.config import Config, EmailSection, SMSSection
+from tui.paths import data_dir
+from tui.redact import mask_patient_links
+from tui.sandbox.clock import fixed_clock, system_clock
+from tui.sandbox.faults import FaultPlan
+from tui.sandbox.runner import SandboxServer
+from tui.sandbox.seed import DEMO_KEY
+from tui.sandbox.server import DEMO_SMS_SID, DEMO_SMS_TOKEN, Sandbox
+from tui.sandbox.smtp import MailCatcher
+from tui.services.session import OutboxItem, Session, open_session
+
+DEMO_CONTACT = "demo@frontdesk.example"
+
+
+def open_demo_session(config: Config, *, now: datetime | None = None, latency: float = 0.0) -> Session:
+    clock = fixed_clock(now) if now is not None else system_clock
+    # FRONTDESK_DEMO_PORT pins the sandbox's port, so a script can watch it
+    port = int(os.environ.get("FRONTDESK_DEMO_PORT") or 0)
+    server = SandboxServer(Sandbox(clock=clock, faults=FaultPlan(latency=latency)), port=port).start()
+    mail = MailCatcher().start()
+    cliniko = config.cliniko.model_copy(
+        update={
+            "api_key": SecretStr(DEMO_KEY),
+            "base_url": server.base_url,
+            "contact_email": DEMO_CONTACT,
+            "business_id": None,  # a real clinic's location ids mean nothing here
+        }
+    )
+    demo_config = config.model_copy(
+        update={
+            "cliniko": cliniko,
+            "email": EmailSection(host="127.0.0.1", port=mail.port, security="none",
+                                  from_address="reception@harbourhealth.example"),
+            "sms": SMSSection(account_sid=DEMO_SMS_SID, auth_token=SecretStr(DEMO_SMS_TOKEN),
+                              from_number="+61290000000", base_url=server.base_url.removesuffix("/v1") + "/twilio"),
+        }
+    )
+    session = open_session(demo_config, clock=clock, audit_dir=data_dir() / "demo")
+    session.demo = True
+
+    def delivered() -> list[OutboxItem]:
+        items = [OutboxItem("email", ", ".join(m.recipients), str(m.message["Subject"]),
+                            mask_patient_links(m.body("plain"))) for m in mail.received]
+        items += [OutboxItem("sms", sms["to"], "", mask_patient_links(sms["body"]))
+                  for sms in server.sandbox.sms_outbox]
+        return items
+
+    session.delivered = delivered
+    session._closers += [server.stop, mail.stop]
+    return session

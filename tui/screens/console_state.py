@@ -1,0 +1,144 @@
+"""What the console is showing, as plain data: which day and load, the
+filter, and which appointment the cursor should be on. No Textual here, so
+tests can drive it without a terminal; the screen holds one and draws it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from tui.safe_text import clean
+from tui.services.day import AppointmentView, Day
+from widgets.sync_header import SyncFacts
+from widgets.text import initials
+
+
+def haystack(view: AppointmentView) -> str:
+    """The words a filter searches: patient(s), practitioner, type."""
+    words = [view.patient_label(), view.practitioner_name, view.type_name, *(a.name for a in view.attendees)]
+    return "\n".join(clean(w).casefold() for w in words)
+
+
+@dataclass
+class ConsoleState:
+    #: the date staff asked for (None: today in the home location)
+    requested_date: date | None = None
+    #: the date on screen, once known
+    local_date: date | None = None
+    day: Day | None = None
+    #: bumped by every load; answers for an older one are dropped
+    generation: int = 0
+    filter_text: str = ""
+    telehealth_only: bool = False
+    #: the appointment the panes describe
+    current_id: str | None = None
+    #: until staff move the cursor, it follows the next appointment due
+    user_moved: bool = False
+    #: the appointment staff chose: kept through reloads, even while the
+    #: rows arriving do not include it yet
+    wanted: str | None = None
+    #: a load is under way
+    busy: bool = False
+    #: the last failure: (ClinikoError kind, its sentence, since when); None once a load succeeds
+    failure: tuple[str, str, datetime] | None = None
+    privacy: bool = False
+    #: the home location's zone, for times the console shows (sync, sends)
+    zone: ZoneInfo | None = None
+    _searchable: list[tuple[AppointmentView, str]] | None = field(default=None, repr=False)
+    shown: list[AppointmentView] = field(default_factory=list)
+    _told: set[str] = field(default_factory=set, repr=False)
+
+    def new_load(self) -> int:
+        self.generation += 1
+        self.busy = True
+        return self.generation
+
+    def loaded(self, day: Day) -> None:
+        self.day = day
+        if day.complete:
+            self.busy = False
+            self.failure = None
+
+    def failed(self, generation: int, kind: str, sentence: str, now: datetime) -> bool:
+        """Note a failure; False when it is about a load no longer on screen."""
+        if generation not in (self.generation, -1):
+            return False
+        if generation == self.generation:
+            self.busy = False
+        self.failure = (kind, sentence, self.failure[2] if self.failure else now)
+        return True
+
+    def untold(self, problems: list[str]) -> list[str]:
+        """The problems (unreadable rows, unknown zones) not yet said to staff."""
+        fresh = [p for p in problems if p not in self._told]
+        self._told.update(fresh)
+        return fresh
+
+    def who(self, name: str) -> str:
+        """A patient's name as shown: initials on a shared screen."""
+        return initials(name) if self.privacy else clean(name)
+
+    def when(self, moment: datetime) -> str:
+        return (moment.astimezone(self.zone) if self.zone else moment).strftime("%d %b %H:%M")
+
+    def hhmm(self, moment: datetime) -> str:
+        return moment.astimezone(self.zone).strftime("%H:%M") if self.zone else moment.strftime("%H:%M UTC")
+
+    def sync_facts(self) -> SyncFacts:
+        day, failure, hhmm = self.day, self.failure, self.hhmm
+        extras = (["Telehealth only"] if self.telehealth_only else []) \
+            + ([f"filter “{self.filter_text}”"] if self.filter_text else []) + (["initials"] if self.privacy else [])
+        return SyncFacts(
+            loading=self.busy, loaded_count=len(day.appointments) if day else 0, shown_count=len(self.shown),
+            complete=bool(day and day.complete), has_day=day is not None,
+            synced_at=hhmm(day.synced_at) if day and day.synced_at else None,
+            failure=failure[0] if failure else None, failure_text=failure[1] if failure else "",
+            failed_since=hhmm(failure[2]) if failure else None, extras=tuple(extras))
+
+    def go_to(self, requested: date | None) -> None:
+        """Another day (or location): nothing of the last one is kept."""
+        self.requested_date = requested
+        if requested is not None:
+            self.local_date = requested
+        self.day = None
+        self.current_id = None
+        self.user_moved = False
+        self.wanted = None
+        self.shown = []
+        self._searchable = None
+
+    def moved_to(self, appointment_id: str | None) -> None:
+        """Staff moved the cursor: from now on it stays where they put it."""
+        self.user_moved = True
+        self.wanted = appointment_id
+
+    def visible(self, *, data_changed: bool = False) -> list[AppointmentView]:
+        """The day's rows through the filter and the Telehealth-only switch.
+        Views and their search text are rebuilt only when the data changed,
+        not on every keystroke of the filter."""
+        if self.day is None:
+            return []
+        if data_changed or self._searchable is None:
+            self._searchable = [(v, haystack(v)) for v in self.day.views()]
+        pairs = self._searchable
+        if self.telehealth_only:
+            pairs = [(v, h) for v, h in pairs if v.telehealth == "on"]
+        needle = self.filter_text.casefold().strip()
+        if needle:
+            pairs = [(v, h) for v, h in pairs if needle in h]
+        self.shown = [v for v, _ in pairs]
+        return self.shown
+
+    def cursor_target(self, now: datetime) -> str | None:
+        """Where the cursor belongs among the rows shown: where staff put it,
+        else on the next appointment due (not over, not cancelled)."""
+        if self.user_moved:
+            return self.wanted
+        if not self.shown:
+            return self.current_id
+        due = next((v for v in self.shown if v.appointment.ends_at > now and v.status != "cancelled"), self.shown[-1])
+        return due.id
+
+    def current_view(self) -> AppointmentView | None:
+        return self.day.view(self.current_id) if (self.day and self.current_id) else None

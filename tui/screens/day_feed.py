@@ -1,0 +1,149 @@
+"""The console's jobs that talk to Cliniko, each in its own worker group:
+sign in, load a day, refresh it, read other desks' sends. Each ends in a
+message to the screen that started it (never an exception): answers carry
+the load's generation, so the screen drops those for a day no longer shown.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from textual.message import Message
+from textual.message_pump import MessagePump
+
+from tui.cliniko.errors import ClinikoError
+from tui.cliniko.models import User
+from tui.services.day import Day
+from tui.services.early_load import EarlyLoad
+from tui.services.heap import HEAP
+from tui.services.session import Session
+from tui.services.team_log import day_team_sends
+
+log = logging.getLogger("frontdesk.ui")
+
+
+@dataclass
+class DayUpdated(Message):
+    generation: int
+    day: Day
+
+
+@dataclass
+class DayFailed(Message):
+    generation: int  # -1: not about a load (signing in)
+    error: str
+    kind: str
+
+
+@dataclass
+class DateKnown(Message):
+    generation: int
+    local_date: date
+
+
+@dataclass
+class TeamSendsFound(Message):
+    generation: int
+    sends: dict
+
+
+@dataclass
+class SignedIn(Message):
+    user: User
+    account: str | None
+
+
+class DayFeed:
+    def __init__(self, screen: MessagePump, session: Session, early: EarlyLoad | None) -> None:
+        self.screen = screen
+        self.session = session
+        #: the first day's load, if the app started it before the screen existed
+        self.early = early
+
+    def _say(self, message: Message) -> None:
+        self.screen.post_message(message)
+
+    def _failed(self, generation: int, exc: Exception, doing: str) -> None:
+        if isinstance(exc, ClinikoError):
+            self._say(DayFailed(generation, str(exc), exc.kind))
+        else:  # never a traceback in front of staff
+            log.exception("%s failed", doing)
+            self._say(DayFailed(generation, f"Unexpected problem while {doing} ({type(exc).__name__}).", "error"))
+
+    def sign_in(self) -> None:
+        self.screen.run_worker(self._sign_in(), group="sign-in", exclusive=True, exit_on_error=False,
+                               description="sign in")
+
+    async def _sign_in(self) -> None:
+        try:
+            user = await self.session.sign_in()
+        except ClinikoError as exc:
+            self._failed(-1, exc, "signing in")
+            return
+        account = await self.session.account.get()  # shared with the day's link checks
+        self._say(SignedIn(user, account.name))
+
+    def load(self, generation: int, requested: date | None, *, fresh: bool) -> None:
+        self.screen.run_worker(self._load(generation, requested, fresh), group="day", exclusive=True,
+                               exit_on_error=False, description="load the day")
+
+    async def _load(self, generation: int, requested: date | None, fresh: bool) -> None:
+        session = self.session
+        loader = session.loader
+        early, self.early = self.early, None
+        if early is not None and (fresh or not early.serves(requested, loader.business_id)):
+            early.cancel()
+            early = None
+
+        def progress(day: Day) -> None:
+            self._say(DayUpdated(generation, day))
+
+        try:
+            if fresh:
+                loader.forget()
+            if early is not None:
+                local_date = await early.dated
+            else:
+                local_date = requested or await loader.default_date(session.clock())
+            self._say(DateKnown(generation, local_date))
+            with HEAP.paused(keep=True):
+                load = early.adopt(progress) if early is not None else loader.load(local_date, on_progress=progress)
+                HEAP.release_previous_soon()  # while the new day's first requests are in flight
+                await load
+        except Exception as exc:  # noqa: BLE001 - ends in a message
+            self._failed(generation, exc, "loading")
+
+    def refresh(self, generation: int, day: Day) -> None:
+        # an explicit description: Textual's default is the repr of every argument (a whole day)
+        self.screen.run_worker(self._refresh(generation, day), group="refresh", exclusive=True,
+                               exit_on_error=False, description="refresh the day")
+
+    async def _refresh(self, generation: int, day: Day) -> None:
+        try:
+            await self.session.loader.refresh(day)
+        except Exception as exc:  # noqa: BLE001 - ends in a message
+            self._failed(generation, exc, "refreshing")
+            return
+        self._say(DayUpdated(generation, day))
+
+    def other_desks(self, generation: int, day: Day) -> None:
+        """Other desks' sends of the day's links, from Cliniko's memos; a
+        failure only leaves the notes to this desk's own log."""
+        self.screen.run_worker(self._other_desks(generation, day), group="team-log", exclusive=True,
+                               exit_on_error=False, description="read other desks' sends")
+
+    async def _other_desks(self, generation: int, day: Day) -> None:
+        try:
+            sends = await day_team_sends(self.session.client, day.appointments.values(),
+                                         day.appointment_types, day.attendees_of, self.session.clock())
+        except ClinikoError as exc:
+            log.info("could not read Cliniko's communications log: %s", exc.kind)
+            return
+        self._say(TeamSendsFound(generation, sends))
+
+    def cancel_early(self) -> None:
+        if self.early is not None:
+            self.early.cancel()
+            self.early = None

@@ -1,0 +1,29 @@
+"""The console's keys. Every binding has an id (remap it in the config's
+``[ui.keys]``) and a tooltip (``?`` lists them, as mapped)."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+CONSOLE_KEYS = [
+    Binding("j", "cursor_down", "Down", show=False, id="down", tooltip="Next appointment (also ↓)"),
+    Binding("k", "cursor_up", "Up", show=False, id="up", tooltip="Previous appointment (also ↑)"),
+    Binding("slash", "filter", "Filter", id="filter", tooltip="Filter by patient, practitioner or type"),
+    Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter", tooltip="Clear the filter"),
+    Binding("left_square_bracket", "prev_day", "Prev day", show=False, id="prev-day", tooltip="Previous day"),
+    Binding("right_square_bracket", "next_day", "Next day", show=False, id="next-day", tooltip="Next day"),
+    Binding("t", "today", "Today", show=False, id="today", tooltip="Back to today"),
+    Binding("b", "business", "Location", show=False, id="business", tooltip="Choose a location"),
+    Binding("f", "telehealth_only", "Telehealth only", show=False, id="telehealth-only", tooltip="Show only Telehealth appointments"),
+    Binding("v", "reveal", "Reveal", id="reveal", tooltip="Show the patient link for a few seconds (audited)"),
+    Binding("c", "copy_patient", "Copy", id="copy-patient", tooltip="Copy the patient link, only when it may be sent (audited)"),
+    Binding("p", "copy_practitioner", "Copy pract.", show=False, id="copy-practitioner", tooltip="Copy the practitioner / admin link"),
+    Binding("s", "send", "Send", id="send", tooltip="Send the patient link to the patient"),
+    Binding("comma", "prev_attendee", "Prev attendee", show=False, id="prev-attendee", tooltip="Group: previous attendee"),
+    Binding("full_stop", "next_attendee", "Next attendee", show=False, id="next-attendee", tooltip="Group: next attendee"),
+    Binding("r", "refresh", "Refresh", id="refresh", tooltip="Reload the whole day from Cliniko"),
+    Binding("o", "outbox", "Outbox", show=False, id="outbox", tooltip="What was delivered"),
+    Binding("a", "audit", "Audit", show=False, id="audit", tooltip="Audit log of the selected appointment"),
+    Binding("i", "privacy", "Initials", show=False, id="privacy", tooltip="Show patient names as initials (shared screen)"),
+    Binding("ctrl+l", "lock", "Lock", show=False, id="lock", tooltip="Lock the screen now"),
+]

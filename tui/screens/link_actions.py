@@ -1,0 +1,153 @@
+"""Reveal and copy, and the "already sent" notes, for the console.
+
+A reveal or a copy of a patient link is recorded in the audit log *first*;
+when the log cannot record it, the action is refused with the reason (fail
+closed). Copy follows the send decision's ``copyable``: the link must be a
+live Telehealth link of this account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from textual.timer import Timer
+
+from tui.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK
+from tui.screens.logs import AuditScreen
+from tui.services.audit import AuditEntry, AuditUnavailable
+from tui.services.day import AppointmentView, AttendeeView
+from tui.services.team_log import TeamSend
+
+if TYPE_CHECKING:
+    from tui.screens.main import MainScreen
+
+AUDIT_DOWN = "Audit log unavailable: cannot tell whether this link was sent from this desk"
+
+
+def sent_notes(view: AppointmentView, mine: dict[tuple[str, str], AuditEntry] | None,
+               theirs: dict[tuple[str, str], TeamSend], when: Callable[[datetime], str]) -> dict[str, str]:
+    """"Already sent …" for each attendee whose link went out, from this
+    desk's log (*mine*; None when it cannot be read) or another desk's memo."""
+    notes: dict[str, str] = {}
+    for a in view.attendees:
+        if a.link is None:
+            continue
+        entry = mine.get((a.attendee.id, a.link.fingerprint())) if mine is not None else None
+        team = theirs.get((view.id, a.attendee.id))
+        if entry is not None:
+            notes[a.attendee.id] = f"Already sent {when(entry.at)} by {entry.user_name or 'unknown'} ({entry.channel})"
+        elif team is not None:
+            notes[a.attendee.id] = f"Already sent {when(team.at)} by {team.by} (another desk, {team.channel})"
+        elif mine is None:
+            notes[a.attendee.id] = AUDIT_DOWN
+    return notes
+
+
+class LinkActions:
+    def __init__(self, screen: "MainScreen") -> None:
+        self.screen = screen
+        self.session = screen.session
+        self._reveal_timer: Timer | None = None
+
+    def check_audit_log(self) -> None:
+        """Tell staff at once when the local audit log cannot be used (the day
+        list works; reveal, copy and send are refused until it can)."""
+        audit = self.session.audit
+        try:
+            audit.check()
+        except AuditUnavailable as exc:
+            self.screen.say(f"{exc.message} Reveal, copy and send are off until it is fixed.",
+                            title="Audit log", severity="error", timeout=15)
+            return
+        if audit.notice:
+            self.screen.say(audit.notice, title="Audit log", severity="warning", timeout=15)
+            audit.notice = None
+
+    def show_audit(self, view: AppointmentView | None, zone: ZoneInfo | None) -> None:
+        """The audit viewer for one appointment, newest first."""
+        if view is None:
+            self.screen.say("Choose an appointment first.", severity="warning")
+            return
+        try:
+            entries = self.session.audit.entries(view.id)
+        except AuditUnavailable as exc:
+            self.screen.say(exc.message, title="Audit log", severity="error", timeout=10)
+            return
+        who = self.screen.who
+        names = {a.attendee.id: who(a.name) for a in view.attendees}
+        title = f"{view.local_start} {who(view.patient_label()) if view.kind == 'individual' else view.patient_label()}"
+        self.screen.app.push_screen(AuditScreen(title, entries, zone or view.zone, names))
+
+    def notes(self, view: AppointmentView) -> dict[str, str]:
+        try:
+            mine = self.session.audit.last_sends(view.id)
+        except AuditUnavailable:
+            mine = None
+        day = self.screen.state.day
+        return sent_notes(view, mine, day.team_sends if day else {}, self.screen.when)
+
+    def _audit(self, action: str, view: AppointmentView, attendee: AttendeeView) -> bool:
+        user = self.screen.user
+        try:
+            self.session.audit.record(
+                action,
+                user_id=user.id if user else None,
+                user_name=user.name if user else None,
+                appointment_id=view.id,
+                attendee_id=attendee.attendee.id,
+                link_role="patient",
+                link_fingerprint=attendee.link.fingerprint(),
+            )
+        except AuditUnavailable as exc:
+            verb = {"reveal": "revealed", "copy": "copied"}[action]
+            self.screen.say(f"Patient link not {verb}: {exc.message}", title="Audit log", severity="error", timeout=10)
+            return False
+        return True
+
+    def reveal(self, view: AppointmentView | None, chosen: AttendeeView | None) -> None:
+        if view is None or chosen is None or chosen.link is None:
+            why = f": {NOT_A_PATIENT_LINK}" if chosen is not None and chosen.link_problem else "."
+            self.screen.say(f"No patient link to reveal here{why}", severity="warning")
+            return
+        if not self._audit("reveal", view, chosen):
+            return
+        self.screen.links.revealed = True
+        self.stop_reveal_timer()
+        self._reveal_timer = self.screen.set_timer(self.session.config.ui.reveal_seconds, self.hide, name="reveal")
+
+    def stop_reveal_timer(self) -> None:
+        if self._reveal_timer is not None:
+            self._reveal_timer.stop()
+            self._reveal_timer = None
+
+    def hide(self) -> None:
+        self.stop_reveal_timer()
+        self.screen.links.revealed = False
+
+    def copy_patient(self, view: AppointmentView | None, chosen: AttendeeView | None) -> None:
+        if view is None or chosen is None:
+            self.screen.say("No patient link here to copy.", severity="warning")
+            return
+        decision = view.decision(chosen, self.session.clock())
+        if not decision.copyable or chosen.link is None:
+            self.screen.say(f"Patient link not copied: {decision.copy_reason}", severity="warning")
+            return
+        if not self._audit("copy", view, chosen):
+            return
+        self.screen.app.copy_to_clipboard(chosen.link.url)
+        self.screen.say(f"Copied the PATIENT link for {self.screen.who(chosen.name)} — anyone with it can join.",
+                        title="Copied")
+
+    def copy_practitioner(self, view: AppointmentView | None) -> None:
+        link = view.practitioner_link if view else None
+        if link is None:
+            refused = view is not None and view.practitioner_link_refused
+            self.screen.say(NOT_A_PRACTITIONER_LINK if refused else "No practitioner link here to copy.",
+                            severity="warning")
+            return
+        self.screen.app.copy_to_clipboard(link.url)
+        note = "" if view.telehealth == "on" else " Telehealth is off for this type, so it leads nowhere."
+        self.screen.say(f"Copied the PRACTITIONER / ADMIN link — needs a Cliniko login.{note}", title="Copied")

@@ -1,0 +1,180 @@
+"""Sending a patient link from the console: the plan shown for
+confirmation, the check for earlier sends, the send worker and its results.
+
+The decision whether a send may be offered is the view's one door
+(``AppointmentView.decision``); the delivery service decides again, fresh
+from Cliniko, and is the authority. The flow only asks and reports.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+from tui.domain.contact import CHANNEL_WORDS, recipient_for
+from tui.domain.eligibility import SendEligibility
+from tui.domain.timezones import zone_for
+from tui.screens.send import (
+    ChannelOption,
+    PreviousNote,
+    ResultsScreen,
+    SendChoice,
+    SendConfirmScreen,
+    SendPlan,
+)
+from tui.services.day import AppointmentView, AttendeeView
+from tui.services.delivery.errors import DeliveryError
+
+if TYPE_CHECKING:
+    from tui.screens.main import MainScreen
+
+log = logging.getLogger("frontdesk.ui")
+
+
+@dataclass
+class SendFinished(Message):
+    results: list[tuple[str, str, bool]]  # (who, outcome, ok)
+    single: bool
+
+
+class SendFlow:
+    """One per console screen; it asks the screen to show names (``who``),
+    times (``when``) and notifications (``say``) as everything else is shown."""
+
+    def __init__(self, screen: "MainScreen") -> None:
+        self.screen = screen
+        self.session = screen.session
+        self.sending = False
+
+    def _say(self, text: str, **options) -> None:
+        self.screen.say(text, **options)
+
+    def _show_sending(self, sending: bool) -> None:
+        self.screen.links.sending = sending
+
+    def start(self, view: AppointmentView | None, chosen: AttendeeView | None) -> None:
+        if self.sending:
+            self._say("A send is already in progress.", severity="warning")
+            return
+        delivery = self.session.delivery
+        if view is None or delivery is None:
+            self._say("Choose an appointment first.", severity="warning")
+            return
+        decision = view.decision(chosen, self.session.clock(), delivery.configured())
+        if not decision.allowed or chosen is None:
+            self._say(f"Not sent: {decision.reason}", severity="warning")
+            return
+        check = partial(self.previous_note, view, chosen)
+        self.screen.app.push_screen(SendConfirmScreen(self.plan(view, chosen, decision), check),
+                                    partial(self._confirmed, view, chosen))
+
+    def plan(self, view: AppointmentView, chosen: AttendeeView, decision: SendEligibility) -> SendPlan:
+        delivery = self.session.delivery
+        patient = chosen.patient
+        appt = view.appointment
+        country = view.business.country_code if view.business else None
+        options = [
+            ChannelOption(channel, recipient_for(patient, channel, country).masked(),
+                          delivery.preview(channel, patient, appt, view.practitioner_name, view.business,
+                                           chosen.link.masked()))
+            for channel in decision.channels
+        ]
+        clinic = f"{view.local_start}–{view.local_end} {appt.starts_at.astimezone(view.zone):%a %d %b} ({view.zone.key})"
+        patient_time = None
+        if patient.time_zone:
+            pz = zone_for(patient.time_zone)
+            if pz.utcoffset(appt.starts_at) != view.zone.utcoffset(appt.starts_at):
+                patient_time = f"{appt.starts_at.astimezone(pz):%H:%M %a %d %b} ({pz.key})"
+        eligible = 0
+        if view.kind == "group":
+            now = self.session.clock()
+            eligible = sum(1 for a in view.attendees if view.decision(a, now, delivery.configured()).allowed)
+        return SendPlan(
+            patient=self.screen.who(chosen.name),
+            clinic_time=clinic,
+            patient_time=patient_time,
+            practitioner=view.practitioner_name,
+            options=options,
+            default=decision.default_channel or decision.channels[0],
+            group_eligible=eligible,
+        )
+
+    async def previous_note(self, view: AppointmentView, chosen: AttendeeView) -> PreviousNote:
+        """Earlier sends of this link, from this desk's log and Cliniko's
+        memos (other desks), in words for the confirmation."""
+        found = await self.session.delivery.previous_sends(
+            chosen.link, chosen.attendee.patient_id, view.appointment.created_at)
+        lines: list[str] = []
+        if found.local is not None:
+            e = found.local
+            lines.append(f"Already sent {self.screen.when(e.at)} by {e.user_name or 'unknown'} ({e.channel}).")
+        elif found.team is not None:
+            t = found.team
+            lines.append(f"Already sent {self.screen.when(t.at)} by {t.by} (another desk, {t.channel}).")
+        if found.audit_error:
+            lines.append(f"{found.audit_error}: a send from this desk would not show here.")
+        if found.log_error:
+            lines.append(f"{found.log_error}: a send from another desk would not show here.")
+        return PreviousNote(lines, repeat=found.local is not None or found.team is not None)
+
+    def _confirmed(self, view: AppointmentView, chosen: AttendeeView, choice: SendChoice | None) -> None:
+        if choice is None or self.sending:
+            return
+        targets = [chosen]
+        if choice.everyone:
+            now = self.session.clock()
+            configured = self.session.delivery.configured()
+            targets = [a for a in view.attendees if view.decision(a, now, configured).allowed]
+        self.sending = True
+        self._show_sending(True)
+        self.screen.run_worker(self._send(view, targets, choice), group="send", exit_on_error=False,
+                               description="send patient links")
+
+    async def _send(self, view: AppointmentView, targets: list[AttendeeView], choice: SendChoice) -> None:
+        delivery = self.session.delivery
+        now = self.session.clock()
+        results: list[tuple[str, str, bool]] = []
+        for attendee in targets:
+            who = self.screen.who(attendee.name)
+            decision = view.decision(attendee, now, delivery.configured())
+            channel = choice.channel if choice.channel in decision.channels else decision.default_channel
+            if channel is None:
+                results.append((who, f"not sent: {decision.reason}", False))
+                continue
+            try:
+                outcome = await delivery.send(
+                    attendee.link, channel, kind=view.kind, practitioner=view.practitioner_name,
+                    confirm_repeat=choice.confirm_repeat or choice.everyone,
+                )
+            except DeliveryError as exc:
+                results.append((who, exc.message, False))
+            except Exception as exc:  # noqa: BLE001 - report, never crash
+                log.exception("send failed")
+                results.append((who, f"not sent: unexpected problem ({type(exc).__name__})", False))
+            else:
+                text = f"sent by {CHANNEL_WORDS[outcome.channel].lower()} to {outcome.recipient}"
+                if outcome.memo_error:
+                    text += f". {outcome.memo_error}"
+                results.append((who, text, outcome.memo_error is None))
+        self.screen.post_message(SendFinished(results, single=not choice.everyone))
+
+    def finished(self, message: SendFinished) -> None:
+        self.sending = False
+        self._show_sending(False)
+        if message.single and len(message.results) == 1:
+            who, outcome, ok = message.results[0]
+            sent = outcome.startswith("sent")
+            self._say(
+                f"Patient link for {who}: {outcome}" if sent else outcome,
+                title="Sent" if sent else "Not sent",
+                severity="information" if ok else ("warning" if sent else "error"),
+                timeout=10,
+            )
+            return
+        sent = sum(1 for _, outcome, _ in message.results if outcome.startswith("sent"))
+        self.screen.app.push_screen(ResultsScreen(f"Sent {sent} of {len(message.results)} patient links",
+                                                  [(w, o) for w, o, _ in message.results]))
