@@ -23,6 +23,7 @@ demo: install
 	$(VENV)/bin/frontdesk --demo
 
 test: install-test
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 bench: install-test

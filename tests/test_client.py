@@ -116,7 +116,8 @@ async def test_422_carries_field_errors(client):
 @pytest.mark.parametrize("kind", ["429_reset", "429_retry_after", "429_none"])
 async def test_429_waits_then_retries(make_client, sandbox, kind):
     t = FakeTime()
-    client = make_client(governor=RateGovernor(limit=200, clock=t.clock, sleep=t.sleep))
+    sandbox._wall = lambda: 1000.3  # one wall clock for both sides: X-RateLimit-Reset is 1001, 0.7 s on
+    client = make_client(governor=RateGovernor(limit=200, clock=t.clock, sleep=t.sleep), wall_clock=sandbox._wall)
     waits = t.waits
     sandbox.faults.add(kind, path="/user", times=2)
     user = await client.current_user()

@@ -3,6 +3,8 @@ import stat
 
 import pytest
 
+from pydantic import SecretStr
+
 from tui.config import Config, ConfigError, load_config, parse_config, save_config
 from tui.paths import config_path
 
@@ -56,3 +58,36 @@ def test_private_even_with_a_permissive_umask(tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_saving_keeps_the_users_comments_and_order(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "# our clinic's frontdesk\n"
+        "[ui]\n"
+        "refresh_seconds = 60  # IT asked for this\n"
+        "theme = \"ansi-dark\"\n"
+        "\n"
+        "[cliniko]\n"
+        "contact_email = \"old@clinic.example\"  # the IT mailbox\n"
+        "business_id = \"42\"\n"
+    )
+    config = load_config(path, env={})
+    cliniko = config.cliniko.model_copy(update={"contact_email": "it@clinic.example", "business_id": None,
+                                                "api_key": SecretStr("abc-au2")})
+    save_config(config.model_copy(update={"cliniko": cliniko}), path)
+    text = path.read_text()
+    assert text.startswith("# our clinic's frontdesk\n[ui]\nrefresh_seconds = 60  # IT asked for this\n")
+    assert 'contact_email = "it@clinic.example"  # the IT mailbox' in text
+    assert "business_id" not in text  # unset: gone
+    assert 'api_key = "abc-au2"' in text and "timeout_seconds" not in text  # new, and defaults left out
+    again = load_config(path, env={})
+    assert again.cliniko.key() == "abc-au2" and again.ui.theme == "ansi-dark"
+
+
+def test_the_environment_wins_and_is_validated_like_the_file(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[cliniko]\ncontact_email = "file@x.co"\n')
+    config = load_config(path, env={"CLINIKO_API_KEY": " env-key-au2 ", "FRONTDESK_CONTACT_EMAIL": "env@x.co"})
+    assert config.cliniko.key() == "env-key-au2" and config.cliniko.contact_email == "env@x.co"
+    assert isinstance(config.cliniko.api_key, SecretStr)

@@ -119,7 +119,7 @@ async def test_refresh_with_no_changes_costs_three_requests(client, sandbox, clo
     before = len(sandbox.requests)
     result = await loader.refresh(day)
     assert len(sandbox.requests) - before == 3
-    assert not result.anything or result.changed <= set(day.appointments)
+    assert result.changed <= set(day.appointments) and not result.removed
 
 
 async def test_refresh_picks_up_cancellation_and_flag_change(client, sandbox):
@@ -138,7 +138,7 @@ async def test_refresh_picks_up_cancellation_and_flag_change(client, sandbox):
     assert day.appointment_types[type_id].telehealth_enabled == sandbox.store.appointment_types[type_id]["telehealth_enabled"]
 
 
-async def test_fresh_type_bypasses_the_cache(client, sandbox, clock):
+async def test_types_are_cached_until_asked_for_fresh(client, sandbox, clock):
     loader = DayLoader(client, clock=clock)
     types = await loader.appointment_types()
     type_id = next(t for t, v in types.items() if v.telehealth_enabled)
@@ -146,8 +146,7 @@ async def test_fresh_type_bypasses_the_cache(client, sandbox, clock):
     await loader.appointment_types()
     assert len(sandbox.requests) == before  # cached
     sandbox.set_telehealth(type_id, False)
-    assert (await loader.fresh_type(type_id)).telehealth_enabled is False
-    assert (await loader.appointment_types())[type_id].telehealth_enabled is False
+    assert (await loader.appointment_types(fresh=True))[type_id].telehealth_enabled is False
 
 
 async def test_unreadable_rows_are_reported_not_fatal(client, sandbox, clock):

@@ -7,11 +7,13 @@ never from the command line, where it would leak into shell history and ps.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
+
+import tomlkit
 from typing import Literal
 
 from urllib.parse import urlsplit
@@ -167,11 +169,14 @@ def _line_of(text: str, loc: tuple[object, ...]) -> int | None:
     return None
 
 
-def parse_config(text: str, source: str = "config.toml") -> Config:
+def _toml(text: str, source: str) -> dict:
     try:
-        raw = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML ({exc}).") from None
+
+
+def _validate(raw: dict, text: str, source: str) -> Config:
     try:
         return Config.model_validate(raw)
     except ValidationError as exc:
@@ -188,70 +193,108 @@ def parse_config(text: str, source: str = "config.toml") -> Config:
         raise ConfigError("\n".join(problems)) from None
 
 
-def load_config(path: Path | None = None, *, env: dict[str, str] | None = None) -> Config:
-    """Read the file (if any), then apply environment overrides."""
+def parse_config(text: str, source: str = "config.toml") -> Config:
+    return _validate(_toml(text, source), text, source)
+
+
+#: environment variable → (section, setting). They win over the file, and
+#: go through the same validation as the file's values.
+ENVIRONMENT = {
+    "CLINIKO_API_KEY": ("cliniko", "api_key"),
+    "CLINIKO_BASE_URL": ("cliniko", "base_url"),
+    "FRONTDESK_CONTACT_EMAIL": ("cliniko", "contact_email"),
+}
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position {exc.start}). "
+            "Save it as UTF-8, or move it aside and run frontdesk to set up again."
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or type(exc).__name__}).") from None
+
+
+def load_config(path: Path | None = None, *, env: Mapping[str, str] | None = None) -> Config:
+    """Read the file (if any), then apply the environment (:data:`ENVIRONMENT`)."""
     env = os.environ if env is None else env
     path = path or config_path()
-    config = Config()
-    if path.exists():
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise ConfigError(
-                f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position {exc.start}). "
-                "Save it as UTF-8, or move it aside and run frontdesk to set up again."
-            ) from None
-        except OSError as exc:
-            raise ConfigError(f"{path}: cannot be read ({exc.strerror or type(exc).__name__}).") from None
-        config = parse_config(text, str(path))
-    updates = {}
-    for var, field in (
-        ("CLINIKO_API_KEY", "api_key"),
-        ("CLINIKO_BASE_URL", "base_url"),
-        ("FRONTDESK_CONTACT_EMAIL", "contact_email"),
-    ):
-        if env.get(var):
-            value = env[var].strip()
-            updates[field] = SecretStr(value) if field == "api_key" else value
-    if updates:
-        config = config.model_copy(update={"cliniko": config.cliniko.model_copy(update=updates)})
-    return config
+    text = _read(path) if path.exists() else ""
+    raw = _toml(text, str(path))
+    for var, (section, setting) in ENVIRONMENT.items():
+        if env.get(var, "").strip():
+            raw.setdefault(section, {})[setting] = env[var].strip()
+    return _validate(raw, text, str(path))
 
 
-def _toml_value(value: object) -> str:
+def _plain(value: object) -> object:
+    """A setting as TOML can hold it: secrets revealed (this file is 0600), None dropped."""
     if isinstance(value, SecretStr):
-        value = value.get_secret_value()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(value)
-    # a JSON string literal is a valid TOML basic string (\n, \", \uXXXX)
-    return json.dumps(str(value), ensure_ascii=False)
+        return value.get_secret_value()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v is not None}
+    return value
 
 
-def render_config(config: Config) -> str:
-    lines = ["# frontdesk configuration (this file may hold your API key: keep it 0600)"]
-    for section_name in ("cliniko", "ui", "email", "sms"):
-        section = getattr(config, section_name)
+def _merge(table, values: dict, defaults: dict) -> None:
+    """Update a TOML table in place, keeping the user's comments and order:
+    settings now unset go, changed ones change where they stand, and new ones
+    are added when they differ from the default."""
+    for key in [k for k in table if k not in values]:
+        del table[key]
+    for key, value in values.items():
+        if isinstance(value, dict):
+            sub = table.get(key)
+            if not isinstance(sub, dict):
+                sub = tomlkit.table()
+            _merge(sub, value, defaults.get(key) or {})
+            if sub or key in table:
+                table[key] = sub
+        elif key in table:
+            if table[key] != value:
+                table[key] = value
+        elif value != defaults.get(key, _MISSING):
+            table[key] = value
+
+
+_MISSING = object()
+
+
+def _defaults(section: type[BaseModel]) -> dict:
+    return {name: field.get_default(call_default_factory=True) for name, field in section.model_fields.items()
+            if not field.is_required()}
+_HEADER = "frontdesk configuration (this file may hold your API key: keep it 0600)"
+
+
+def render_config(config: Config, existing: str = "") -> str:
+    """*config* as TOML; written into *existing* (a file's text) when given,
+    so the user's comments and order survive a save."""
+    doc = tomlkit.parse(existing) if existing.strip() else tomlkit.document()
+    if not existing.strip():
+        doc.add(tomlkit.comment(_HEADER))
+    fresh = not existing.strip()
+    for name, section in (("cliniko", config.cliniko), ("ui", config.ui), ("email", config.email), ("sms", config.sms)):
         if section is None:
+            doc.pop(name, None)
             continue
-        lines.append(f"\n[{section_name}]")
-        nested = []
-        for name, value in section.model_dump().items():
-            if value is None:
-                continue
-            if isinstance(value, dict):
-                nested.append((name, value))
-                continue
-            lines.append(f"{name} = {_toml_value(value)}")
-        for name, table in nested:
-            if table:
-                lines.append(f"\n[{section_name}.{name}]")
-                lines.extend(f"{k} = {_toml_value(v)}" for k, v in table.items())
-    return "\n".join(lines) + "\n"
+        values = _plain(section.model_dump())
+        table = doc.get(name)
+        if not isinstance(table, dict):
+            table = tomlkit.table()
+        _merge(table, values, {} if fresh else _defaults(type(section)))
+        doc[name] = table
+    return tomlkit.dumps(doc)
 
 
 def save_config(config: Config, path: Path | None = None) -> Path:
     path = path or config_path()
-    write_private_text(path, render_config(config))
+    try:
+        existing = path.read_text(encoding="utf-8") if path.exists() else ""
+        tomllib.loads(existing)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        existing = ""  # unreadable: written afresh (it was checked before anything was saved)
+    write_private_text(path, render_config(config, existing))
     return path

@@ -43,14 +43,6 @@ class Q:
         self._items.append(f"{field}:={joined}")
         return self
 
-    def present(self, field: str) -> "Q":
-        self._items.append(f"{field}:?")
-        return self
-
-    def absent(self, field: str) -> "Q":
-        self._items.append(f"{field}:!?")
-        return self
-
     def including_hidden(self, field: str) -> "Q":
         """``field:*``: any value, including rows the endpoint would hide."""
         self._items.append(f"{field}:*")

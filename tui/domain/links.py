@@ -19,7 +19,6 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 from tui.redact import MASK_CHAR
 
@@ -127,16 +126,6 @@ class PatientLink:
 
     def __repr__(self) -> str:
         return f"PatientLink(attendee_id={self.attendee_id!r}, url={self.masked()!r})"
-
-
-def mask_url(url: str) -> str:
-    """Keep scheme, host and the path up to the token; hide the token."""
-    parts = urlsplit(url)
-    if not parts.scheme or not parts.netloc:
-        return MASK_CHAR * 12
-    segments = parts.path.rstrip("/").split("/")
-    prefix = "/".join(segments[:-1])
-    return f"{parts.scheme}://{parts.netloc}{prefix}/{MASK_CHAR * 12}"
 
 
 def practitioner_link(url: str | None, appointment_id: str, hosts: AccountHosts) -> PractitionerLink | None:

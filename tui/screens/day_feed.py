@@ -142,8 +142,3 @@ class DayFeed:
             log.info("could not read Cliniko's communications log: %s", exc.kind)
             return
         self._say(TeamSendsFound(generation, sends))
-
-    def cancel_early(self) -> None:
-        if self.early is not None:
-            self.early.cancel()
-            self.early = None

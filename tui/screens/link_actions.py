@@ -10,19 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from textual.timer import Timer
 
 from tui.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK
+from tui.screens.console import Console
 from tui.screens.logs import AuditScreen
 from tui.services.audit import AuditEntry, AuditUnavailable
 from tui.services.day import AppointmentView, AttendeeView
 from tui.services.team_log import TeamSend
 
-if TYPE_CHECKING:
-    from tui.screens.main import MainScreen
 
 AUDIT_DOWN = "Audit log unavailable: cannot tell whether this link was sent from this desk"
 
@@ -47,7 +45,7 @@ def sent_notes(view: AppointmentView, mine: dict[tuple[str, str], AuditEntry] | 
 
 
 class LinkActions:
-    def __init__(self, screen: "MainScreen") -> None:
+    def __init__(self, screen: Console) -> None:
         self.screen = screen
         self.session = screen.session
         self._reveal_timer: Timer | None = None

@@ -6,35 +6,33 @@ so the screen's own file is about composing and routing."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from textual.widgets import Input
 
+from tui.screens.console import Console
 from tui.screens.modals import ALL_LOCATIONS, LocationPicker
 from widgets.filter_box import FilterBox
 
-if TYPE_CHECKING:
-    from tui.screens.main import MainScreen as _Screen
-else:
-    _Screen = object
+class Navigation:
+    """Part of :class:`~tui.screens.main.MainScreen`; each method is given
+    the screen as a :class:`~tui.screens.console.Console`."""
 
 
-class Navigation(_Screen):
-    def action_filter(self) -> None:
+    def action_filter(self: Console) -> None:
         self.query_one(FilterBox).open()
 
     # naming-convention handlers: an ``@on`` handler is only seen on Textual's own classes
-    def on_input_changed(self, event: Input.Changed) -> None:
+    def on_input_changed(self: Console, event: Input.Changed) -> None:
         if event.input.id == "filter":
             self.state.filter_text = event.value
             self._rebuild()
             self._update_header()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_input_submitted(self: Console, event: Input.Submitted) -> None:
         if event.input.id == "filter":
             self.table.focus()
 
-    def action_clear_filter(self) -> None:
+    def action_clear_filter(self: Console) -> None:
         had = self.query_one(FilterBox).close()
         self.table.focus()
         if had:
@@ -42,31 +40,31 @@ class Navigation(_Screen):
             self._rebuild()
             self._update_header()
 
-    def action_cursor_down(self) -> None:
+    def action_cursor_down(self: Console) -> None:
         self.table.action_cursor_down()
 
-    def action_cursor_up(self) -> None:
+    def action_cursor_up(self: Console) -> None:
         self.table.action_cursor_up()
 
-    def _go_to(self, local_date: date | None) -> None:
+    def _go_to(self: Console, local_date: date | None) -> None:
         self.state.go_to(local_date)
         self.table.clear()
         self._select(None)
         self.load_day()
         self._update_header()
 
-    def action_prev_day(self) -> None:
+    def action_prev_day(self: Console) -> None:
         if self.state.local_date:
             self._go_to(self.state.local_date - timedelta(days=1))
 
-    def action_next_day(self) -> None:
+    def action_next_day(self: Console) -> None:
         if self.state.local_date:
             self._go_to(self.state.local_date + timedelta(days=1))
 
-    def action_today(self) -> None:
+    def action_today(self: Console) -> None:
         self._go_to(None)
 
-    def action_business(self) -> None:
+    def action_business(self: Console) -> None:
         loader = self.session.loader
         businesses = (self.day.businesses if self.day else None) or loader.locations_hint()
         locations = [(b.id, b.name) for b in businesses.values() if b.archived_at is None]
@@ -78,17 +76,17 @@ class Navigation(_Screen):
 
         self.app.push_screen(LocationPicker(locations, loader.business_id or ALL_LOCATIONS), chosen)
 
-    def action_telehealth_only(self) -> None:
+    def action_telehealth_only(self: Console) -> None:
         self.state.telehealth_only = not self.state.telehealth_only
         self._rebuild()
         self._update_header()
         self.say("Showing Telehealth appointments only" if self.state.telehealth_only else "Showing all appointments")
 
-    def action_refresh(self) -> None:
+    def action_refresh(self: Console) -> None:
         self.load_day(fresh=True)
 
-    def action_privacy(self) -> None:
+    def action_privacy(self: Console) -> None:
         self.privacy = not self.privacy
 
-    def action_lock(self) -> None:
+    def action_lock(self: Console) -> None:
         self.app.action_lock()

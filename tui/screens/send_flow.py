@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from tui.domain.contact import CHANNEL_WORDS, recipient_for
 from tui.domain.eligibility import SendEligibility
 from tui.domain.timezones import zone_for
+from tui.screens.console import Console
 from tui.screens.send import (
     ChannelOption,
     PreviousNote,
@@ -29,8 +29,6 @@ from tui.screens.send import (
 from tui.services.day import AppointmentView, AttendeeView
 from tui.services.delivery.errors import DeliveryError
 
-if TYPE_CHECKING:
-    from tui.screens.main import MainScreen
 
 log = logging.getLogger("frontdesk.ui")
 
@@ -45,7 +43,7 @@ class SendFlow:
     """One per console screen; it asks the screen to show names (``who``),
     times (``when``) and notifications (``say``) as everything else is shown."""
 
-    def __init__(self, screen: "MainScreen") -> None:
+    def __init__(self, screen: Console) -> None:
         self.screen = screen
         self.session = screen.session
         self.sending = False

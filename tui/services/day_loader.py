@@ -19,7 +19,6 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from pydantic import ValidationError as ModelError
 
 from tui.cliniko.client import ClinikoClient
 from tui.cliniko.errors import ClinikoError, IncompleteListError
@@ -37,58 +36,12 @@ from tui.domain.timezones import business_zone, day_window, local_day_of, span_o
 from tui.paths import write_private_text
 from tui.services.account import AccountInfo
 from tui.services.day import Day
+from tui.services.day_rows import attendee_batches, booking_model, chunks, parse_rows, patient_ids_of
 
 log = logging.getLogger("frontdesk.day")
-BATCH = 100
 SYNC_MARGIN = timedelta(seconds=60)
 M = TypeVar("M", bound=BaseModel)
 Progress = Callable[[Day], None]
-
-
-def patient_ids_of(appointments: Iterable[IndividualAppointment | GroupAppointment]) -> list[str]:
-    ids: list[str] = []
-    for appt in appointments:
-        if isinstance(appt, GroupAppointment):
-            ids.extend(appt.patient_ids)
-        elif appt.patient_id:
-            ids.append(appt.patient_id)
-    return ids
-
-
-def attendee_batches(appointments: list[IndividualAppointment | GroupAppointment]) -> list[list[str]]:
-    """Booking ids in batches whose attendees should fit one page of 100:
-    a group counts for its patients (plus room for cancelled attendees)."""
-    batches: list[list[str]] = []
-    current: list[str] = []
-    weight = 0
-    for appt in appointments:
-        cost = len(appt.patient_ids) + 2 if isinstance(appt, GroupAppointment) else 1
-        if current and (weight + cost > BATCH or len(current) >= BATCH):
-            batches.append(current)
-            current, weight = [], 0
-        current.append(appt.id)
-        weight += cost
-    if current:
-        batches.append(current)
-    return batches
-
-
-def chunks(items: list[str], size: int = BATCH) -> Iterable[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def parse_rows(model: type[M], rows: Iterable[dict[str, Any]], problems: list[str], what: str) -> list[M]:
-    out: list[M] = []
-    bad = 0
-    for row in rows:
-        try:
-            out.append(model.model_validate(row))
-        except (ModelError, ValueError, TypeError):
-            bad += 1
-    if bad:
-        problems.append(f"{bad} {what} could not be read and {'is' if bad == 1 else 'are'} not shown")
-    return out
 
 
 class DayIncomplete(ClinikoError):
@@ -107,10 +60,6 @@ class RefreshResult:
     changed: set[str] = field(default_factory=set)
     removed: set[str] = field(default_factory=set)
     types_changed: bool = False
-
-    @property
-    def anything(self) -> bool:
-        return bool(self.changed or self.removed or self.types_changed)
 
 
 class DayLoader:
@@ -197,14 +146,6 @@ class DayLoader:
             q = Q().including_hidden("archived_at")
             self._types = await self._by_id("appointment_types", AppointmentType, problems, q)
         return self._types
-
-    async def fresh_type(self, type_id: str) -> AppointmentType:
-        """Re-read one type from Cliniko, bypassing (and updating) the cache."""
-        data = await self.client.get(f"/appointment_types/{type_id}")
-        fresh = AppointmentType.model_validate(data)
-        if self._types is not None:
-            self._types[fresh.id] = fresh
-        return fresh
 
     async def practitioners(self, problems: list[str] | None = None) -> dict[str, Practitioner]:
         if self._practitioners is None:
@@ -374,7 +315,7 @@ class DayLoader:
             result.types_changed = True
         new_ids: list[str] = []
         for row in bookings:
-            model = _booking_model(row)
+            model = booking_model(row)
             if model is None:
                 continue
             parsed = parse_rows(model, [row], problems, "appointments")
@@ -416,12 +357,3 @@ async def _abandon(tasks: list[asyncio.Future[Any]]) -> None:
 
 def _zones(businesses: dict[str, Business]) -> dict[str, str]:
     return {bid: business_zone(b).key for bid, b in businesses.items()}
-
-
-def _booking_model(row: dict[str, Any]) -> type | None:
-    """/bookings mixes kinds with no type field: tell them apart by shape."""
-    if "appointment_type" not in row:
-        return None  # an unavailable block
-    if "max_attendees" in row or "patient_ids" in row:
-        return GroupAppointment
-    return IndividualAppointment

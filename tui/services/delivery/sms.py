@@ -1,10 +1,10 @@
-"""SMS through an HTTP gateway behind a small provider interface; Twilio's
-Messages API first (``POST /2010-04-01/Accounts/{sid}/Messages.json``)."""
+"""SMS through Twilio's Messages API (``POST /2010-04-01/Accounts/{sid}/
+Messages.json``) or a compatible gateway; the delivery service sees it as
+an ``SMSChannel``."""
 
 from __future__ import annotations
 
 import re
-from typing import Protocol
 
 import httpx
 
@@ -12,15 +12,6 @@ from tui.config import SMSSection
 from tui.services.delivery.errors import ChannelFailed
 
 SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
-
-
-class SMSProvider(Protocol):
-    channel: str
-    sender_address: str
-
-    async def send_sms(self, to: str, body: str) -> str: ...
-
-    def check(self) -> str: ...
 
 
 class TwilioSender:

@@ -1,0 +1,51 @@
+"""The layers are enforced: `make test` runs import-linter, and a
+deliberate wrong-way import (a domain rule reaching up to a service, a
+service importing Textual) breaks the build."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+LINT = Path(sys.executable).parent / "lint-imports"
+
+
+def _lint(tree: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(LINT), "--config", str(tree / "pyproject.toml"), "--no-cache"], cwd=tree,
+                          env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.fixture
+def tree(tmp_path) -> Path:
+    """A copy of the code, to break on purpose."""
+    for name in ("tui", "widgets"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+def test_the_code_as_it_is_keeps_every_contract(tree):
+    done = _lint(tree)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "4 kept, 0 broken" in done.stdout
+
+
+@pytest.mark.parametrize("module, wrong, broken", [
+    ("tui/domain/eligibility.py", "import tui.services.session", "The Cliniko client and the domain rules"),
+    ("tui/services/day.py", "import textual.widgets", "Textual only in the console"),
+    ("widgets/link_panel.py", "import tui.sandbox.seed", "The sandbox only from the CLI's demo wiring"),
+    ("tui/cliniko/models.py", "import widgets.text", "Layers: screens over widgets"),
+])
+def test_a_wrong_way_import_breaks_the_build(tree, module, wrong, broken):
+    path = tree / module
+    path.write_text(path.read_text() + f"\n{wrong}  # a deliberate wrong-way import\n")
+    done = _lint(tree)
+    assert done.returncode != 0
+    assert f"{broken}" in done.stdout and "BROKEN" in done.stdout
