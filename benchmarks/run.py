@@ -197,7 +197,7 @@ def console_figures(sandbox: SandboxProcess, tmp: Path, moves: int) -> dict[str,
 
     def spy_draw(self):
         draw(self)
-        if self._views and "first" not in marks:
+        if self.views and "first" not in marks:
             marks["first"] = time.perf_counter()
 
     MainScreen.on_day_updated = spy
@@ -211,7 +211,10 @@ def console_figures(sandbox: SandboxProcess, tmp: Path, moves: int) -> dict[str,
         started = time.perf_counter()
         out = {}
         async with app.run_test(size=(140, 40)) as pilot:
+            deadline = time.monotonic() + 60
             while "complete" not in marks:
+                if time.monotonic() > deadline or not app.is_running:
+                    raise RuntimeError("the console never showed a complete day")
                 await asyncio.sleep(0.005)
             await app.workers.wait_for_complete()
             await pilot.pause()

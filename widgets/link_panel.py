@@ -54,7 +54,7 @@ class LinkPanel(Vertical):
     #: channels set up in the config
     configured: reactive[tuple[str, ...]] = reactive(())
     #: "already sent …" notes, by attendee id (this desk's log and other desks')
-    sent_notes: reactive[dict[str, str]] = reactive(dict, always_update=True)
+    sent_notes: reactive[dict[str, str]] = reactive(dict)
     sending = reactive(False)
 
     def __init__(self, **kwargs) -> None:

@@ -219,7 +219,8 @@ class MainScreen(Navigation, Screen):
         links = self.links
         links.now = self.session.clock()
         self.query_one(DetailPane).view = view
-        links.sent_notes = self.link_actions.notes(view) if view is not None else {}
+        # quietly: setting the view redraws the panel once, notes included
+        links.set_reactive(LinkPanel.sent_notes, self.link_actions.notes(view) if view is not None else {})
         links.view = view
 
     def _moved_by_user(self, appointment_id: str | None) -> None:
