@@ -175,3 +175,48 @@ def test_doctor_checks_channels(capsys, isolated_dirs, server, monkeypatch):
 def test_doctor_demo_checks_demo_channels(capsys):
     code, out, _ = run(capsys, "doctor", "--demo")
     assert code == 0 and "Email server 127.0.0.1" in out and "SMS via http://127.0.0.1" in out
+
+
+def test_locations_lists_ids_names_and_zones(capsys):
+    code, out, _ = run(capsys, "locations", "--demo")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["Id", "Location", "Time", "zone"]
+    assert any("Harbour Health Auckland" in line and "Pacific/Auckland" in line for line in lines)
+    code, out, _ = run(capsys, "locations", "--demo", "--json")
+    assert {row["name"] for row in json.loads(out)["locations"]} >= {"Harbour Health Sydney"}
+
+
+@pytest.mark.parametrize("business", ["nonsense", "1391000000000000099"])
+def test_an_unknown_business_is_named_with_the_real_ones(capsys, business):
+    """Issue 12 #10: not a 400 and not "0 appointments", exit 0."""
+    code, out, err = run(capsys, "today", "--demo", "--business", business, "--now", NOW_ARG)
+    assert code == 2 and out == ""
+    assert f"This Cliniko account has no location ‘{business}’" in err
+    assert "1391000000000000002 Harbour Health Auckland" in err and "frontdesk locations" in err
+
+
+@pytest.mark.parametrize("width", [80, 100, 160])
+def test_today_fits_the_width_in_terminal_cells(capsys, width):
+    from rich.cells import cell_len
+
+    code, out, _ = run(capsys, "today", "--demo", "--now", NOW_ARG, "--width", str(width))
+    assert code == 0
+    assert max(cell_len(line) for line in out.splitlines() if not line.startswith("note:")) <= width
+    assert out.splitlines()[1].split()[:2] == ["Time", "Loc"]  # several locations: each row says which
+
+
+def test_group_rows_count_the_same_attendees_twice(capsys):
+    """Issue 12 #11: 'Group · 3/8 attendees' and '0 of 3 can be sent' count
+    the same (active) attendees."""
+    code, out, _ = run(capsys, "today", "--demo", "--now", NOW_ARG, "--width", "200")
+    rows = [line for line in out.splitlines() if "Group · " in line]
+    assert rows
+    for line in rows:
+        active = int(line.split("Group · ")[1].split("/")[0])
+        assert f"of {active} can be sent" in line
+
+
+def test_width_is_checked(capsys):
+    with pytest.raises(SystemExit):
+        main(["today", "--width", "20"])

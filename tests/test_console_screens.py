@@ -7,7 +7,8 @@ import pytest
 from textual.widgets import Button, Input
 
 from tui.screens.main import MainScreen
-from tui.screens.modals import HelpScreen, LockScreen
+from tui.screens.lock import LockScreen
+from tui.screens.modals import HelpScreen
 from tui.screens.send import SendConfirmScreen
 from tui.screens.setup import SetupScreen
 
@@ -123,8 +124,10 @@ async def test_setup_rejected_key_saves_nothing(tmp_path, server, monkeypatch):
         await pilot.press("enter")
         await settle(pilot)
         status = str(app.screen.query_one("#setup-status").render())
-        assert "Not saved: API key rejected: wrong key, or wrong shard." in status
-        assert "WRONGKEY99999" not in status
+        error = str(app.screen.query_one("#api-key-error").render())
+        assert "Not saved: 1 problem" in status and "✕ API key rejected: wrong key, or wrong shard." in error
+        assert "WRONGKEY99999" not in status + error
+        assert app.screen.focused is app.screen.query_one("#api-key")
         assert app.screen.query_one("#save", Button).disabled
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -132,15 +135,28 @@ async def test_setup_rejected_key_saves_nothing(tmp_path, server, monkeypatch):
     assert not (tmp_path / "config" / "config.toml").exists()
 
 
-async def test_setup_missing_contact_email(tmp_path, server, monkeypatch):
+async def test_setup_missing_contact_email_is_said_beside_its_field_at_80x24(tmp_path, server, monkeypatch):
+    """Issue 12 #5: at 80x24 the result is next to the button and the error
+    beside the Contact email field (which takes the focus), pointing at the
+    field rather than at an environment variable."""
     from tui.sandbox.seed import DEMO_KEY
 
     app = setup_app(tmp_path, server)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press(*DEMO_KEY, "enter")
         await settle(pilot)
-        assert "contact email is required" in str(app.screen.query_one("#setup-status").render())
+        screen = app.screen
+        status = screen.query_one("#setup-status")
+        error = screen.query_one("#contact-error")
+        assert "Not saved: 1 problem, marked ✕ beside the field." in str(status.render())
+        assert str(error.render()).startswith("✕ Required: Cliniko blocks API clients that give no contact email")
+        assert "FRONTDESK_CONTACT_EMAIL" not in str(error.render())
+        assert screen.focused is screen.query_one("#contact")
+        for widget in (status, error, screen.query_one("#contact"), screen.query_one("#check")):
+            region = widget.region
+            assert region.height and region.y >= 0 and region.bottom <= 24 and region.right <= 80, widget
+        assert screen.query_one("#contact").placeholder.startswith("e.g. ")
 
 
 def test_ui_free_layers_do_not_import_textual():
@@ -200,7 +216,9 @@ async def test_setup_rejects_bad_channel_settings(tmp_path, server, monkeypatch)
         await pilot.pause()
         screen.action_check()
         await settle(pilot)
-        assert "allowed only for a server on this machine" in str(screen.query_one("#setup-status").render())
+        assert "Not saved: 1 problem" in str(screen.query_one("#setup-status").render())
+        assert "allowed only for a server on this machine" in str(screen.query_one("#smtp-host-error").render())
+        assert screen.focused is screen.query_one("#smtp-host")
     assert not (tmp_path / "config" / "config.toml").exists()
 
 
@@ -217,3 +235,34 @@ async def test_every_file_written_is_private(make_app, tmp_path):
     for path in [data, *written]:
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
+
+
+async def test_setup_with_a_pin_locks_with_it(tmp_path, server, monkeypatch):
+    """Issue 12 #6: a PIN typed in set-up is stored (scrypt, 0600) and the
+    lock then needs it; the PIN is not written to the config file."""
+    from tui.paths import data_dir
+    from tui.sandbox.seed import DEMO_KEY
+    from tui.services.pin import PinLock
+
+    app = setup_app(tmp_path, server)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Tip: with a PIN" in str(app.screen.query_one("#pin-tip").render())
+        await pilot.press(*DEMO_KEY)
+        await pilot.press("tab", *CONTACT)
+        app.screen.query_one("#pin", Input).focus()
+        await pilot.press(*"97531", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+    pin_file = data_dir() / "lock-pin.json"
+    assert stat.S_IMODE(pin_file.stat().st_mode) == 0o600
+    assert PinLock(pin_file).verify("97531") and not PinLock(pin_file).verify("1234")
+    assert "97531" not in pin_file.read_text()
+    assert "97531" not in (tmp_path / "config" / "config.toml").read_text()

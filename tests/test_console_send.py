@@ -86,20 +86,31 @@ async def test_second_send_needs_a_second_confirmation(make_app, mail):
 
 
 async def test_group_send_to_all_eligible_attendees(make_app, sandbox, mail):
+    """The confirmation names who is in and who is out (with why), and the
+    results list both (issue 12 #7)."""
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         view = group(app)
         dialog = await open_send(app, pilot, view)
-        eligible_count = dialog.plan.group_eligible
-        assert eligible_count > 1
+        plan = dialog.plan
+        eligible_count = plan.group_eligible
+        assert eligible_count > 1 and plan.group_out  # the seeded group has a cancelled attendee
         await pilot.press("a")
-        assert "all " in dialog_text(dialog)
+        text = dialog_text(dialog)
+        assert f"{eligible_count} of {len(view.attendees)} attendees" in text
+        assert all(f"✓ {name}" in text for name in plan.group_in)
+        assert all(f"✕ {name}: {why}" in text for name, why in plan.group_out)
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, ResultsScreen)
-        assert len(app.screen.rows) == eligible_count
-        assert all(outcome.startswith("sent") for _, outcome in app.screen.rows)
+        assert app.screen.title_text == f"Sent {eligible_count} of {len(view.attendees)} patient links"
+        sent = [who for who, outcome in app.screen.rows if outcome.startswith("sent")]
+        skipped = {who: outcome for who, outcome in app.screen.rows if not outcome.startswith("sent")}
+        assert sorted(sent) == sorted(plan.group_in)
+        assert skipped == {name: f"not sent: {why}" for name, why in plan.group_out}
+        assert all(outcome.startswith(("sent by Email", "sent by SMS")) for who, outcome in app.screen.rows
+                   if who in sent)
         assert len(mail.received) + len(sandbox.sms_outbox) == eligible_count == len(sandbox.memos())
 
 
@@ -156,7 +167,9 @@ async def test_outbox_and_audit_viewer(make_app, mail):
         assert isinstance(app.screen, OutboxScreen)
         text = dialog_text(app.screen)
         link = view.primary_attendee().link
-        assert "EMAIL to " in text and "•••@" in text and view.id in text and link.url not in text
+        patient = view.primary_attendee().patient
+        assert f"EMAIL to {patient.email[0]}•••@" in text and patient.email not in text and link.url not in text
+        assert f"· {patient.display_name} · 24 Nov 10:05 AEDT" in text and view.id not in text  # issue 12 #8
         await pilot.press("escape")
         await pilot.press("a")
         await pilot.pause()
@@ -187,5 +200,7 @@ async def test_demo_outbox_lists_delivered_messages_masked(tmp_path):
         text = dialog_text(app.screen)
         link = view.primary_attendee().link
         assert "Outbox — delivered in this demo" in text and link.masked() in text and link.url not in text
-        assert f"EMAIL to {view.primary_attendee().patient.email}" in text
+        email = view.primary_attendee().patient.email
+        assert f"EMAIL to {email[0]}•••@{email.split('@')[1]}" in text and email not in text  # masked, as everywhere
+        assert f" · {view.primary_attendee().name} · 24 Nov" in text  # named as the console names them, demo's clock
         assert NOW.tzinfo is tz.utc

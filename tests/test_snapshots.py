@@ -112,3 +112,73 @@ def test_outbox(snap_compare, tmp_path):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
+
+
+# -- 80x24: the size of most SSH terminals (issue 12) ------------------------------------
+
+
+def test_80x24_location_chosen(snap_compare, make_app):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press("up", "up", "enter")  # Auckland
+        await settle(pilot)
+        await pilot.pause(SETTLE_SECONDS + 0.1)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_80x24_all_locations(snap_compare, make_app):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.pause(SETTLE_SECONDS + 0.1)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_80x24_group_with_8_attendees(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=selecting(group))
+
+
+def test_80x24_group_send_confirmation(snap_compare, make_app):
+    async def run_before(pilot):
+        await settle(pilot)
+        pilot.app.screen.select_appointment(group(pilot.app).id)
+        await pilot.pause(SETTLE_SECONDS + 0.1)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_80x24_setup_with_an_error(snap_compare, tmp_path):
+    """The missing contact email is caught before any request, beside its field."""
+    from tui.sandbox.seed import DEMO_KEY
+
+    app = FrontdeskApp(Config(), config_path=tmp_path / "c.toml", session_factory=open_session)
+
+    async def run_before(pilot):
+        await pilot.pause()
+        await pilot.press(*DEMO_KEY, "enter")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_80x24_lock_with_pin(snap_compare, make_app):
+    from tui.paths import data_dir
+    from tui.services.pin import PinLock
+
+    PinLock(data_dir() / "lock-pin.json").set("2468")
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.press(*"1111", "enter")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)

@@ -161,3 +161,22 @@ async def test_moving_to_another_day_lets_go_of_the_last_one(make_app):
         await settle(pilot)
         assert app.screen.day.local_date.isoformat() == "2026-11-26"
         assert first() is None  # no cache still holds yesterday's rows
+
+
+async def test_the_chosen_row_is_scrolled_into_view_when_rows_come_back(make_app):
+    """At 80x24, after a location change the list is emptied, laid out with
+    no scrollbar, then refilled with the cursor on a late row: Textual
+    refuses to scroll a widget whose scrollbar is not shown yet, and the ▶
+    was off screen while the panes described it (issue 12 #3)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(AppointmentTable)
+        views = list(app.screen.views)
+        table.clear()
+        await pilot.pause()  # laid out empty: no scrollbar
+        table.show(views, keep=views[-1].id)
+        assert table.cursor_row == len(views) - 1
+        assert table.scroll_y <= table.cursor_row < table.scroll_y + table._visible_rows()
+        await pilot.pause()
+        assert any("▶" in line for line in screen_lines(table))

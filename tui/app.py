@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
 from rich.text import Text
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.screen import Screen
 from textual.binding import Binding
 
 from tui.commands_palette import FrontdeskCommands
 from tui.config import Config
 from tui.crash import crash_message, record_crash
 from tui.screens.main import MainScreen
-from tui.screens.modals import HelpScreen, LockScreen
+from tui.paths import data_dir
+from tui.screens.lock import LockScreen
+from tui.screens.modals import HelpScreen
+from tui.services.pin import PinLock
 from tui.screens.setup import SetupScreen
 from tui.services.early_load import EarlyLoad
 from tui.services.session import Session
@@ -64,6 +68,8 @@ class FrontdeskApp(App[None]):
         self._monotonic = monotonic
         self._last_input = monotonic()
         self._early: EarlyLoad | None = None
+        #: the screen lock's PIN (none set: any key unlocks)
+        self.pin = PinLock(data_dir() / "lock-pin.json")
         self.theme = config.ui.theme
 
     def on_load(self) -> None:
@@ -82,7 +88,7 @@ class FrontdeskApp(App[None]):
         if self.session is not None:
             self._open_console(self.session)
         else:
-            self.push_screen(SetupScreen(self.config, self.config_path), self._after_setup)
+            self.push_screen(SetupScreen(self.config, self.config_path, self.pin), self._after_setup)
 
     def _after_setup(self, config: Config | None) -> None:
         if config is None or self.session_factory is None:
@@ -95,6 +101,13 @@ class FrontdeskApp(App[None]):
     def _open_console(self, session: Session) -> None:
         early, self._early = self._early, None
         self.push_screen(MainScreen(session, local_date=self.local_date, business_id=self.business_id, early=early))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Of Textual's own palette commands only Theme, Keys and Quit: a
+        Screenshot would write patient data to disk, the rest are not for staff."""
+        for command in super().get_system_commands(screen):
+            if command.title in ("Theme", "Keys", "Quit"):
+                yield command
 
     # -- an unexpected error: a sentence, never a traceback with local variables --
 
@@ -130,9 +143,16 @@ class FrontdeskApp(App[None]):
         if idle and self._monotonic() - self._last_input >= idle:
             self.action_lock()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While locked nothing but the lock screen works: no palette (it
+        could copy a link), no help, no quitting by a passer-by."""
+        if isinstance(self.screen, LockScreen) and action != "lock":
+            return False
+        return super().check_action(action, parameters)
+
     def action_lock(self) -> None:
         if not isinstance(self.screen, LockScreen):
-            self.push_screen(LockScreen(), lambda _: self._touch())
+            self.push_screen(LockScreen(self.pin), lambda _: self._touch())
 
     def _touch(self) -> None:
         self._last_input = self._monotonic()
@@ -146,6 +166,7 @@ class FrontdeskApp(App[None]):
             ("↑ ↓", "Move through the list", ""),
             ("PgUp PgDn", "A screenful up or down", ""),
             ("Home End", "First or last appointment", ""),
+            ("Tab ⇧Tab", "Next / previous pane", "list, links, details; the focused one scrolls with ↑ ↓"),
         ]
         seen: set[str] = set()
         for active in self.active_bindings.values():

@@ -21,4 +21,4 @@ def run_console(args: argparse.Namespace, config: Config, path: Path, session: S
         business_id=args.business,
     )
     app.run()
-    return 0
+    return app.return_code or 0

@@ -7,6 +7,7 @@ import asyncio
 import gc
 import logging
 import os
+import shutil
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 from tui import __version__  # noqa: E402
-from tui.cliniko.errors import ClinikoError  # noqa: E402
+from tui.cliniko.errors import ClinikoError, ConfigurationError  # noqa: E402
 from tui.config import Config, ConfigError, load_config  # noqa: E402
 from tui.paths import config_path  # noqa: E402
 from tui.redact import scrub  # noqa: E402
@@ -53,6 +54,16 @@ def _moment(text: str) -> datetime:
     return moment
 
 
+def _width(text: str) -> int:
+    try:
+        width = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of columns") from None
+    if not 60 <= width <= 1000:
+        raise argparse.ArgumentTypeError("--width takes 60 to 1000 columns")
+    return width
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="frontdesk",
@@ -75,7 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     today = sub.add_parser("today", parents=[common, day], help="print the day's appointments")
     today.add_argument("--json", action="store_true", help="machine-readable output")
     today.add_argument("--reveal", action="store_true", help="show patient links unmasked (audited)")
+    today.add_argument("--width", type=_width, help="columns for the text table (default: the terminal's)")
     sub.add_parser("doctor", parents=[common], help="check the set-up and the connection")
+    pin = sub.add_parser("set-pin", help="set the PIN that unlocks the screen lock (asked for twice)")
+    pin.add_argument("--clear", action="store_true", help="remove the PIN (any key unlocks again)")
+    places = sub.add_parser("locations", parents=[common], help="list the account's locations (ids for --business)")
+    places.add_argument("--json", action="store_true", help="machine-readable output")
     sandbox = sub.add_parser("sandbox", help="serve the fake Cliniko on loopback")
     sandbox.add_argument("--port", type=int, default=8765)
     sandbox.add_argument("--now", type=_moment, help="fixed clock for the seeded clinic")
@@ -116,12 +132,48 @@ async def _today(args: argparse.Namespace, config: Config) -> int:
         session.loader.business_id = args.business
     try:
         day, views, incomplete = await load_today(session, args.date, args.reveal)
+        width = args.width or (shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 120)
         print(today_output(day, views, session.clock(), as_json=args.json, reveal=args.reveal,
-                           pretty=sys.stdout.isatty()))
+                           pretty=sys.stdout.isatty(), width=width))
         if session.audit.notice:  # e.g. a damaged log moved aside
             print(f"frontdesk: {session.audit.notice}", file=sys.stderr)
         if incomplete:  # what arrived is printed; the exit code says it is not the whole day
             return _fail(incomplete, EXIT_CLINIKO)
+        return 0
+    finally:
+        await session.aclose()
+
+
+def _set_pin(args: argparse.Namespace) -> int:
+    """The screen lock's PIN, typed twice and never echoed; kept as a salted
+    scrypt hash only (0600, in the data folder)."""
+    import getpass
+
+    from tui.paths import data_dir
+    from tui.services.pin import PinError, PinLock
+
+    lock = PinLock(data_dir() / "lock-pin.json")
+    if args.clear:
+        lock.clear()
+        print("The PIN is removed: any key lifts the screen lock.")
+        return 0
+    first = getpass.getpass("New PIN (4 to 8 digits): ")
+    if getpass.getpass("The same PIN again: ") != first:
+        return _fail("the two PINs differ; nothing was changed.", EXIT_CONFIG)
+    try:
+        lock.set(first)
+    except PinError as exc:
+        return _fail(f"{exc} Nothing was changed.", EXIT_CONFIG)
+    print("PIN set: the screen lock now needs it (5 wrong tries close frontdesk).")
+    return 0
+
+
+async def _locations(args: argparse.Namespace, config: Config) -> int:
+    from tui.commands.locations import locations_output
+
+    session = _session(args, config)
+    try:
+        print(await locations_output(session, as_json=args.json))
         return 0
     finally:
         await session.aclose()
@@ -171,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
                           options=SandboxOptions(rate_limit=args.rate_limit))
         serve_forever(sandbox, args.port)
         return 0
+    if args.command == "set-pin":
+        return _set_pin(args)
     try:
         config, path = _load_config()
     except ConfigError as exc:
@@ -181,11 +235,13 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_today(args, config))
         if args.command == "doctor":
             return asyncio.run(_doctor(args, config, path))
+        if args.command == "locations":
+            return asyncio.run(_locations(args, config))
         from tui.app_main import run_console
 
         usable = args.demo or (config.cliniko.key() and config.cliniko.contact_email)
         return run_console(args, config, path, _session(args, config) if usable else None)
-    except ConfigError as exc:
+    except (ConfigError, ConfigurationError) as exc:
         return _fail(str(exc), EXIT_CONFIG, secret)
     except AuditUnavailable as exc:  # the audited action (a reveal) is refused
         return _fail(f"not done: {exc.message}", EXIT_CONFIG, secret)

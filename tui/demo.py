@@ -5,11 +5,12 @@ The only place outside the sandbox itself that imports it."""
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import datetime, timezone
 
 from pydantic import SecretStr
 
 from tui.config import Config, EmailSection, SMSSection
+from tui.domain.contact import mask_email, mask_phone
 from tui.paths import data_dir
 from tui.redact import mask_patient_links
 from tui.sandbox.clock import fixed_clock, system_clock
@@ -28,7 +29,7 @@ def open_demo_session(config: Config, *, now: datetime | None = None, latency: f
     # FRONTDESK_DEMO_PORT pins the sandbox's port, so a script can watch it
     port = int(os.environ.get("FRONTDESK_DEMO_PORT") or 0)
     server = SandboxServer(Sandbox(clock=clock, faults=FaultPlan(latency=latency)), port=port).start()
-    mail = MailCatcher().start()
+    mail = MailCatcher(clock=clock).start()
     cliniko = config.cliniko.model_copy(
         update={
             "api_key": SecretStr(DEMO_KEY),
@@ -49,12 +50,21 @@ def open_demo_session(config: Config, *, now: datetime | None = None, latency: f
     session = open_session(demo_config, clock=clock, audit_dir=data_dir() / "demo")
     session.demo = True
 
+    def who(address: str) -> str:
+        for patient in server.sandbox.store.patients.values():
+            numbers = {"+" + p.get("normalized_number", "") for p in patient.get("patient_phone_numbers") or []}
+            if address == patient.get("email") or address in numbers:
+                first = patient.get("preferred_first_name") or patient.get("first_name") or ""
+                return f"{first} {patient.get('last_name') or ''}".strip()  # as the console names them
+        return "a patient"
+
     def delivered() -> list[OutboxItem]:
-        items = [OutboxItem("email", ", ".join(m.recipients), str(m.message["Subject"]),
-                            mask_patient_links(m.body("plain"))) for m in mail.received]
-        items += [OutboxItem("sms", sms["to"], "", mask_patient_links(sms["body"]))
+        items = [OutboxItem("email", ", ".join(mask_email(r) for r in m.recipients), who(m.recipients[0]), m.at,
+                            str(m.message["Subject"]), mask_patient_links(m.body("plain"))) for m in mail.received]
+        items += [OutboxItem("sms", mask_phone(sms["to"]), who(sms["to"]), datetime.fromisoformat(
+                  sms["date_created"].replace("Z", "+00:00")), "", mask_patient_links(sms["body"]))
                   for sms in server.sandbox.sms_outbox]
-        return items
+        return sorted(items, key=lambda item: item.at or datetime.min.replace(tzinfo=timezone.utc), reverse=True)
 
     session.delivered = delivered
     session._closers += [server.stop, mail.stop]

@@ -106,3 +106,12 @@ def fit(value: object, width: int) -> str:
 def cells(value: object) -> int:
     """How many terminal cells *value* takes once cleaned."""
     return cell_len(clean(value))
+
+
+def column_widths(total: int, fixed: dict[str, int], weights: dict[str, int], *, gap: int, minimum: int = 6) -> dict[str, int]:
+    """Widths for columns that share *total* cells (less *gap* per column):
+    the fixed ones get theirs, the rest share what is left by weight (each
+    at least *minimum*)."""
+    spare = total - sum(fixed.values()) - gap * (len(fixed) + len(weights))
+    share = sum(weights.values()) or 1
+    return fixed | {name: max(minimum, spare * weight // share) for name, weight in weights.items()}

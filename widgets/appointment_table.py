@@ -19,14 +19,24 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.domain.wording import BAD_LINK, STATUS_LABELS, TELEHEALTH_SHORT
+from tui.domain.wording import (
+    BAD_LINK,
+    STATUS_LABELS,
+    STATUS_NARROW,
+    TELEHEALTH_NARROW,
+    TELEHEALTH_SHORT,
+    location_codes,
+    short_labels,
+)
+from tui.safe_text import column_widths
 from tui.services.day import AppointmentView
-from widgets.text import fit, initials, short_labels
+from widgets.text import fit, initials
 
 CANCELLED = "✕ "
 COLUMN_TITLES = {"time": "Time", "location": "Location", "patient": "Patient", "practitioner": "Practitioner",
                  "type": "Type", "telehealth": "Telehealth", "status": "Status"}
 _PAD = 1  # blank cells either side of every column
+WIDE = 100  # from this width the words are the long ones and locations named
 
 
 class AppointmentTable(ScrollView, can_focus=True):
@@ -92,30 +102,41 @@ class AppointmentTable(ScrollView, can_focus=True):
 
     # -- columns and words ----------------------------------------------------
 
+    def _width(self) -> int:
+        return self.size.width or self.app.size.width
+
+    def _narrow(self) -> bool:
+        return self._width() < WIDE
+
     def _widths(self) -> dict[str, int]:
-        total = max(60, (self.size.width or self.app.size.width) - 2)
-        fixed = {"mark": 1, "time": 5, "telehealth": 13, "status": 14}
-        columns = len(fixed) + 3 + self.show_location
-        spare = total - sum(fixed.values()) - 2 * _PAD * columns
-        parts = {"patient": 5, "practitioner": 4, "type": 5} | ({"location": 3} if self.show_location else {})
-        share = sum(parts.values())
-        flex = {name: max(6, spare * weight // share) for name, weight in parts.items()}
-        return fixed | flex
+        """Fixed columns for time, location and the words; the names share
+        the rest. Narrow (an SSH terminal's 80 columns) the words are the
+        short ones and the location is a three-letter tag."""
+        narrow = self._narrow()
+        fixed = {"mark": 1, "time": 5, "telehealth": 11 if narrow else 13, "status": 11 if narrow else 14}
+        weights = {"patient": 5, "practitioner": 4, "type": 5}
+        if self.show_location:
+            longest = max((cell_len(label) for label in self._locations.values()), default=3)
+            fixed |= {"location": 3 if narrow else min(16, longest)}
+        return column_widths(max(60, self._width() - 2), fixed, weights, gap=2 * _PAD)
 
     def _raw(self, view: AppointmentView) -> tuple[str, ...]:
         """The row's words before fitting."""
-        patient = view.patient_label()
+        narrow = self._narrow()
+        patient = view.patient_label(short=narrow)
         if self.privacy and view.kind == "individual":
             patient = initials(patient)
         cancelled = view.status == "cancelled"
+        telehealth = TELEHEALTH_NARROW if narrow else TELEHEALTH_SHORT
+        status = STATUS_NARROW if narrow else STATUS_LABELS
         return (
             view.local_start,
             *((self._locations.get(view.business_name, view.business_name),) if self.show_location else ()),
             patient,
             view.practitioner_name,
             view.type_name,
-            BAD_LINK if view.telehealth == "on" and view.bad_patient_link else TELEHEALTH_SHORT[view.telehealth],
-            (CANCELLED if cancelled else "") + STATUS_LABELS[view.status],
+            BAD_LINK if view.telehealth == "on" and view.bad_patient_link else telehealth[view.telehealth],
+            (CANCELLED if cancelled else "") + status[view.status],
         )
 
     def _row(self, view: AppointmentView, shape: tuple, widths: tuple[int, ...]) -> tuple[str, bool]:
@@ -146,14 +167,16 @@ class AppointmentTable(ScrollView, can_focus=True):
         """Show *views* in order; keep the cursor on *keep* if it is there,
         else on the same row number."""
         self._views = views
-        self.show_location = self.multi_location and (self.size.width or self.app.size.width) >= 100
-        self._locations = short_labels(sorted(set(self.location_names) | {v.business_name for v in views}))
+        self.show_location = self.multi_location  # at every width: times are each location's own
+        names = sorted(set(self.location_names) | {v.business_name for v in views})
+        self._locations = location_codes(names) if self._narrow() else short_labels(names)
         widths = self._widths()
         names = ["time", *(["location"] if self.show_location else []), "patient", "practitioner", "type", "telehealth", "status"]
         self._columns = [(name, widths[name]) for name in names]
         width_key = tuple(widths[name] for name in names)
-        self._header = " " * (widths["mark"] + 2 * _PAD) + self._line(tuple(COLUMN_TITLES[n] for n in names), width_key)
-        shape = (self.privacy, self.show_location, tuple(self._locations.items()), width_key)
+        titles = COLUMN_TITLES | ({"location": "Loc"} if self._narrow() else {})
+        self._header = " " * (widths["mark"] + 2 * _PAD) + self._line(tuple(titles[n] for n in names), width_key)
+        shape = (self.privacy, self.show_location, tuple(self._locations.items()), width_key, self._narrow())
         rows = [self._row(v, shape, width_key) for v in views]
         self._keys = [v.id for v in views]
         self._index = {key: n for n, key in enumerate(self._keys)}
@@ -165,7 +188,7 @@ class AppointmentTable(ScrollView, can_focus=True):
             self.cursor_row = self._index[keep]
         self.cursor_row = max(0, min(self.cursor_row, len(self._keys) - 1))
         self.virtual_size = Size(cell_len(self._header), len(self._keys) + 1)
-        self.scroll_to(y=min(previous_top, self.max_scroll_y), animate=False, immediate=True)
+        self.scroll_to(y=min(previous_top, self.max_scroll_y), animate=False, immediate=True, force=True)
         self._scroll_cursor_into_view(context=2)
         self.set_reactive(AppointmentTable.chosen, self.current_key)
         self.refresh()
@@ -211,10 +234,10 @@ class AppointmentTable(ScrollView, can_focus=True):
         top = round(self.scroll_y)
         rows = self._visible_rows()
         if self.cursor_row < top:
-            self.scroll_to(y=max(0, self.cursor_row - context), animate=False, immediate=True)
+            self.scroll_to(y=max(0, self.cursor_row - context), animate=False, immediate=True, force=True)
         elif self.cursor_row >= top + rows:
             target = self.cursor_row - rows + 1 if not context else self.cursor_row - context
-            self.scroll_to(y=max(0, target), animate=False, immediate=True)
+            self.scroll_to(y=max(0, target), animate=False, immediate=True, force=True)
 
     def _move_to(self, row: int) -> None:
         if not self._keys:

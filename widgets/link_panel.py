@@ -17,7 +17,7 @@ from datetime import datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Button
@@ -33,6 +33,7 @@ class LinkPanel(Vertical):
     DEFAULT_CSS = """
     LinkPanel { height: auto; padding: 0 1; }
     LinkPanel .links { height: auto; }
+    LinkPanel #attendee-links { height: auto; max-height: 16; }
     LinkPanel #send-row { height: auto; margin-top: 1; }
     LinkPanel #send { min-width: 18; }
     LinkPanel #send-reason { width: 1fr; padding: 0 1; }
@@ -64,7 +65,8 @@ class LinkPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield TextLines(classes="links", id="practitioner-link")
-        yield TextLines(classes="links", id="patient-links")
+        with VerticalScroll(id="attendee-links"):  # a long group scrolls here; the send row stays
+            yield TextLines(classes="links", id="patient-links")
         with Horizontal(id="send-row"):
             yield Button("Send to patient", id="send", disabled=True, compact=True)
             yield TextLines(id="send-reason")

@@ -21,6 +21,15 @@ class ConfigurationError(ClinikoError):
     kind = "configuration"
 
 
+class UnknownLocationError(ConfigurationError):
+    """A location id (``--business``, ``business_id``) this account does not have."""
+
+    def __init__(self, business_id: str, locations: dict[str, str]) -> None:
+        names = "; ".join(f"{bid} {name}" for bid, name in locations.items()) or "none"
+        super().__init__(f"This Cliniko account has no location ‘{business_id}’. Its locations: {names}. "
+                         "(`frontdesk locations` lists them.)")
+
+
 class AuthenticationError(ClinikoError):
     kind = "authentication"
 

@@ -12,7 +12,8 @@ from datetime import date, datetime
 from typing import Any
 
 from tui.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK
-from tui.safe_text import clean, dumps_json, fit
+from tui.safe_text import clean, column_widths, dumps_json, fit
+from tui.domain.wording import location_codes
 from tui.domain.wording import BAD_LINK, STATUS_LABELS, TELEHEALTH_SHORT
 from tui.services.day import AppointmentView, Day
 from tui.services.day_loader import DayIncomplete
@@ -67,27 +68,39 @@ def appointment_json(view: AppointmentView, now: datetime, reveal: bool) -> dict
     }
 
 
-COLUMNS = (("Time", 5), ("Location", 22), ("Patient", 24), ("Practitioner", 18), ("Type", 26),
-           ("Telehealth", 13), ("Status", 14))
+def _codes(names: list[str]) -> dict[str, str]:
+    return location_codes(sorted({clean(n) for n in names}))
 
 
-def render_table(day: Day, views: list[AppointmentView], now: datetime) -> str:
-    def line(cells: list[str], last: str) -> str:
-        return "  ".join(fit(value, width) for value, (_, width) in zip(cells, COLUMNS)) + "  " + clean(last)
+def render_table(day: Day, views: list[AppointmentView], now: datetime, width: int = 120) -> str:
+    """The day as text, cut to *width* terminal cells. With more than one
+    location a column says which (each time is that location's own)."""
+    multi = len({v.appointment.business_id for v in views}) > 1
+    fixed = {"Time": 5, "Telehealth": 13, "Status": 14} | ({"Loc": 4} if multi else {})
+    widths = column_widths(width, fixed, {"Patient": 5, "Practitioner": 3, "Type": 4, "Send": 7}, gap=2)
+    order = ["Time", *(["Loc"] if multi else []), "Patient", "Practitioner", "Type", "Telehealth", "Status", "Send"]
+    codes = _codes([v.business_name for v in views]) if multi else {}
 
-    header = line([title for title, _ in COLUMNS], "Send")
-    lines = [f"{day.local_date.isoformat()} — {len(views)} appointments", header, "-" * len(header)]
+    def line(cells: dict[str, str]) -> str:
+        return "  ".join(fit(cells[name], widths[name]) for name in order).rstrip()
+
+    header = line({name: name for name in order})
+    zones = {v.zone.key for v in views}
+    where = f" · times are each location's own ({', '.join(sorted(zones))})" if multi and len(zones) > 1 else ""
+    title = f"{day.local_date.isoformat()} — {len(views)} appointments{where}"
+    lines = [fit(title, width).rstrip(), header, "-" * min(width, 200)]
     for v in views:
-        first = v.primary_attendee()
         if v.kind == "group":
-            allowed = sum(1 for a in v.attendees if v.decision(a, now).allowed)
-            send = f"{allowed} of {len(v.attendees)} can be sent"
+            active = [a for a in v.attendees if a.active]
+            allowed = sum(1 for a in active if v.decision(a, now).allowed)
+            send = f"{allowed} of {len(active)} can be sent"
         else:
-            decision = v.decision(first, now)
+            decision = v.decision(v.primary_attendee(), now)
             send = "yes" if decision.allowed else f"no: {decision.reason}"
         telehealth = BAD_LINK if v.telehealth == "on" and v.bad_patient_link else TELEHEALTH_SHORT[v.telehealth]
-        lines.append(line([v.local_start, v.business_name, v.patient_label(), v.practitioner_name, v.type_name,
-                           telehealth, STATUS_LABELS[v.status]], send))
+        lines.append(line({"Time": v.local_start, "Loc": codes.get(clean(v.business_name), ""),
+                           "Patient": v.patient_label(), "Practitioner": v.practitioner_name, "Type": v.type_name,
+                           "Telehealth": telehealth, "Status": STATUS_LABELS[v.status], "Send": send}))
     for problem in day.problems:
         lines.append(f"note: {clean(problem)}")
     return "\n".join(lines)
@@ -124,7 +137,8 @@ async def load_today(session: Session, local_date: date | None, reveal: bool) ->
 
 
 def today_output(
-    day: Day, views: list[AppointmentView], now: datetime, *, as_json: bool, reveal: bool, pretty: bool = False
+    day: Day, views: list[AppointmentView], now: datetime, *, as_json: bool, reveal: bool, pretty: bool = False,
+    width: int = 120,
 ) -> str:
     if as_json:
         body = {
@@ -136,4 +150,4 @@ def today_output(
         # indented for a person at a terminal; compact (and ~6x faster to
         # write) for the scripts and pipes --json is mostly for
         return dumps_json(body, indent=2 if pretty else None)
-    return render_table(day, views, now)
+    return render_table(day, views, now, width)

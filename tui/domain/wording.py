@@ -5,13 +5,15 @@ from __future__ import annotations
 
 #: the list's Telehealth column (and `today`'s)
 TELEHEALTH_SHORT = {"on": "Telehealth", "off": "off", "unknown": "unknown → off"}
+#: the same, where a column is 11 cells (an SSH terminal's 80 columns)
+TELEHEALTH_NARROW = {"on": "Telehealth", "off": "off", "unknown": "unknown→off"}
 #: the details pane's "Type" row
 TELEHEALTH_LONG = {"on": "Telehealth on", "off": "Telehealth off", "unknown": "Telehealth unknown → treated as off"}
 #: the list's Telehealth column when a patient link is not Cliniko's
 BAD_LINK = "✕ bad link"
 #: the link panel, where a link exists but no session does
 DEAD_LINK = {"off": "not a Telehealth appointment: this link leads nowhere",
-             "unknown": "not a Telehealth appointment: this link leads nowhere"}
+             "unknown": "Telehealth setting unknown — treated as off"}
 
 STATUS_LABELS = {
     "booked": "booked",
@@ -19,3 +21,28 @@ STATUS_LABELS = {
     "did_not_arrive": "did not arrive",
     "cancelled": "cancelled",
 }
+STATUS_NARROW = STATUS_LABELS | {"did_not_arrive": "no-show"}
+
+
+def short_labels(names: list[str]) -> dict[str, str]:
+    """Drop the words every name starts with: 'Harbour Health Sydney' and
+    'Harbour Health Auckland' become 'Sydney' and 'Auckland'."""
+    split = [name.split() for name in names]
+    common = 0
+    if len(split) > 1:
+        while all(len(words) > common + 1 for words in split) and len({w[common] for w in split}) == 1:
+            common += 1
+    return {name: " ".join(words[common:]) for name, words in zip(names, split)}
+
+
+def location_codes(names: list[str]) -> dict[str, str]:
+    """A three-letter tag per location, from the words that tell them apart:
+    'Harbour Health Sydney' and 'Harbour Health Auckland' → 'SYD', 'AUC'."""
+    codes: dict[str, str] = {}
+    for name, label in short_labels(names).items():
+        letters = "".join(ch for ch in label if ch.isalnum()).upper() or "?"
+        code, n = letters[:3], 3
+        while code in codes.values() and n < len(letters):  # a clash: take the next letter
+            code, n = letters[:2] + letters[n], n + 1
+        codes[name] = code
+    return codes

@@ -6,7 +6,9 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -19,6 +21,7 @@ class ReceivedMail:
     envelope_from: str
     recipients: list[str]
     message: EmailMessage
+    at: datetime
 
     def body(self, subtype: str) -> str:
         part = self.message.get_body(preferencelist=(subtype,))
@@ -38,7 +41,8 @@ class _Catcher:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self.server.lock:
-            self.server.received.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message))
+            self.server.received.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message,
+                                                     self.server.clock()))
         return "250 Message accepted for delivery"
 
 
@@ -51,8 +55,10 @@ def _free_port() -> int:
 class MailCatcher:
     """``with MailCatcher() as smtp: smtp.port``; optional login check."""
 
-    def __init__(self, *, username: str | None = None, password: str | None = None) -> None:
+    def __init__(self, *, username: str | None = None, password: str | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
         self.received: list[ReceivedMail] = []
+        self.clock = clock  # the demo's clock, so its outbox times agree with the screen
         self.refuse: set[str] = set()
         self.lock = threading.Lock()
         self.port = _free_port()

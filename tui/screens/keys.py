@@ -21,6 +21,7 @@ CONSOLE_KEYS = [
     Binding("s", "send", "Send", id="send", tooltip="Send the patient link to the patient"),
     Binding("comma", "prev_attendee", "Prev attendee", show=False, id="prev-attendee", tooltip="Group: previous attendee"),
     Binding("full_stop", "next_attendee", "Next attendee", show=False, id="next-attendee", tooltip="Group: next attendee"),
+    Binding("d", "toggle_pane", "Links/details", show=False, id="details", tooltip="Switch the lower pane between the links and the details"),
     Binding("r", "refresh", "Refresh", id="refresh", tooltip="Reload the whole day from Cliniko"),
     Binding("o", "outbox", "Outbox", show=False, id="outbox", tooltip="What was delivered"),
     Binding("a", "audit", "Audit", show=False, id="audit", tooltip="Audit log of the selected appointment"),

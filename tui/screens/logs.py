@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -21,20 +22,28 @@ ACTION_WORDS = {"reveal": "revealed", "copy": "copied", "send": "sent", "memo": 
 class OutboxScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,o,q", "dismiss", "Close", id="outbox-close")]
 
-    def __init__(self, items: list[OutboxItem], demo: bool) -> None:
+    def __init__(self, items: list[OutboxItem], demo: bool, zone: ZoneInfo | None,
+                 who: Callable[[str], str]) -> None:
         super().__init__()
         self.items = items
         self.demo = demo
+        self.zone = zone
+        self.who = who  # a patient's name as shown (initials on a shared screen)
 
     def compose(self) -> ComposeResult:
         text = Text()
         title = "Outbox — delivered in this demo" if self.demo else "Outbox — sends recorded in the audit log"
         text.append(title + "\n", style="bold")
-        text.append("Patient links are masked here.\n\n", style="dim")
+        text.append("Newest first. Recipients and patient links are masked here.\n\n", style="dim")
         if not self.items:
             text.append("Nothing delivered yet. Choose a Telehealth appointment and press s.\n")
         for n, item in enumerate(self.items, 1):
-            text.append(f"{n}. {item.channel.upper()} to {clean(item.to)}\n", style="bold")
+            when = ""
+            if item.at is not None:
+                local = item.at.astimezone(self.zone) if self.zone else item.at
+                when = f" · {local:%d %b %H:%M} {local.tzname() or ''}".rstrip()
+            text.append(f"{n}. {item.channel.upper()} to {clean(item.to)} · {self.who(item.patient)}{when}\n",
+                        style="bold")
             if item.subject:
                 text.append(f"   {clean(item.subject)}\n")
             for line in item.body.splitlines():

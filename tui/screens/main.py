@@ -15,13 +15,14 @@ from datetime import date, datetime
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Container, VerticalScroll
+from textual.containers import Container, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer
 
 from tui.cliniko.models import User
 from tui.domain.timezones import business_zone
+from tui.domain.wording import short_labels
 from tui.safe_text import clean
 from tui.screens.console_state import ConsoleState
 from tui.screens.day_feed import (
@@ -38,6 +39,7 @@ from tui.screens.logs import OutboxScreen
 from tui.screens.navigation import Navigation
 from tui.screens.send_flow import SendFinished, SendFlow
 from tui.screens.throttle import Throttle
+from tui.services.audit import AuditUnavailable
 from tui.services.day import AppointmentView, Day
 from tui.services.early_load import EarlyLoad
 from tui.services.session import Session
@@ -71,6 +73,7 @@ class MainScreen(Navigation, Screen):
         self.user: User | None = None
         self.account = "Cliniko"
         self._team_checked = -1  # the load whose other-desk sends were asked for
+        self.pane = "links"  # narrow: the lower pane's content
         self._draws = Throttle(self, DRAW_INTERVAL, self._draw_rows)
 
     def compose(self) -> ComposeResult:
@@ -78,9 +81,10 @@ class MainScreen(Navigation, Screen):
         yield FilterBox(placeholder="filter: patient, practitioner or type (esc clears)", id="filter")
         with Container(id="body"):
             yield AppointmentTable(id="appointments")
-            with VerticalScroll(id="side"):
+            with Vertical(id="side"):
                 yield LinkPanel(id="links").data_bind(MainScreen.privacy)
-                yield DetailPane(id="detail").data_bind(MainScreen.privacy)
+                with VerticalScroll(id="detail-box"):
+                    yield DetailPane(id="detail").data_bind(MainScreen.privacy)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -98,6 +102,25 @@ class MainScreen(Navigation, Screen):
 
     def on_resize(self) -> None:
         self.set_class(self.app.size.width < NARROW, "narrow")
+        self.show_pane(self.pane)
+
+    def show_pane(self, pane: str) -> None:
+        """Narrow, the lower pane shows the links or the details (`d` switches);
+        its top edge says which, and how to get to the other."""
+        self.pane = pane
+        self.set_class(pane == "details", "show-details")
+        self.set_class(pane == "links", "show-links")
+        side = self.query_one("#side")
+        other = "links" if pane == "details" else "details"
+        side.border_title = f"{pane.capitalize()} · d {other} · tab scrolls" if self.has_class("narrow") else ""
+        if self.has_class("narrow"):
+            # focus must not stay on the pane just hidden (keys would go nowhere)
+            hidden = self.query_one("#detail-box" if pane == "links" else LinkPanel)
+            focused = self.focused
+            if focused is None:
+                self.table.focus()
+            elif focused is hidden or hidden in focused.ancestors:
+                self.query_one("#attendee-links" if pane == "links" else "#detail-box").focus()
 
     # -- read-only views for the palette and tests --------------------------------------
 
@@ -195,8 +218,15 @@ class MainScreen(Navigation, Screen):
         if self.user is not None:
             header.user = f"{clean(self.user.name)} ({self.user.role or 'unknown role'})"
         loader = self.session.loader
-        business = ((self.day.businesses if self.day else None) or loader.locations_hint()).get(loader.business_id or "")
-        header.location = business.name if business else "All locations"
+        businesses = (self.day.businesses if self.day else None) or loader.locations_hint()
+        business = businesses.get(loader.business_id or "")
+        if business is not None:
+            header.location = business.name
+            header.location_short = short_labels([b.name for b in businesses.values()]).get(business.name, "")
+        else:
+            zones = {business_zone(b).key for b in businesses.values() if b.archived_at is None}
+            header.location = "All locations" + (" · times are each location's own" if len(zones) > 1 else "")
+            header.location_short = "All locations" + (" (local times)" if len(zones) > 1 else "")
         if self.state.local_date:
             header.date_label = self.state.local_date.strftime("%a %d %b %Y")
         header.sync = sync_status(self.state.sync_facts())
@@ -269,7 +299,12 @@ class MainScreen(Navigation, Screen):
         self._select(self.state.current_id)
 
     def action_outbox(self) -> None:
-        self.app.push_screen(OutboxScreen(self.session.outbox(), demo=self.session.demo))
+        try:
+            items = self.session.outbox()
+        except AuditUnavailable as exc:
+            self.say(exc.message, title="Audit log", severity="error", timeout=10)
+            return
+        self.app.push_screen(OutboxScreen(items, self.session.demo, self.state.zone, self.who))
 
     def action_audit(self) -> None:
         self.link_actions.show_audit(self.current_view(), self.state.zone)

@@ -1,13 +1,13 @@
-"""Small modal screens: help, location picker, message, and the idle lock."""
+"""Small modal screens: help and the location picker."""
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -27,17 +27,20 @@ class HelpScreen(ModalScreen[None]):
         self.rows = rows
 
     def compose(self) -> ComposeResult:
-        text = Text()
-        text.append("Keys\n\n", style="bold")
+        # A grid, so a long description wraps in its own column at 80x24
+        # rather than under the keys.
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True, style="bold")
+        grid.add_column(ratio=1)
         for key, description, tooltip in self.rows:
-            text.append(f"{key:>12}  ", style="bold")
-            text.append(description)
+            words = Text(description, style="bold")
             if tooltip:
-                text.append(f" — {tooltip}", style="dim")
-            text.append("\n")
-        text.append("\nPress esc or ? to close.", style="dim")
+                words.append(f": {tooltip}", style="not bold")
+            grid.add_row(key, words)
         with VerticalScroll(id="help-body", classes="dialog"):
-            yield Static(text)
+            yield Static(Text("Keys", style="bold"))
+            yield Static(grid)
+            yield Static(Text("Press esc or ? to close.", style="dim"))
 
 
 class LocationPicker(ModalScreen[str | None]):
@@ -65,21 +68,4 @@ class LocationPicker(ModalScreen[str | None]):
         self.dismiss(event.option.id)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class LockScreen(Screen[None]):
-    """Covers everything (names and links) until a key is pressed."""
-
-    def compose(self) -> ComposeResult:
-        yield Static(
-            Text("frontdesk is locked\n\nPress any key to continue", justify="center", style="bold"),
-            id="lock-message",
-        )
-
-    def on_key(self, event: events.Key) -> None:
-        event.stop()
-        self.dismiss(None)
-
-    def on_click(self, event: events.Click) -> None:
         self.dismiss(None)

@@ -88,5 +88,13 @@ class Navigation:
     def action_privacy(self: Console) -> None:
         self.privacy = not self.privacy
 
+    def action_toggle_pane(self: Console) -> None:
+        """Narrow: links ⇄ details in the lower pane. Wide (both shown): the
+        details take the focus, to be scrolled."""
+        if self.has_class("narrow"):
+            self.show_pane("details" if self.pane == "links" else "links")
+        else:
+            self.query_one("#detail-box").focus()
+
     def action_lock(self: Console) -> None:
         self.app.action_lock()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual import work
@@ -28,11 +28,17 @@ class ChannelOption:
 class SendPlan:
     patient: str
     clinic_time: str
-    patient_time: str | None
+    patient_time: str  # the patient's time, or that it was checked and is the clinic's
     practitioner: str
     options: list[ChannelOption]
     default: Channel
-    group_eligible: int  # eligible attendees in the group; 0 for an individual
+    #: a group: who a send to every eligible attendee would reach, and who not (name, why)
+    group_in: list[str] = field(default_factory=list)
+    group_out: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def group_eligible(self) -> int:
+        return len(self.group_in)
 
 
 @dataclass(frozen=True)
@@ -71,9 +77,10 @@ class SendConfirmScreen(ModalScreen[SendChoice | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="send-dialog"):
             yield Static(id="send-keys")
-            yield Static(id="send-summary")
-            with VerticalScroll(id="send-preview-box"):
-                yield Static(id="send-preview")
+            with VerticalScroll(id="send-body"):  # long groups scroll; the keys stay in view
+                yield Static(id="send-summary")
+                with VerticalScroll(id="send-preview-box"):
+                    yield Static(id="send-preview")
 
     def on_mount(self) -> None:
         self._draw()
@@ -96,16 +103,23 @@ class SendConfirmScreen(ModalScreen[SendChoice | None]):
         text = Text()
 
         def row(label: str, value: str) -> None:
-            text.append(f"{label:<14}", style="bold")
+            text.append(f"{label:<15}", style="bold")
             text.append(clean(value) + "\n")
 
         if self.everyone:
-            row("Patients", f"all {p.group_eligible} eligible attendees, each checked and sent separately")
+            row("Patients", f"{p.group_eligible} of {p.group_eligible + len(p.group_out)} attendees, "
+                            "each checked again and sent separately:")
+            for name in p.group_in:
+                text.append(f"  ✓ {clean(name)}\n")
+            if p.group_out:
+                text.append("Not sent to\n", style="bold")
+                for name, why in p.group_out:
+                    text.append(f"  ✕ {clean(name)}: {clean(why)}\n")
         else:
             row("Patient", p.patient)
         row("Time (clinic)", p.clinic_time)
-        if p.patient_time:
-            row("Time (patient)", p.patient_time)
+        row("Time (patient)", "each attendee's own zone where their record has one, else the clinic's"
+            if self.everyone else p.patient_time)
         row("Practitioner", p.practitioner)
         row("Channel", CHANNEL_WORDS[self.channel] + (" (m to switch)" if len(p.options) > 1 else ""))
         row("To", "each attendee's own contact" if self.everyone else option.recipient)

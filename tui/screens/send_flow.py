@@ -82,15 +82,21 @@ class SendFlow:
             for channel in decision.channels
         ]
         clinic = f"{view.local_start}–{view.local_end} {appt.starts_at.astimezone(view.zone):%a %d %b} ({view.zone.key})"
-        patient_time = None
+        patient_time = "(same zone as clinic: none on the patient's record)"
         if patient.time_zone:
-            pz = zone_for(patient.time_zone)
+            pz = zone_for(patient.time_zone, None, view.zone.key)
             if pz.utcoffset(appt.starts_at) != view.zone.utcoffset(appt.starts_at):
                 patient_time = f"{appt.starts_at.astimezone(pz):%H:%M %a %d %b} ({pz.key})"
-        eligible = 0
+            else:
+                patient_time = "(same zone as clinic)"
+        group_in: list[str] = []
+        group_out: list[tuple[str, str]] = []
         if view.kind == "group":
-            now = self.session.clock()
-            eligible = sum(1 for a in view.attendees if view.decision(a, now, delivery.configured()).allowed)
+            for attendee, reason in self._group(view):
+                if reason is None:
+                    group_in.append(self.screen.who(attendee.name))
+                else:
+                    group_out.append((self.screen.who(attendee.name), reason))
         return SendPlan(
             patient=self.screen.who(chosen.name),
             clinic_time=clinic,
@@ -98,8 +104,18 @@ class SendFlow:
             practitioner=view.practitioner_name,
             options=options,
             default=decision.default_channel or decision.channels[0],
-            group_eligible=eligible,
+            group_in=group_in,
+            group_out=group_out,
         )
+
+    def _group(self, view: AppointmentView) -> list[tuple[AttendeeView, str | None]]:
+        """Each attendee, with why a send would not reach them (None: it would)."""
+        now, configured = self.session.clock(), self.session.delivery.configured()
+        out = []
+        for attendee in view.attendees:
+            decision = view.decision(attendee, now, configured)
+            out.append((attendee, None if decision.allowed else decision.reason))
+        return out
 
     async def previous_note(self, view: AppointmentView, chosen: AttendeeView) -> PreviousNote:
         """Earlier sends of this link, from this desk's log and Cliniko's
@@ -122,17 +138,18 @@ class SendFlow:
     def _confirmed(self, view: AppointmentView, chosen: AttendeeView, choice: SendChoice | None) -> None:
         if choice is None or self.sending:
             return
-        targets = [chosen]
+        targets, skipped = [chosen], []
         if choice.everyone:
-            now = self.session.clock()
-            configured = self.session.delivery.configured()
-            targets = [a for a in view.attendees if view.decision(a, now, configured).allowed]
+            group = self._group(view)
+            targets = [a for a, why in group if why is None]
+            skipped = [(self.screen.who(a.name), f"not sent: {why}", False) for a, why in group if why is not None]
         self.sending = True
         self._show_sending(True)
-        self.screen.run_worker(self._send(view, targets, choice), group="send", exit_on_error=False,
+        self.screen.run_worker(self._send(view, targets, choice, skipped), group="send", exit_on_error=False,
                                description="send patient links")
 
-    async def _send(self, view: AppointmentView, targets: list[AttendeeView], choice: SendChoice) -> None:
+    async def _send(self, view: AppointmentView, targets: list[AttendeeView], choice: SendChoice,
+                    skipped: list[tuple[str, str, bool]]) -> None:
         delivery = self.session.delivery
         now = self.session.clock()
         results: list[tuple[str, str, bool]] = []
@@ -154,11 +171,11 @@ class SendFlow:
                 log.exception("send failed")
                 results.append((who, f"not sent: unexpected problem ({type(exc).__name__})", False))
             else:
-                text = f"sent by {CHANNEL_WORDS[outcome.channel].lower()} to {outcome.recipient}"
+                text = f"sent by {CHANNEL_WORDS[outcome.channel]} to {outcome.recipient}"
                 if outcome.memo_error:
                     text += f". {outcome.memo_error}"
                 results.append((who, text, outcome.memo_error is None))
-        self.screen.post_message(SendFinished(results, single=not choice.everyone))
+        self.screen.post_message(SendFinished(results + skipped, single=not choice.everyone))
 
     def finished(self, message: SendFinished) -> None:
         self.sending = False

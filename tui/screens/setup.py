@@ -1,9 +1,14 @@
-"""First-run set-up: API key (masked), contact email, optional address, and
-the optional email/SMS channels; checked (``GET /user``, an SMTP login
-without sending, the SMS credential format) before anything is saved (0600)."""
+"""First-run set-up: API key (masked), contact email, optional address, the
+optional email/SMS channels and the screen lock's PIN; checked (the same
+checks as ``frontdesk doctor``) before anything is saved (0600).
+
+Made for 80x24: the fields scroll, while the buttons and the result of the
+check stay in view; a problem is said beside its field, which takes the
+focus; placeholders read as examples ("e.g. …")."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,13 +18,23 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from tui.config import Config, EmailSection, SMSSection, save_config
 from tui.services.checks import check_settings
+from tui.services.pin import PIN_RULE, PinError, PinLock
+
+#: which input a finding is about (see ``Report.fields``)
+FIELD_OF = {"key": "api-key", "contact": "contact", "address": "base-url", "email": "smtp-host",
+            "email-login": "smtp-password", "sms": "sms-sid"}
+#: a pydantic error's place in the config → its input
+INPUT_OF = {("email", "host"): "smtp-host", ("email", "port"): "smtp-port", ("email", "from_address"): "smtp-from",
+            ("sms", "account_sid"): "sms-sid", ("sms", "from_number"): "sms-from", ("sms", "base_url"): "sms-sid"}
+PIN_TIP = "Tip: with a PIN, the idle lock needs it (shared front-desk screens)."
 
 
 @dataclass
@@ -27,116 +42,147 @@ class CheckResult(Message):
     ok: bool
     text: str
     candidate: Config | None
+    problems: dict[str, str]  # input id → what to do there
 
 
 class SetupScreen(Screen[Config]):
-    """Dismissed with the saved config once the key has been checked."""
+    """Dismissed with the saved config once the settings have been checked."""
 
     BINDINGS = [Binding("ctrl+s", "save", "Save", id="setup-save", tooltip="Save the checked settings")]
 
-    def __init__(self, config: Config, path: Path) -> None:
+    def __init__(self, config: Config, path: Path, pin: PinLock) -> None:
         super().__init__()
         self.config = config
         self.path = path
+        self.pin = pin
         self.checked: Config | None = None
 
+    def _field(self, label: str, *inputs: Widget) -> Iterator[Widget]:
+        yield Label(label)
+        if len(inputs) == 1:
+            yield inputs[0]
+        else:
+            with Horizontal(classes="pair"):
+                yield from inputs
+        for widget in inputs:
+            yield Static("", id=f"{widget.id}-error", classes="field-error")
+
     def compose(self) -> ComposeResult:
-        email = self.config.email
-        sms = self.config.sms
-        with VerticalScroll(id="setup", classes="dialog"):
-            yield Static(Text("Connect frontdesk to Cliniko", style="bold"))
-            yield Static(
-                "Paste your own Cliniko API key (My info → Manage API keys). It is stored only in "
-                "your private config file and never shown again. Press enter to check the "
-                "settings, then ctrl+s to save (tab moves between fields)."
-            )
-            yield Label("API key")
-            yield Input(password=True, id="api-key", placeholder="your Cliniko API key")
-            yield Label("Contact email (Cliniko requires it for API clients)")
-            yield Input(value=self.config.cliniko.contact_email or "", id="contact", placeholder="it@clinic.example")
-            yield Label("Cliniko address (leave empty: taken from the key)")
-            yield Input(value=self.config.cliniko.base_url or "", id="base-url", placeholder="https://api.au1.cliniko.com/v1")
-            yield Static(Text("Email delivery (optional)", style="bold"))
-            yield Label("SMTP server and port")
-            with Horizontal(classes="pair"):
-                yield Input(value=email.host if email else "", id="smtp-host", placeholder="smtp.clinic.example")
-                yield Input(value=str(email.port) if email else "587", id="smtp-port", type="integer")
-            yield Label("Security")
-            yield Select(
-                [("STARTTLS (port 587)", "starttls"), ("TLS (port 465)", "tls"), ("None (this machine only)", "none")],
-                value=email.security if email else "starttls", allow_blank=False, id="smtp-security",
-            )
-            yield Label("SMTP username, and password (kept only in your 0600 config file)")
-            with Horizontal(classes="pair"):
-                yield Input(value=(email.username or "") if email else "", id="smtp-user", placeholder="username")
-                yield Input(password=True, id="smtp-password", placeholder="password")
-            yield Label("From address")
-            yield Input(value=email.from_address if email else "", id="smtp-from", placeholder="reception@clinic.example")
-            yield Static(Text("SMS delivery through Twilio (optional)", style="bold"))
-            yield Label("Account SID and auth token (the token is kept only in your 0600 config file)")
-            with Horizontal(classes="pair"):
-                yield Input(value=sms.account_sid if sms else "", id="sms-sid", placeholder="AC…")
-                yield Input(password=True, id="sms-token", placeholder="auth token")
-            yield Label("Sender number (E.164)")
-            yield Input(value=sms.from_number if sms else "", id="sms-from", placeholder="+61400000000")
+        email, sms, cliniko = self.config.email, self.config.sms, self.config.cliniko
+        with Vertical(id="setup", classes="dialog"):
+            yield Static(Text("Connect frontdesk to Cliniko", style="bold"), id="setup-title")
+            yield Static("Your own Cliniko API key (My info → Manage API keys) is kept only in your private "
+                         "config file. Tab moves between fields; enter checks.", id="setup-intro")
+            with VerticalScroll(id="setup-fields"):
+                yield from self._field("API key", Input(password=True, id="api-key", placeholder="paste it here"))
+                yield from self._field("Contact email (Cliniko requires one for API clients)",
+                                       Input(cliniko.contact_email or "", id="contact",
+                                             placeholder="e.g. it@clinic.example"))
+                yield from self._field("Cliniko address (leave empty: from the key)",
+                                       Input(cliniko.base_url or "", id="base-url",
+                                             placeholder="e.g. https://api.au1.cliniko.com/v1"))
+                yield Static(Text("Email delivery (optional)", style="bold"), classes="section")
+                yield from self._field("SMTP server and port",
+                                       Input(email.host if email else "", id="smtp-host",
+                                             placeholder="e.g. smtp.clinic.example"),
+                                       Input(str(email.port) if email else "587", id="smtp-port", type="integer"))
+                yield Label("Security")
+                yield Select([("STARTTLS (port 587)", "starttls"), ("TLS (port 465)", "tls"),
+                              ("None (this machine only)", "none")],
+                             value=email.security if email else "starttls", allow_blank=False, id="smtp-security")
+                yield from self._field("SMTP username and password (kept only in the 0600 config file)",
+                                       Input((email.username or "") if email else "", id="smtp-user",
+                                             placeholder="e.g. reception"),
+                                       Input(password=True, id="smtp-password", placeholder="password"))
+                yield from self._field("From address", Input(email.from_address if email else "", id="smtp-from",
+                                                             placeholder="e.g. reception@clinic.example"))
+                yield Static(Text("SMS delivery through Twilio (optional)", style="bold"), classes="section")
+                yield from self._field("Account SID and auth token (the token kept only in the config file)",
+                                       Input(sms.account_sid if sms else "", id="sms-sid", placeholder="e.g. AC0123…"),
+                                       Input(password=True, id="sms-token", placeholder="auth token"))
+                yield from self._field("Sender number", Input(sms.from_number if sms else "", id="sms-from",
+                                                              placeholder="e.g. +61400000000"))
+                yield Static(Text("Screen lock (optional)", style="bold"), classes="section")
+                yield from self._field("PIN, 4 to 8 digits", Input(password=True, id="pin", restrict=r"[0-9]*",
+                                                                   max_length=8, placeholder="none"))
+                yield Static("" if self.pin.is_set() else PIN_TIP, id="pin-tip")
             with Horizontal(id="setup-buttons"):
-                yield Button("Check key", id="check", compact=True)
+                yield Button("Check", id="check", compact=True)
                 yield Button("Save and open", id="save", disabled=True, compact=True)
-            yield Static(id="setup-status")
+                yield Static("Enter checks the settings; nothing is saved until they pass.", id="setup-status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#api-key", Input).focus()
 
-    def _value(self, selector: str) -> str:
-        return self.query_one(selector, Input).value.strip()
+    def _value(self, name: str) -> str:
+        return self.query_one(f"#{name}", Input).value.strip()
+
+    def _say(self, text: str, *, ok: bool = False) -> None:
+        self.query_one("#setup-status", Static).update(Text(text, style="bold" if ok else ""))
+
+    def _mark(self, problems: dict[str, str]) -> None:
+        """Each problem beside its field; the first one takes the focus."""
+        for error in self.query(".field-error").results(Static):
+            name = (error.id or "").removesuffix("-error")
+            error.update(Text(f"✕ {problems[name]}") if name in problems else "")
+            error.set_class(name in problems, "shown")
+        first = next((n for n in FIELD_OF.values() if n in problems), None) or next(iter(problems), None)
+        if first is not None:
+            field = self.query_one(f"#{first}", Input)
+            field.focus()
+            field.scroll_visible()
 
     def _candidate(self) -> Config:
-        """The settings on screen; raises ValueError naming what is wrong."""
-        key = self._value("#api-key")
-        contact = self._value("#contact")
-        base = self._value("#base-url") or None
+        """The settings on screen; raises ValueError with {input id: problem}."""
+        key, contact, base = self._value("api-key"), self._value("contact"), self._value("base-url") or None
         cliniko = self.config.cliniko.model_copy(
             update={"api_key": SecretStr(key) if key else None, "contact_email": contact, "base_url": base})
+        problems: dict[str, str] = {}
+        pin = self._value("pin")
+        if pin and not PIN_RULE.match(pin):
+            problems["pin"] = "A PIN is 4 to 8 digits (or leave it empty)."
         update: dict[str, object] = {"cliniko": cliniko}
-        try:
-            update["email"] = self._email()
-            update["sms"] = self._sms()
-        except PydanticValidationError as exc:
-            fields = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-            raise ValueError(fields) from None
+        for section, build in (("email", self._email), ("sms", self._sms)):
+            try:
+                update[section] = build()
+            except PydanticValidationError as exc:
+                for error in exc.errors():
+                    where = (section, str(error["loc"][0]) if error["loc"] else "")
+                    problems.setdefault(INPUT_OF.get(where, "smtp-host" if section == "email" else "sms-sid"),
+                                        error["msg"])
+        if problems:
+            raise ValueError(problems)
         return self.config.model_copy(update=update)
 
     def _email(self) -> EmailSection | None:
-        host = self._value("#smtp-host")
+        host = self._value("smtp-host")
         if not host:
             return None
         previous = self.config.email
-        typed = self._value("#smtp-password")
-        password = SecretStr(typed) if typed else (previous.password if previous else None)
+        typed = self._value("smtp-password")
         return EmailSection(
             host=host,
-            port=int(self._value("#smtp-port") or 587),
+            port=int(self._value("smtp-port") or 587),
             security=self.query_one("#smtp-security", Select).value,
-            username=self._value("#smtp-user") or None,
-            password=password,
+            username=self._value("smtp-user") or None,
+            password=SecretStr(typed) if typed else (previous.password if previous else None),
             password_env=previous.password_env if previous else None,
-            from_address=self._value("#smtp-from"),
+            from_address=self._value("smtp-from"),
         )
 
     def _sms(self) -> SMSSection | None:
-        sid = self._value("#sms-sid")
+        sid = self._value("sms-sid")
         if not sid:
             return None
         previous = self.config.sms
-        typed = self._value("#sms-token")
-        token = SecretStr(typed) if typed else (previous.auth_token if previous else None)
+        typed = self._value("sms-token")
         extra = {"base_url": previous.base_url} if previous else {}
         return SMSSection(
             account_sid=sid,
-            auth_token=token,
+            auth_token=SecretStr(typed) if typed else (previous.auth_token if previous else None),
             auth_token_env=previous.auth_token_env if previous else None,
-            from_number=self._value("#sms-from"),
+            from_number=self._value("sms-from"),
             **extra,
         )
 
@@ -152,13 +198,15 @@ class SetupScreen(Screen[Config]):
 
     @on(Button.Pressed, "#check")
     def action_check(self) -> None:
-        status = self.query_one("#setup-status", Static)
         try:
             candidate = self._candidate()
         except ValueError as exc:
-            status.update(Text(f"Not saved: {exc}"))
+            problems = exc.args[0]
+            self._mark(problems)
+            self._say(f"Not saved: {len(problems)} problem{'s' * (len(problems) > 1)}, marked ✕ beside the field.")
             return
-        status.update("Checking with Cliniko…")
+        self._mark({})
+        self._say("Checking with Cliniko…")
         self._check(candidate)
 
     @work(group="setup-check", exclusive=True, exit_on_error=False)
@@ -167,30 +215,40 @@ class SetupScreen(Screen[Config]):
         try:
             report = await check_settings(candidate)
         except Exception as exc:  # noqa: BLE001 - a sentence, never a crash
-            self.post_message(CheckResult(False, f"Could not check the settings ({type(exc).__name__}).", None))
+            self.post_message(CheckResult(False, f"Could not check the settings ({type(exc).__name__}).", None, {}))
             return
         if report.failed:
-            self.post_message(CheckResult(False, report.problem or "the settings did not pass", None))
+            problems = {FIELD_OF[where]: hint for where, hint in report.fields.items()}
+            self.post_message(CheckResult(False, report.problem or "the settings did not pass", None, problems))
         else:
-            self.post_message(CheckResult(True, " ".join([report.signed_in or "", *report.channels]), candidate))
+            self.post_message(CheckResult(True, " ".join([report.signed_in or "", *report.channels]), candidate, {}))
 
     def on_check_result(self, message: CheckResult) -> None:
-        status = self.query_one("#setup-status", Static)
+        save = self.query_one("#save", Button)
+        self._mark(message.problems)
         if message.ok:
             self.checked = message.candidate
-            status.update(Text(message.text + " Press “Save and open” (ctrl+s).", style="bold"))
-            save = self.query_one("#save", Button)
+            self._say(f"✓ {message.text} ctrl+s saves.", ok=True)
             save.disabled = False
             save.focus()
         else:
             self.checked = None
-            self.query_one("#save", Button).disabled = True
-            status.update(Text(f"Not saved: {message.text}"))
+            save.disabled = True
+            n = len(message.problems)
+            self._say(f"Not saved: {n} problem{'s' * (n > 1)}, marked ✕ beside the field."
+                      if message.problems else f"Not saved: {message.text}")
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         if self.checked is None:
-            self.query_one("#setup-status", Static).update("Check the key first.")
+            self._say("Check the settings first (enter).")
+            return
+        pin = self._value("pin")
+        try:
+            if pin:
+                self.pin.set(pin)
+        except PinError as exc:
+            self._mark({"pin": str(exc)})
             return
         save_config(self.checked, self.path)
         self.dismiss(self.checked)

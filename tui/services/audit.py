@@ -39,7 +39,8 @@ CREATE TABLE IF NOT EXISTS audit (
     recipient TEXT,
     outcome TEXT,
     memo_id TEXT,
-    detail TEXT
+    detail TEXT,
+    patient_name TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_appointment ON audit (appointment_id);
 CREATE TABLE IF NOT EXISTS send_claims (
@@ -85,6 +86,7 @@ class AuditEntry:
     outcome: str | None = None
     memo_id: str | None = None
     detail: str | None = None
+    patient_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,9 @@ class AuditLog:
         db = sqlite3.connect(self.path, timeout=LOCK_WAIT_SECONDS, isolation_level=None)
         try:
             db.executescript(SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(audit)")}
+            if "patient_name" not in columns:  # a log from before sends named the patient
+                db.execute("ALTER TABLE audit ADD COLUMN patient_name TEXT")
         except sqlite3.Error:
             db.close()
             raise
@@ -214,18 +219,19 @@ class AuditLog:
         outcome: str | None = "ok",
         memo_id: str | None = None,
         detail: str | None = None,
+        patient_name: str | None = None,
         claim: SendClaim | None = None,
     ) -> None:
         """Append an entry (and give up *claim* in the same transaction)."""
         if action not in ACTIONS:
             raise ValueError(f"unknown audit action {action!r}")
         row = (self._stamp(), user_id, user_name, action, appointment_id, attendee_id, link_role,
-               link_fingerprint, channel, recipient, outcome, memo_id, detail)
+               link_fingerprint, channel, recipient, outcome, memo_id, detail, patient_name)
         with self._guard() as db, _transaction(db):
             db.execute(
                 "INSERT INTO audit (at, user_id, user_name, action, appointment_id, attendee_id,"
-                " link_role, link_fingerprint, channel, recipient, outcome, memo_id, detail)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " link_role, link_fingerprint, channel, recipient, outcome, memo_id, detail, patient_name)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 row,
             )
             if claim is not None:
@@ -251,7 +257,7 @@ class AuditLog:
     def entries(self, appointment_id: str | None = None) -> list[AuditEntry]:
         """Newest first; all entries, or those of one appointment."""
         query = "SELECT at, user_id, user_name, action, appointment_id, attendee_id, link_role," \
-                " link_fingerprint, channel, recipient, outcome, memo_id, detail FROM audit"
+                " link_fingerprint, channel, recipient, outcome, memo_id, detail, patient_name FROM audit"
         params: tuple[str, ...] = ()
         if appointment_id is not None:
             query += " WHERE appointment_id = ?"

@@ -19,12 +19,18 @@ from tui.services.delivery.errors import ChannelFailed
 from tui.services.delivery.sms import TwilioSender
 
 
+CONTACT_HINT = "Required: Cliniko blocks API clients that give no contact email. Type the clinic's IT or admin email."
+
+
 @dataclass
 class Report:
     lines: list[str] = field(default_factory=list)
     failed: bool = False
     #: the first failure's sentence (what the set-up screen shows)
     problem: str | None = None
+    #: which setting each failure is about ("key", "contact", "address", "email",
+    #: "email-login", "sms"), and what to do there, for the set-up screen
+    fields: dict[str, str] = field(default_factory=dict)
     #: who the key signs in as, its shard and its hint (for the set-up screen)
     signed_in: str | None = None
     #: what each delivery channel said
@@ -36,10 +42,12 @@ class Report:
     def warn(self, text: str) -> None:
         self.lines.append(f"[warn] {text}")
 
-    def fail(self, text: str) -> None:
+    def fail(self, text: str, where: str | None = None, hint: str | None = None) -> None:
         self.lines.append(f"[FAIL] {text}")
         self.failed = True
         self.problem = self.problem or text
+        if where is not None:
+            self.fields.setdefault(where, hint or text)
 
 
 async def check_settings(config: Config, report: Report | None = None, *,
@@ -47,16 +55,21 @@ async def check_settings(config: Config, report: Report | None = None, *,
     report = report or Report()
     key = config.cliniko.key()
     if not key:
-        report.fail("No API key: set CLINIKO_API_KEY or api_key under [cliniko] in the config file.")
+        report.fail("No API key: set CLINIKO_API_KEY or api_key under [cliniko] in the config file.", "key",
+                    "Paste your Cliniko API key here (Cliniko: My info → Manage API keys).")
         return report
+    step = "key"
     try:
         info = parse_key(key)
         report.ok(f"API key {key_hint(key)} for shard {info.shard}" + ("" if info.suffixed else " (no suffix: au1)."))
+        step = "contact"
         user_agent(config.cliniko.contact_email)
         report.ok(f"Contact email {config.cliniko.contact_email} (sent in the User-Agent).")
+        step = "address"
         base = resolve_base_url(key, config.cliniko.base_url)
     except ClinikoError as exc:
-        report.fail(str(exc))
+        hint = CONTACT_HINT if step == "contact" and not (config.cliniko.contact_email or "").strip() else None
+        report.fail(str(exc), step, hint)
         return report
     parts = urlsplit(base)
     if parts.scheme == "https":
@@ -70,7 +83,8 @@ async def check_settings(config: Config, report: Report | None = None, *,
         report.ok(f"Signed in as {user.name} ({user.role or 'unknown role'}).")
         report.signed_in = f"Signed in as {user.name} ({user.role or 'unknown role'}), shard {info.shard}, key {key_hint(key)}."
     except ClinikoError as exc:
-        report.fail(scrub(str(exc), key))
+        where = "key" if exc.kind == "authentication" else "address"
+        report.fail(scrub(str(exc), key), where)
         return report
     finally:
         if own and client is not None:
@@ -89,10 +103,10 @@ async def check_channels(config: Config, report: Report) -> None:
             report.channels.append(await asyncio.to_thread(EmailSender(config.email).check))
             report.ok(report.channels[-1])
         except ChannelFailed as exc:
-            report.fail(scrub(exc.message, config.email.secret()))
+            report.fail(scrub(exc.message, config.email.secret()), "email-login" if exc.login else "email")
     if config.sms is not None:
         try:
             report.channels.append(TwilioSender(config.sms).check())
             report.ok(report.channels[-1])
         except ChannelFailed as exc:
-            report.fail(scrub(exc.message, config.sms.secret()))
+            report.fail(scrub(exc.message, config.sms.secret()), "sms")

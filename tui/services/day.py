@@ -121,11 +121,13 @@ class AppointmentView:
     def business_name(self) -> str:
         return self.business.name if self.business else "Unknown location"
 
-    def patient_label(self) -> str:
+    def patient_label(self, short: bool = False) -> str:
+        """The patient's name, or for a group its booked/capacity count
+        ("Group 3/8" where columns are narrow)."""
         if isinstance(self.appointment, GroupAppointment):
             active = sum(1 for a in self.attendees if a.active)
             capacity = self.appointment.max_attendees or len(self.attendees)
-            return f"Group · {active}/{capacity} attendees"
+            return f"Group {active}/{capacity}" if short else f"Group · {active}/{capacity} attendees"
         if self.attendees and self.attendees[0].patient is not None:
             return self.attendees[0].patient.display_name
         return self.appointment.patient_name or "Patient details unavailable"

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from tui.cliniko.client import ClinikoClient
-from tui.cliniko.errors import ClinikoError, IncompleteListError
+from tui.cliniko.errors import ClinikoError, IncompleteListError, UnknownLocationError
 from tui.cliniko.filters import Q
 from tui.cliniko.models import (
     AppointmentType,
@@ -166,6 +166,8 @@ class DayLoader:
         return local_day_of(appt.starts_at, day.zone_of(appt.business_id)) == day.local_date
 
     async def load(self, local_date: date, on_progress: Progress | None = None) -> Day:
+        if self.business_id and not self.business_id.isdigit():
+            self._unknown_location(await self.businesses())
         day = Day(local_date=local_date, business_id=self.business_id, fallback_zone=self.fallback_zone)
         sync_mark = self.clock() - SYNC_MARGIN
         problems = day.problems
@@ -240,6 +242,8 @@ class DayLoader:
         except BaseException:
             await _abandon(started)
             raise
+        if self.business_id and self.business_id not in fresh:
+            self._unknown_location(fresh)
         if _zones(fresh) != _zones(day.businesses):
             # a location moved zone since last time: the window was wrong
             return await self.load(local_date, on_progress)
@@ -260,6 +264,9 @@ class DayLoader:
         day.complete = True
         publish()
         return day
+
+    def _unknown_location(self, businesses: dict[str, Business]) -> None:
+        raise UnknownLocationError(self.business_id or "", {b.id: b.name for b in businesses.values()})
 
     # -- batched lookups shared by load and refresh ------------------------------
 

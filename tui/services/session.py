@@ -30,11 +30,15 @@ def system_now() -> datetime:
 
 @dataclass(frozen=True)
 class OutboxItem:
-    channel: str
-    to: str
-    subject: str
-    body: str  # patient links masked
+    """One message that went out, as staff may see it: recipient masked,
+    patient links masked."""
 
+    channel: str
+    to: str  # masked
+    patient: str
+    at: datetime | None
+    subject: str
+    body: str  # what was sent (links masked), or what became of it
 
 @dataclass
 class Session:
@@ -60,8 +64,8 @@ class Session:
         """What was delivered: the demo's catchers, else this log's sends."""
         if self.delivered is not None:
             return self.delivered()
-        return [OutboxItem(entry.channel or "", entry.recipient or "", entry.outcome or "",
-                           f"appointment {entry.appointment_id} at {entry.at:%d %b %H:%M} UTC")
+        return [OutboxItem(entry.channel or "", entry.recipient or "", entry.patient_name or "a patient", entry.at,
+                           "", f"{entry.outcome or ''}" + (f" — {entry.detail}" if entry.detail else ""))
                 for entry in self.audit.entries() if entry.action == "send"]
 
     async def aclose(self) -> None:

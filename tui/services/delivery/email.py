@@ -70,7 +70,7 @@ class EmailSender:
             with self._connect() as smtp:
                 smtp.noop()
         except smtplib.SMTPAuthenticationError:
-            raise ChannelFailed("The email server refused the login (check username and password).") from None
+            raise ChannelFailed("The email server refused the login (check username and password).", login=True) from None
         except (smtplib.SMTPException, OSError, ssl.SSLError) as exc:
             raise ChannelFailed(f"Could not reach the email server {self.section.host}:{self.section.port} ({type(exc).__name__}).") from None
         how = {"starttls": "STARTTLS", "tls": "TLS", "none": "no TLS (loopback)"}[self.section.security]

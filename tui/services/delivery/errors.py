@@ -24,4 +24,8 @@ class AlreadySent(SendRefused):
 
 
 class ChannelFailed(DeliveryError):
-    """The email server or SMS gateway did not take the message."""
+    """The email server or SMS gateway did not take the message (or the login)."""
+
+    def __init__(self, message: str, *, login: bool = False) -> None:
+        super().__init__(message)
+        self.login = login

@@ -318,15 +318,15 @@ class DeliveryService:
             else:
                 await sender.send_sms(recipient.address, message.text)
         except ChannelFailed as exc:
-            self._record_failure(link, channel, recipient, exc.message, user, claim)
+            self._record_failure(link, channel, recipient, exc.message, user, claim, fresh.patient)
             raise
         except Exception as exc:  # noqa: BLE001 - a channel bug must still be audited
-            self._record_failure(link, channel, recipient, type(exc).__name__, user, claim)
+            self._record_failure(link, channel, recipient, type(exc).__name__, user, claim, fresh.patient)
             raise ChannelFailed(f"Delivery failed ({type(exc).__name__}).") from None
         memo_id, memo_error = await self._memo(fresh, link, channel, sender.sender_address, recipient, user, zone)
         outcome = "sent" if memo_error is None else "sent; memo failed"
         try:
-            self._record(link, channel, recipient, outcome, memo_id, memo_error, user, claim)
+            self._record(link, channel, recipient, outcome, memo_id, memo_error, user, claim, fresh.patient)
         except AuditUnavailable as exc:
             memo_error = f"{memo_error + ' ' if memo_error else ''}Sent, but this desk's audit log could not record it: {exc.message}"
         return SendOutcome(link.attendee_id, channel, recipient.masked(), memo_id, memo_error)
@@ -356,14 +356,14 @@ class DeliveryService:
         return str(created.get("id") or "") or None, None
 
     def _record_failure(self, link: PatientLink, channel: Channel, recipient: Recipient, detail: str, user,
-                        claim: SendClaim) -> None:
+                        claim: SendClaim, patient: Patient) -> None:
         try:
-            self._record(link, channel, recipient, "failed", None, detail, user, claim)
+            self._record(link, channel, recipient, "failed", None, detail, user, claim, patient)
         except AuditUnavailable:
             pass  # nothing was sent; the failure itself is what staff see
 
     def _record(self, link: PatientLink, channel: Channel, recipient: Recipient, outcome: str, memo_id, detail,
-                user, claim: SendClaim) -> None:
+                user, claim: SendClaim, patient: Patient) -> None:
         self.audit.record(
             "send",
             user_id=user.id if user else None,
@@ -377,5 +377,6 @@ class DeliveryService:
             outcome=outcome,
             memo_id=memo_id,
             detail=detail,
+            patient_name=clean(patient.display_name),
             claim=claim,
         )
