@@ -89,7 +89,7 @@ async def test_group_send_to_all_eligible_attendees(make_app, sandbox, mail):
     """The confirmation names who is in and who is out (with why), and the
     results list both (issue 12 #7)."""
     app = make_app()
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         view = group(app)
         dialog = await open_send(app, pilot, view)
@@ -154,7 +154,7 @@ async def test_key_presses_while_sending_do_nothing(make_app, mail):
 
 async def test_outbox_and_audit_viewer(make_app, mail):
     app = make_app()
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         view = find(app, lambda v: v.kind == "individual" and v.decision(v.primary_attendee(), NOW).allowed
                     and v.primary_attendee().patient.email)
@@ -188,7 +188,7 @@ async def test_demo_outbox_lists_delivered_messages_masked(tmp_path):
 
     session = open_demo_session(Config(), now=NOW)
     app = FrontdeskApp(Config(), config_path=tmp_path / "c.toml", session=session)
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         view = find(app, lambda v: v.kind == "individual" and v.decision(v.primary_attendee(), NOW).allowed
                     and v.primary_attendee().patient.email)
