@@ -107,14 +107,14 @@ def snapshots_at_top_level(monkeypatch):
     monkeypatch.setattr(pytest_textual_snapshot, "SVGImageExtension", _SnapshotsAtTopLevel)
 
 
-def console_config(server, mail=None, **ui) -> Config:
+def console_config(server, mail=None, key=DEMO_KEY, **ui) -> Config:
     from pydantic import SecretStr
 
     from tui.config import EmailSection, SMSSection
     from tui.sandbox.server import DEMO_SMS_SID, DEMO_SMS_TOKEN
 
     config = Config()
-    cliniko = config.cliniko.model_copy(update={"api_key": SecretStr(DEMO_KEY), "contact_email": CONTACT,
+    cliniko = config.cliniko.model_copy(update={"api_key": SecretStr(key), "contact_email": CONTACT,
                                                 "base_url": server.base_url})
     update = {"cliniko": cliniko, "ui": UISection(**ui)}
     if mail is not None:
@@ -139,9 +139,9 @@ def make_app(server, clock, tmp_path, mail):
     loopback SMTP catcher and SMS to the sandbox's gateway."""
     from tui.app import FrontdeskApp
 
-    def factory(channels=True, **ui):
+    def factory(channels=True, key=DEMO_KEY, **ui):
         ui.setdefault("idle_lock_seconds", 0)
-        config = console_config(server, mail if channels else None, **ui)
+        config = console_config(server, mail if channels else None, key, **ui)
         session = open_session(config, clock=clock)
         session.client.governor = RateGovernor(limit=200)
         return FrontdeskApp(config, config_path=tmp_path / "config" / "config.toml", session=session)

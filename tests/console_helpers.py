@@ -84,9 +84,9 @@ def header_text(app) -> str:
     return str(app.screen.query_one("#header").render())
 
 
-def audit_rows(tmp_path):
+def audit_rows(tmp_path, columns="action, appointment_id, attendee_id, link_fingerprint"):
     db = tmp_path / "data" / "audit.sqlite3"
-    return sqlite3.connect(db).execute("SELECT action, appointment_id, attendee_id, link_fingerprint FROM audit").fetchall()
+    return sqlite3.connect(db).execute(f"SELECT {columns} FROM audit ORDER BY id").fetchall()
 
 
 async def open_send(app, pilot, view):

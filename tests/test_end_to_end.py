@@ -85,7 +85,7 @@ def test_demo_refuses_a_dead_link_and_sends_a_live_one(demo):
     keys("s")
     time.sleep(0.5)
     assert "Send the PATIENT LINK" not in screen()
-    assert stats(demo) | {"requests": 0} == {"requests": 0, "memos": 0, "sms": 0}
+    assert stats(demo) | {"requests": 0, "round_trips": 0} == {"requests": 0, "round_trips": 0, "memos": 0, "sms": 0}
     keys("o")
     wait_for("Nothing delivered yet")
     keys("Escape", "Escape")

@@ -49,3 +49,16 @@ def test_a_wrong_way_import_breaks_the_build(tree, module, wrong, broken):
     done = _lint(tree)
     assert done.returncode != 0
     assert f"{broken}" in done.stdout and "BROKEN" in done.stdout
+
+
+def test_files_stay_small_and_the_console_screen_composes():
+    """Step 7's house rules: one concern per file (none over 400 lines), and
+    the console screen composes and routes (its class under 250 lines)."""
+    long = {str(p.relative_to(ROOT)): n for folder in ("tui", "widgets", "tests") for p in (ROOT / folder).rglob("*.py")
+            if (n := len(p.read_text().splitlines())) > 400}
+    assert long == {}
+    source = (ROOT / "tui" / "screens" / "main.py").read_text().splitlines()
+    start = next(n for n, line in enumerate(source) if line.startswith("class MainScreen"))
+    end = next((n for n, line in enumerate(source[start + 1:], start + 1) if line and not line[0].isspace()),
+               len(source))
+    assert end - start < 250, f"MainScreen is {end - start} lines"

@@ -182,3 +182,62 @@ def test_80x24_lock_with_pin(snap_compare, make_app):
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+# -- the front desk's morning (issue 13): up next, the sent column, late? -------------------
+
+
+def a_late_call(sandbox):
+    """The seeded 09:45 Telehealth call, its patient not marked arrived (20 min late at 10:05)."""
+    from conftest import NOW
+
+    store = sandbox.store
+    for row in store.individual_appointments.values():
+        kind = store.appointment_types[row["appointment_type_id"]]
+        if kind["telehealth_enabled"] is True and not row["cancelled_at"] and not row.get("archived_at") \
+                and row["starts_at"] <= "2026-11-23T22:50:00Z" and row["ends_at"] > NOW.isoformat()[:19] + "Z" \
+                and store.patients[row["patient_id"]]["email"]:
+            row["patient_arrived"] = False
+            return row["id"]
+    raise LookupError
+
+
+def late_and_sent(sandbox):
+    late = a_late_call(sandbox)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("u", "s")  # the next call: send its link
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        pilot.app.clear_notifications()  # the send's own; the late call's nudge shown again, alone
+        screen = pilot.app.screen
+        screen.rows.told_late.clear()
+        screen.rows.nudge([v for v in screen.views if v.id == late], screen.state.marks)
+        screen.select_appointment(late)
+        await pilot.pause(SETTLE_SECONDS + 0.1)
+
+    return run_before
+
+
+def test_80x24_up_next_sent_and_late(snap_compare, make_app, sandbox):
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=late_and_sent(sandbox))
+
+
+def test_200x50_up_next_sent_and_late(snap_compare, make_app, sandbox):
+    assert snap_compare(make_app(), terminal_size=(200, 50), run_before=late_and_sent(sandbox))
+
+
+def test_80x24_patient_lookup(snap_compare, make_app, sandbox):
+    patient = next(p for p in sandbox.store.patients.values() if p["last_name"] == "Ngata" and p["email"])
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("ctrl+f", *patient["email"])
+        await pilot.pause(0.4)
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)

@@ -84,7 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--business", help="business (location) id; default: all locations")
     sub = parser.add_subparsers(dest="command")
     today = sub.add_parser("today", parents=[common, day], help="print the day's appointments")
-    today.add_argument("--json", action="store_true", help="machine-readable output")
+    shape = today.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="machine-readable output")
+    shape.add_argument("--csv", action="store_true", help="the day sheet as CSV, one row per attendee")
     today.add_argument("--reveal", action="store_true", help="show patient links unmasked (audited)")
     today.add_argument("--width", type=_width, help="columns for the text table (default: the terminal's)")
     sub.add_parser("doctor", parents=[common], help="check the set-up and the connection")
@@ -124,7 +126,7 @@ def _session(args: argparse.Namespace, config: Config):
 
 
 async def _today(args: argparse.Namespace, config: Config) -> int:
-    from tui.commands.today import load_today, today_output
+    from tui.commands.today import day_sheet, load_today, today_output
 
     config = _set_business(config, args.business)
     session = _session(args, config)
@@ -132,9 +134,12 @@ async def _today(args: argparse.Namespace, config: Config) -> int:
         session.loader.business_id = args.business
     try:
         day, views, incomplete = await load_today(session, args.date, args.reveal)
-        width = args.width or (shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 120)
-        print(today_output(day, views, session.clock(), as_json=args.json, reveal=args.reveal,
-                           pretty=sys.stdout.isatty(), width=width))
+        if args.csv:
+            sys.stdout.write(await day_sheet(session, day, views, reveal=args.reveal))
+        else:
+            width = args.width or (shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 120)
+            print(today_output(day, views, session.clock(), as_json=args.json, reveal=args.reveal,
+                               pretty=sys.stdout.isatty(), width=width))
         if session.audit.notice:  # e.g. a damaged log moved aside
             print(f"frontdesk: {session.audit.notice}", file=sys.stderr)
         if incomplete:  # what arrived is printed; the exit code says it is not the whole day

@@ -61,6 +61,8 @@ class UISection(BaseModel):
     refresh_seconds: int = Field(default=60, ge=10, le=3600)
     idle_lock_seconds: int = Field(default=300, ge=0, le=86400)
     reveal_seconds: int = Field(default=10, ge=1, le=120)
+    #: a Telehealth call this many minutes old, patient not marked arrived: "late?"
+    late_after_minutes: int = Field(default=5, ge=1, le=120)
     privacy_initials: bool = False
     keys: dict[str, str] = Field(default_factory=dict)
 

@@ -15,6 +15,7 @@ from tui.paths import data_dir
 from tui.redact import mask_patient_links
 from tui.sandbox.clock import fixed_clock, system_clock
 from tui.sandbox.faults import FaultPlan
+from tui.sandbox.live import live_store
 from tui.sandbox.runner import SandboxServer
 from tui.sandbox.seed import DEMO_KEY
 from tui.sandbox.server import DEMO_SMS_SID, DEMO_SMS_TOKEN, Sandbox
@@ -28,7 +29,9 @@ def open_demo_session(config: Config, *, now: datetime | None = None, latency: f
     clock = fixed_clock(now) if now is not None else system_clock
     # FRONTDESK_DEMO_PORT pins the sandbox's port, so a script can watch it
     port = int(os.environ.get("FRONTDESK_DEMO_PORT") or 0)
-    server = SandboxServer(Sandbox(clock=clock, faults=FaultPlan(latency=latency)), port=port).start()
+    # without --now the day is built around this moment, so it is live at any hour
+    store = live_store(clock()) if now is None else None
+    server = SandboxServer(Sandbox(clock=clock, faults=FaultPlan(latency=latency), store=store), port=port).start()
     mail = MailCatcher(clock=clock).start()
     cliniko = config.cliniko.model_copy(
         update={

@@ -28,6 +28,14 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME))
 
 
+def exports_dir() -> Path:
+    """Day sheets go to a frontdesk folder (0700) in the user's documents."""
+    override = os.environ.get("FRONTDESK_EXPORT_DIR")
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_documents_dir()) / APP_NAME
+
+
 def ensure_private_dir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:

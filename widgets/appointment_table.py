@@ -21,6 +21,8 @@ from textual.strip import Strip
 
 from tui.domain.wording import (
     BAD_LINK,
+    LATE,
+    SENT_MARKS,
     STATUS_LABELS,
     STATUS_NARROW,
     TELEHEALTH_NARROW,
@@ -30,11 +32,12 @@ from tui.domain.wording import (
 )
 from tui.safe_text import column_widths
 from tui.services.day import AppointmentView
+from tui.services.row_marks import RowMarks
 from widgets.text import fit, initials
 
 CANCELLED = "✕ "
 COLUMN_TITLES = {"time": "Time", "location": "Location", "patient": "Patient", "practitioner": "Practitioner",
-                 "type": "Type", "telehealth": "Telehealth", "status": "Status"}
+                 "type": "Type", "telehealth": "Telehealth", "sent": "Sent", "status": "Status"}
 _PAD = 1  # blank cells either side of every column
 WIDE = 100  # from this width the words are the long ones and locations named
 
@@ -95,7 +98,10 @@ class AppointmentTable(ScrollView, can_focus=True):
         self._columns: list[tuple[str, int]] = []
         self._built_width = 0
         self._locations: dict[str, str] = {}
-        self._row_cache: dict[str, tuple[AppointmentView, tuple, tuple[str, bool]]] = {}
+        self._row_cache: dict[str, tuple[AppointmentView, tuple, RowMarks | None, tuple[str, bool]]] = {}
+        #: each row's sent and late marks, by appointment id
+        self.marks: dict[str, RowMarks] = {}
+        self._shape: tuple = ()
         self._line_cache: dict[tuple, str] = {}
         self._styles: dict[tuple[bool, bool], Style] | None = None
         self._header_style = Style()
@@ -113,7 +119,8 @@ class AppointmentTable(ScrollView, can_focus=True):
         the rest. Narrow (an SSH terminal's 80 columns) the words are the
         short ones and the location is a three-letter tag."""
         narrow = self._narrow()
-        fixed = {"mark": 1, "time": 5, "telehealth": 11 if narrow else 13, "status": 11 if narrow else 14}
+        fixed = {"mark": 1, "time": 5, "telehealth": 11 if narrow else 13, "sent": 1 if narrow else 4,
+                 "status": 11 if narrow else 14}
         weights = {"patient": 5, "practitioner": 4, "type": 5}
         if self.show_location:
             longest = max((cell_len(label) for label in self._locations.values()), default=3)
@@ -129,6 +136,8 @@ class AppointmentTable(ScrollView, can_focus=True):
         cancelled = view.status == "cancelled"
         telehealth = TELEHEALTH_NARROW if narrow else TELEHEALTH_SHORT
         status = STATUS_NARROW if narrow else STATUS_LABELS
+        marks = self.marks.get(view.id)
+        late = marks is not None and marks.late > 0
         return (
             view.local_start,
             *((self._locations.get(view.business_name, view.business_name),) if self.show_location else ()),
@@ -136,18 +145,20 @@ class AppointmentTable(ScrollView, can_focus=True):
             view.practitioner_name,
             view.type_name,
             BAD_LINK if view.telehealth == "on" and view.bad_patient_link else telehealth[view.telehealth],
-            (CANCELLED if cancelled else "") + status[view.status],
+            SENT_MARKS[marks.sent] if marks is not None else "",
+            (CANCELLED if cancelled else "") + (LATE if late else status[view.status]),
         )
 
     def _row(self, view: AppointmentView, shape: tuple, widths: tuple[int, ...]) -> tuple[str, bool]:
         """A row's line and whether it is cancelled, cached per view object
         and table shape: re-showing the same views (filtering) is a lookup."""
         cached = self._row_cache.get(view.id)
-        if cached is not None and cached[0] is view and cached[1] == shape:
-            return cached[2]
+        marks = self.marks.get(view.id)
+        if cached is not None and cached[0] is view and cached[1] == shape and cached[2] is marks:
+            return cached[3]
         raw = self._raw(view)
         row = (self._line(raw, widths), raw[-1].startswith(CANCELLED))
-        self._row_cache[view.id] = (view, shape, row)
+        self._row_cache[view.id] = (view, shape, marks, row)
         return row
 
     def _line(self, raw: tuple[str, ...], widths: tuple[int, ...]) -> str:
@@ -171,12 +182,16 @@ class AppointmentTable(ScrollView, can_focus=True):
         names = sorted(set(self.location_names) | {v.business_name for v in views})
         self._locations = location_codes(names) if self._narrow() else short_labels(names)
         widths = self._widths()
-        names = ["time", *(["location"] if self.show_location else []), "patient", "practitioner", "type", "telehealth", "status"]
+        names = ["time", *(["location"] if self.show_location else []), "patient", "practitioner", "type",
+                 "telehealth", "sent", "status"]
         self._columns = [(name, widths[name]) for name in names]
         width_key = tuple(widths[name] for name in names)
-        titles = COLUMN_TITLES | ({"location": "Loc"} if self._narrow() else {})
+        titles = COLUMN_TITLES | ({"location": "Loc", "sent": "✓"} if self._narrow() else {})
         self._header = " " * (widths["mark"] + 2 * _PAD) + self._line(tuple(titles[n] for n in names), width_key)
         shape = (self.privacy, self.show_location, tuple(self._locations.items()), width_key, self._narrow())
+        if shape == self._shape:
+            shape = self._shape  # the same object: each row's cache check is then a few identity tests
+        self._shape = shape
         rows = [self._row(v, shape, width_key) for v in views]
         self._keys = [v.id for v in views]
         self._index = {key: n for n, key in enumerate(self._keys)}
@@ -192,6 +207,18 @@ class AppointmentTable(ScrollView, can_focus=True):
         self._scroll_cursor_into_view(context=2)
         self.set_reactive(AppointmentTable.chosen, self.current_key)
         self.refresh()
+
+    def update_rows(self, views: list[AppointmentView]) -> None:
+        """Redraw these rows only (an arrival, a send, marks that changed):
+        the rest of the list is not rebuilt."""
+        widths = tuple(width for _, width in self._columns)
+        for view in views:
+            row = self._index.get(view.id)
+            if row is None:
+                continue
+            self._views[row] = view
+            self._lines[row], self._cancelled[row] = self._row(view, self._shape, widths)
+            self.refresh_line(row + 1)  # virtual lines: the header is line 0
 
     def clear(self) -> None:
         """No rows, and nothing cached for them: another day is coming."""

@@ -13,7 +13,7 @@ it. Everything else comes down as reactives from the screen.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Button
 
+from tui.domain.arrival import late_attendees, minutes_late
 from tui.domain.links import NOT_A_PRACTITIONER_LINK, PATIENT_LABEL, PRACTITIONER_LABEL
 from tui.domain.wording import DEAD_LINK
 from tui.services.day import AppointmentView, AttendeeView
@@ -62,6 +63,8 @@ class LinkPanel(Vertical):
         super().__init__(**kwargs)
         self._index = 0
         self._view_id: str | None = None
+        #: a video call this old with its patient not marked arrived reads "late?"
+        self.late_after = timedelta(minutes=5)
 
     def compose(self) -> ComposeResult:
         yield TextLines(classes="links", id="practitioner-link")
@@ -152,7 +155,7 @@ class LinkPanel(Vertical):
             elif a.link_problem:
                 shown = "not a Cliniko patient link — hidden, never sent"
             style = "dim" if dead or not a.active else ""
-            suffix = "" if a.active else " (cancelled)"
+            suffix = " (cancelled)" if not a.active else " (arrived)" if v.kind == "group" and a.attendee.arrived else ""
             text.append(f"{marker}{name}{suffix}: ", style=style + (" bold" if a is chosen else ""))
             text.append(shown + "\n", style=style)
         if self.revealed and chosen is not None:
@@ -160,6 +163,12 @@ class LinkPanel(Vertical):
         note = self.sent_notes.get(chosen.attendee.id, "") if chosen is not None else ""
         if note:
             text.append(clean(note) + "\n", style="bold")
+        late = late_attendees(v.appointment, v.appointment_type, [a.attendee for a in v.attendees],
+                              self.now, self.late_after)
+        if chosen is not None and chosen.attendee in late:
+            minutes = minutes_late(v.appointment, self.now)
+            text.append(f"Late? Not marked arrived {minutes} min after the start — s resends the link, "
+                        "A marks arrived\n", style="bold")
         patients.update(text, min_lines=4 + len(v.attendees))
 
         decision = v.decision(chosen, self.now, self.configured)

@@ -9,6 +9,9 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from tui.cliniko.models import Business
+from tui.domain.timezones import business_zone
+from tui.domain.wording import short_labels
 from tui.safe_text import cells, clean, fit
 
 #: what kind of failure (ClinikoError.kind) → the header's words
@@ -57,6 +60,19 @@ def sync_status(f: SyncFacts) -> str:
         noun = "appointment" if f.shown_count == 1 else "appointments"
         return f"updated {f.synced_at} · {f.shown_count} {noun}{suffix}"
     return "loading…"
+
+
+def location_labels(businesses: dict[str, Business], business_id: str | None) -> tuple[str, str]:
+    """The header's location, long and short: the chosen one's name (short:
+    without the words all locations share), or "All locations", saying
+    times are each location's own where their zones differ."""
+    business = businesses.get(business_id or "")
+    if business is not None:
+        return business.name, short_labels([b.name for b in businesses.values()]).get(business.name, "")
+    zones = {business_zone(b).key for b in businesses.values() if b.archived_at is None}
+    if len(zones) > 1:
+        return "All locations · times are each location's own", "All locations (local times)"
+    return "All locations", "All locations"
 
 
 def header_lines(account: str, user: str, location: str, short_location: str, date: str, sync: str,

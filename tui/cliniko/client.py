@@ -269,6 +269,10 @@ class ClinikoClient:
     async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         return await self.request("POST", path, json=body)
 
+    async def patch(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """One PATCH, never retried blindly (like a POST)."""
+        return await self.request("PATCH", path, json=body)
+
     # -- lists -------------------------------------------------------------
 
     def pages(self, path: str, resource: str, q: Q | None = None, *,

@@ -171,6 +171,8 @@ class Patient(ClinikoModel):
     accepted_sms_marketing: Flag = None
     accepted_privacy_policy: Flag = None
     time_zone: OptStr = None
+    #: YYYY-MM-DD, kept as text (the lookup shows it to tell namesakes apart)
+    date_of_birth: OptStr = None
     archived_at: OptTime = None
     deleted_at: OptTime = None
     merged_at: OptTime = None

@@ -15,10 +15,13 @@ from tui.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK
 from tui.safe_text import clean, column_widths, dumps_json, fit
 from tui.domain.wording import location_codes
 from tui.domain.wording import BAD_LINK, STATUS_LABELS, TELEHEALTH_SHORT
+from tui.cliniko.errors import ClinikoError
 from tui.services.day import AppointmentView, Day
 from tui.services.day_loader import DayIncomplete
+from tui.services.day_sheet import day_sheet_csv
 from tui.services.heap import HEAP
 from tui.services.session import Session
+from tui.services.team_log import day_team_sends
 
 def appointment_json(view: AppointmentView, now: datetime, reveal: bool) -> dict[str, Any]:
     appt = view.appointment
@@ -151,3 +154,16 @@ def today_output(
         # write) for the scripts and pipes --json is mostly for
         return dumps_json(body, indent=2 if pretty else None)
     return render_table(day, views, now, width)
+
+
+async def day_sheet(session: Session, day: Day, views: list[AppointmentView], *, reveal: bool) -> str:
+    """``today --csv``: the sheet, with who was sent a link from this desk's
+    log and, when Cliniko's memos can be read, from other desks'."""
+    now = session.clock()
+    mine = session.audit.sends_for([v.id for v in views])
+    try:
+        team = await day_team_sends(session.client, day.appointments.values(), day.appointment_types,
+                                    day.attendees_of, now)
+    except ClinikoError:
+        team = {}
+    return day_sheet_csv(views, now, mine=mine, team=team, reveal=reveal)  # the rule as `today` states it

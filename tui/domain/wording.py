@@ -22,6 +22,10 @@ STATUS_LABELS = {
     "cancelled": "cancelled",
 }
 STATUS_NARROW = STATUS_LABELS | {"did_not_arrive": "no-show"}
+#: the status of a video call whose patient is not marked arrived after `late_after_minutes`
+LATE = "late?"
+#: the list's "sent" column: the patient link went out / not yet / cannot be sent
+SENT_MARKS = {"sent": "✓", "not_sent": "·", "": ""}
 
 
 def short_labels(names: list[str]) -> dict[str, str]:

@@ -102,6 +102,8 @@ SANDBOX_KEYS = {
     "receptionist": "MS0xNDAwMDAwLXNhbmRib3gtcmVjZXB0aW9uaXN0LWtleQ-au4",
     "administrator": "MS0xNDAwMDAwLXNhbmRib3gtYWRtaW5pc3RyYXRvci1rZXk-au4",
     "practitioner": "MS0xNDAwMDAwLXNhbmRib3gtcHJhY3RpdGlvbmVyLWtleQ-au4",
+    # a role that reads the diary but may not change it (Cliniko's "bookkeeper")
+    "bookkeeper": "MS0xNDAwMDAwLXNhbmRib3gtYm9va2tlZXBlci1rZXk-au4",
 }
 DEMO_KEY = SANDBOX_KEYS["receptionist"]
 
@@ -123,7 +125,7 @@ def build_store(now: datetime, size: ClinicSize = DEMO, seed: int = 7) -> Store:
     business_ids = list(store.businesses)
 
     users = [("Rosa", "Delgado", "receptionist"), ("Sam", "Whitaker", "administrator"),
-             ("Amelia", "Hart", "practitioner")]
+             ("Amelia", "Hart", "practitioner"), ("Robin", "Ng", "bookkeeper")]
     for (first, last, role), key in zip(users, SANDBOX_KEYS.values()):
         rid = ids.next(K_USER)
         store.users[rid] = {**base_row(rid, epoch), "first_name": first, "last_name": last,

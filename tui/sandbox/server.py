@@ -97,6 +97,16 @@ class Sandbox(ReadRoutes, WriteRoutes, Misbehaviour, SmsGateway):
     def request_count(self, path_prefix: str = "") -> int:
         return sum(1 for r in self.requests if r.path.startswith("/v1" + path_prefix))
 
+    def round_trips(self, records: list[RequestRecord] | None = None) -> int:
+        """Sequential waves of requests: one that arrives less than half the
+        injected latency after a wave began was sent alongside it."""
+        gap = max(0.02, self.faults.latency / 2)
+        waves, started = 0, None
+        for at in sorted(r.received for r in (self.requests if records is None else records)):
+            if started is None or at - started >= gap:
+                waves, started = waves + 1, at
+        return waves
+
     def set_telehealth(self, type_id: str, enabled: bool | None) -> None:
         """Flip a type's flag as a clinic admin would (links stay unchanged)."""
         with self._lock:
@@ -132,10 +142,11 @@ class Sandbox(ReadRoutes, WriteRoutes, Misbehaviour, SmsGateway):
         if request.url.path == "/_sandbox/stats":
             # not Cliniko: lets an out-of-process benchmark count requests
             with self._lock:
-                count = sum(1 for r in self.requests if r.path.startswith("/v1/"))
+                api = [r for r in self.requests if r.path.startswith("/v1/")]
                 if request.method == "POST":
                     self.requests.clear()
-            return JSONResponse({"requests": count, "memos": len(self.memos()), "sms": len(self.sms_outbox)})
+            return JSONResponse({"requests": len(api), "round_trips": self.round_trips(api),
+                                 "memos": len(self.memos()), "sms": len(self.sms_outbox)})
         if request.url.path.startswith("/twilio/"):
             fault = self.faults.pick(request.method, request.url.path)
             if fault:
@@ -225,6 +236,8 @@ class Sandbox(ReadRoutes, WriteRoutes, Misbehaviour, SmsGateway):
             return JSONResponse(render(resource, row, api))
         if len(parts) == 2 and method == "PATCH" and resource == "appointment_types":
             return await self._patch_type(request, parts[1], api)
+        if len(parts) == 2 and method == "PATCH" and resource in ("individual_appointments", "attendees"):
+            return await self._patch_arrival(request, resource, parts[1], api, user_id)
         if len(parts) == 3:
             return await self._member_action(request, resource, parts[1], parts[2], api)
         return JSONResponse({"message": "Not found"}, status_code=404)

@@ -1,5 +1,6 @@
-"""The sandbox's writes: cancel, archive, a type's Telehealth flag, and
-memos (the only communications anyone can create; nothing is ever sent)."""
+"""The sandbox's writes: cancel, archive, a type's Telehealth flag,
+arrivals, and memos (the only communications anyone can create; nothing is
+ever sent)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,12 @@ from starlette.responses import JSONResponse, Response
 from tui.sandbox.clock import iso_z
 from tui.sandbox.query import visible
 from tui.sandbox.render import render
+
+#: Cliniko roles that may change the diary; others (a bookkeeper) get 403
+DIARY_WRITERS = {"administrator", "receptionist", "practitioner"}
+#: what a PATCH may set here, per resource (fields not listed are ignored,
+#: as Rails' strong parameters do); the flags are checked as JSON booleans
+ARRIVAL_FIELDS = {"individual_appointments": ("patient_arrived", "did_not_arrive"), "attendees": ("arrived",)}
 
 CANCEL_REASONS = {10: "Feeling Better", 20: "Condition Worse", 30: "Sick", 31: "COVID-19 related",
                   40: "Away", 50: "Other", 60: "Work"}
@@ -63,6 +70,34 @@ class WriteRoutes:
         row.update(cancelled_at=now, updated_at=now, cancellation_reason=reason,
                    cancellation_reason_description=CANCEL_REASONS.get(reason, "Other"),
                    cancellation_note=note)
+
+    async def _patch_arrival(self, request: Request, resource: str, rid: str, api: str, user_id: str) -> Response:
+        """PATCH an individual appointment's ``patient_arrived`` /
+        ``did_not_arrive`` (kept exclusive: setting one clears the other) or
+        a group attendee's ``arrived``. Archived or deleted rows are 404, a
+        cancelled one 422, a role that may not change the diary 403."""
+        if self.store.users.get(user_id, {}).get("role") not in DIARY_WRITERS:
+            return JSONResponse({"message": "You do not have permission to change appointments"}, status_code=403)
+        row = self.store.resource(resource)[rid]
+        if row.get("archived_at") or row.get("deleted_at"):
+            raise KeyError(rid)
+        body = await _json_body(request)
+        fields = ARRIVAL_FIELDS[resource]
+        errors = {f: "is not a boolean" for f in fields if f in body and not isinstance(body[f], bool | None)}
+        if row.get("cancelled_at"):
+            errors["base"] = "A cancelled appointment can’t be changed"
+        if errors:
+            return _invalid(errors)
+        with self._lock:
+            changes = {f: bool(body[f]) for f in fields if f in body}
+            if changes.get("patient_arrived"):
+                changes.setdefault("did_not_arrive", False)
+            if changes.get("did_not_arrive"):
+                changes.setdefault("patient_arrived", False)
+            if changes.get("patient_arrived") and changes.get("did_not_arrive"):
+                return _invalid({"did_not_arrive": "can’t be set with patient_arrived"})
+            row.update(changes, updated_at=iso_z(self.clock()))
+        return JSONResponse(render(resource, row, api))
 
     async def _patch_type(self, request: Request, rid: str, api: str) -> Response:
         row = self.store.appointment_types[rid]

@@ -1,6 +1,6 @@
-"""What the console's helpers (SendFlow, LinkActions, Navigation) may use
-of the screen they serve: a Protocol, so they depend on this and not on
-MainScreen itself."""
+"""What the console's helpers (SendFlow, LinkActions, ArrivalFlow, RowWatch,
+Navigation, FrontDesk) may use of the screen they serve: a Protocol, so they
+depend on this and not on MainScreen itself."""
 
 from __future__ import annotations
 
@@ -64,5 +64,13 @@ class Console(Protocol):
     def _go_to(self, local_date: date | None) -> None: ...
 
     def show_pane(self, pane: str) -> None: ...
+
+    def select_appointment(self, appointment_id: str) -> bool: ...
+
+    def appointment_changed(self, appointment_id: str) -> None: ...
+
+    def _refresh_marks(self, *, time_only: bool = False) -> None: ...
+
+    def _update_up_next(self) -> None: ...
 
     def has_class(self, *names: str) -> bool: ...

@@ -1,4 +1,5 @@
-"""Reveal and copy, and the "already sent" notes, for the console.
+"""Reveal and copy, the "already sent" notes, and the audit and outbox
+viewers, for the console.
 
 A reveal or a copy of a patient link is recorded in the audit log *first*;
 when the log cannot record it, the action is refused with the reason (fail
@@ -16,9 +17,10 @@ from textual.timer import Timer
 
 from tui.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK
 from tui.screens.console import Console
-from tui.screens.logs import AuditScreen
+from tui.screens.logs import AuditScreen, OutboxScreen
 from tui.services.audit import AuditEntry, AuditUnavailable
 from tui.services.day import AppointmentView, AttendeeView
+from tui.services.row_marks import last_send
 from tui.services.team_log import TeamSend
 
 
@@ -33,12 +35,10 @@ def sent_notes(view: AppointmentView, mine: dict[tuple[str, str], AuditEntry] | 
     for a in view.attendees:
         if a.link is None:
             continue
-        entry = mine.get((a.attendee.id, a.link.fingerprint())) if mine is not None else None
-        team = theirs.get((view.id, a.attendee.id))
-        if entry is not None:
-            notes[a.attendee.id] = f"Already sent {when(entry.at)} by {entry.user_name or 'unknown'} ({entry.channel})"
-        elif team is not None:
-            notes[a.attendee.id] = f"Already sent {when(team.at)} by {team.by} (another desk, {team.channel})"
+        sent = last_send(view, a.attendee.id, a.link.fingerprint(), mine, theirs)
+        if sent is not None:
+            where = f"another desk, {sent.channel}" if sent.other_desk else sent.channel
+            notes[a.attendee.id] = f"Already sent {when(sent.at)} by {sent.by} ({where})"
         elif mine is None:
             notes[a.attendee.id] = AUDIT_DOWN
     return notes
@@ -78,6 +78,15 @@ class LinkActions:
         names = {a.attendee.id: who(a.name) for a in view.attendees}
         title = f"{view.local_start} {who(view.patient_label()) if view.kind == 'individual' else view.patient_label()}"
         self.screen.app.push_screen(AuditScreen(title, entries, zone or view.zone, names))
+
+    def show_outbox(self, zone: ZoneInfo | None) -> None:
+        """What was sent from this desk, recipients masked."""
+        try:
+            items = self.session.outbox()
+        except AuditUnavailable as exc:
+            self.screen.say(exc.message, title="Audit log", severity="error", timeout=10)
+            return
+        self.screen.app.push_screen(OutboxScreen(items, self.session.demo, zone, self.screen.who))
 
     def notes(self, view: AppointmentView) -> dict[str, str]:
         try:

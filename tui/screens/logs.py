@@ -69,13 +69,15 @@ class AuditScreen(ModalScreen[None]):
         text.append(f"Audit log — {clean(self.title_text)}\n", style="bold")
         text.append("Newest first. Links are recorded only as fingerprints.\n\n", style="dim")
         if not self.entries:
-            text.append("No reveals, copies or sends recorded for this appointment.\n")
+            text.append("No reveals, copies, sends or arrivals recorded for this appointment.\n")
         for e in self.entries:
             when = e.at.astimezone(self.zone).strftime("%d %b %H:%M")
             who = clean(e.user_name or "unknown user")
             patient = clean(self.names.get(e.attendee_id or "", "attendee " + (e.attendee_id or "?")))
             line = f"{when}  {who} {ACTION_WORDS.get(e.action, e.action)} the patient link of {patient}"
-            if e.action == "send":
+            if e.action == "arrival":
+                line = f"{when}  {who} marked {patient}: {e.detail}" + ("" if e.outcome == "ok" else f" ({e.outcome})")
+            elif e.action == "send":
                 line += f" by {e.channel} to {e.recipient}: {e.outcome}"
                 if e.memo_id:
                     line += f" (memo {e.memo_id})"

@@ -22,8 +22,8 @@ from textual.widgets import Footer
 
 from tui.cliniko.models import User
 from tui.domain.timezones import business_zone
-from tui.domain.wording import short_labels
 from tui.safe_text import clean
+from tui.screens.arrival_flow import ArrivalFlow
 from tui.screens.console_state import ConsoleState
 from tui.screens.day_feed import (
     DateKnown,
@@ -35,11 +35,11 @@ from tui.screens.day_feed import (
 )
 from tui.screens.keys import CONSOLE_KEYS
 from tui.screens.link_actions import LinkActions
-from tui.screens.logs import OutboxScreen
+from tui.screens.front_desk import FrontDesk
 from tui.screens.navigation import Navigation
+from tui.screens.row_watch import RowWatch
 from tui.screens.send_flow import SendFinished, SendFlow
 from tui.screens.throttle import Throttle
-from tui.services.audit import AuditUnavailable
 from tui.services.day import AppointmentView, Day
 from tui.services.early_load import EarlyLoad
 from tui.services.session import Session
@@ -47,13 +47,14 @@ from widgets.appointment_table import AppointmentTable
 from widgets.detail_pane import DetailPane
 from widgets.filter_box import FilterBox
 from widgets.link_panel import LinkPanel
-from widgets.sync_header import SyncHeader, sync_status
+from widgets.sync_header import SyncHeader, location_labels, sync_status
+from widgets.up_next import UpNextStrip
 
 NARROW = 160  # below this width the panes stack under the list
 DRAW_INTERVAL = 0.15  # while a day loads, rows are redrawn at most this often
 
 
-class MainScreen(Navigation, Screen):
+class MainScreen(Navigation, FrontDesk, Screen):
     AUTO_FOCUS = "#appointments"
     BINDINGS = CONSOLE_KEYS
     privacy = reactive(False, init=False)
@@ -68,6 +69,8 @@ class MainScreen(Navigation, Screen):
         self.feed = DayFeed(self, session, early)
         self.send_flow = SendFlow(self)
         self.link_actions = LinkActions(self)
+        self.arrivals = ArrivalFlow(self)
+        self.rows = RowWatch(self)
         self.set_reactive(MainScreen.privacy, session.config.ui.privacy_initials)
         self.state.privacy = self.privacy
         self.user: User | None = None
@@ -78,6 +81,7 @@ class MainScreen(Navigation, Screen):
 
     def compose(self) -> ComposeResult:
         yield SyncHeader(id="header")
+        yield UpNextStrip(id="up-next")
         yield FilterBox(placeholder="filter: patient, practitioner or type (esc clears)", id="filter")
         with Container(id="body"):
             yield AppointmentTable(id="appointments")
@@ -94,6 +98,7 @@ class MainScreen(Navigation, Screen):
         self.watch(self.table, "chosen", self._moved_by_user, init=False)
         self.links.now = self.session.clock()
         self.links.configured = tuple(self.session.delivery.configured()) if self.session.delivery else ()
+        self.links.late_after = self.rows.late_after
         self.load_day()  # the day first: its requests lead the way
         self.feed.sign_in()
         self.link_actions.check_audit_log()
@@ -103,24 +108,6 @@ class MainScreen(Navigation, Screen):
     def on_resize(self) -> None:
         self.set_class(self.app.size.width < NARROW, "narrow")
         self.show_pane(self.pane)
-
-    def show_pane(self, pane: str) -> None:
-        """Narrow, the lower pane shows the links or the details (`d` switches);
-        its top edge says which, and how to get to the other."""
-        self.pane = pane
-        self.set_class(pane == "details", "show-details")
-        self.set_class(pane == "links", "show-links")
-        side = self.query_one("#side")
-        other = "links" if pane == "details" else "details"
-        side.border_title = f"{pane.capitalize()} · d {other} · tab scrolls" if self.has_class("narrow") else ""
-        if self.has_class("narrow"):
-            # focus must not stay on the pane just hidden (keys would go nowhere)
-            hidden = self.query_one("#detail-box" if pane == "links" else LinkPanel)
-            focused = self.focused
-            if focused is None:
-                self.table.focus()
-            elif focused is hidden or hidden in focused.ancestors:
-                self.query_one("#attendee-links" if pane == "links" else "#detail-box").focus()
 
     # -- read-only views for the palette and tests --------------------------------------
 
@@ -167,8 +154,12 @@ class MainScreen(Navigation, Screen):
             self.feed.refresh(self.state.generation, self.day)
 
     def _tick(self) -> None:
+        """Time moves: calls start, become late, end. Rows whose marks
+        changed are redrawn, the late are told once, up next moves on."""
         self.links.now = self.session.clock()
         self._update_header()
+        if self.day is not None and self.day.complete:
+            self._refresh_marks(time_only=True)
 
     def on_date_known(self, message: DateKnown) -> None:
         if message.generation == self.state.generation:
@@ -206,6 +197,7 @@ class MainScreen(Navigation, Screen):
     def on_team_sends_found(self, message: TeamSendsFound) -> None:
         if message.generation == self.state.generation and self.day is not None:
             self.day.team_sends = message.sends
+            self._refresh_marks()
             self._select(self.state.current_id)
 
     # -- drawing ------------------------------------------------------------------------
@@ -219,14 +211,7 @@ class MainScreen(Navigation, Screen):
             header.user = f"{clean(self.user.name)} ({self.user.role or 'unknown role'})"
         loader = self.session.loader
         businesses = (self.day.businesses if self.day else None) or loader.locations_hint()
-        business = businesses.get(loader.business_id or "")
-        if business is not None:
-            header.location = business.name
-            header.location_short = short_labels([b.name for b in businesses.values()]).get(business.name, "")
-        else:
-            zones = {business_zone(b).key for b in businesses.values() if b.archived_at is None}
-            header.location = "All locations" + (" · times are each location's own" if len(zones) > 1 else "")
-            header.location_short = "All locations" + (" (local times)" if len(zones) > 1 else "")
+        header.location, header.location_short = location_labels(businesses, loader.business_id)
         if self.state.local_date:
             header.date_label = self.state.local_date.strftime("%a %d %b %Y")
         header.sync = sync_status(self.state.sync_facts())
@@ -237,11 +222,15 @@ class MainScreen(Navigation, Screen):
             return
         views = self.state.visible(data_changed=data_changed)
         table = self.table
+        table.marks = self.state.marks
         table.privacy = self.privacy
         table.multi_location = self.session.loader.business_id is None and len(self.day.businesses) > 1
         table.location_names = [b.name for b in self.day.businesses.values()]
         table.show(views, keep=self.state.cursor_target(self.session.clock()))
         self._select(table.current_key)
+        if data_changed and self.day.complete:
+            # the rows and links first; their sent/late marks and up next a frame later
+            self.call_after_refresh(self._refresh_marks)
 
     def _select(self, appointment_id: str | None) -> None:
         self.state.current_id = appointment_id
@@ -296,15 +285,11 @@ class MainScreen(Navigation, Screen):
 
     def on_send_finished(self, message: SendFinished) -> None:
         self.send_flow.finished(message)
-        self._select(self.state.current_id)
+        if self.state.current_id is not None:
+            self.appointment_changed(self.state.current_id)
 
     def action_outbox(self) -> None:
-        try:
-            items = self.session.outbox()
-        except AuditUnavailable as exc:
-            self.say(exc.message, title="Audit log", severity="error", timeout=10)
-            return
-        self.app.push_screen(OutboxScreen(items, self.session.demo, self.state.zone, self.who))
+        self.link_actions.show_outbox(self.state.zone)
 
     def action_audit(self) -> None:
         self.link_actions.show_audit(self.current_view(), self.state.zone)

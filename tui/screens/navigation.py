@@ -1,5 +1,5 @@
 """The console's moves: the cursor, the filter, another day or location,
-Telehealth only, privacy, reload and lock. A part of :class:`MainScreen`
+Telehealth only, privacy, reload, which pane shows (narrow) and lock. A part of :class:`MainScreen`
 (its actions must live on the screen, where the keys are bound), kept here
 so the screen's own file is about composing and routing."""
 
@@ -12,11 +12,12 @@ from textual.widgets import Input
 from tui.screens.console import Console
 from tui.screens.modals import ALL_LOCATIONS, LocationPicker
 from widgets.filter_box import FilterBox
+from widgets.link_panel import LinkPanel
+
 
 class Navigation:
     """Part of :class:`~tui.screens.main.MainScreen`; each method is given
     the screen as a :class:`~tui.screens.console.Console`."""
-
 
     def action_filter(self: Console) -> None:
         self.query_one(FilterBox).open()
@@ -95,6 +96,24 @@ class Navigation:
             self.show_pane("details" if self.pane == "links" else "links")
         else:
             self.query_one("#detail-box").focus()
+
+    def show_pane(self: Console, pane: str) -> None:
+        """Narrow, the lower pane shows the links or the details (`d` switches);
+        its top edge says which, and how to get to the other."""
+        self.pane = pane
+        self.set_class(pane == "details", "show-details")
+        self.set_class(pane == "links", "show-links")
+        side = self.query_one("#side")
+        other = "links" if pane == "details" else "details"
+        side.border_title = f"{pane.capitalize()} · d {other} · tab scrolls" if self.has_class("narrow") else ""
+        if self.has_class("narrow"):
+            # focus must not stay on the pane just hidden (keys would go nowhere)
+            hidden = self.query_one("#detail-box" if pane == "links" else LinkPanel)
+            focused = self.focused
+            if focused is None:
+                self.table.focus()
+            elif focused is hidden or hidden in focused.ancestors:
+                self.query_one("#attendee-links" if pane == "links" else "#detail-box").focus()
 
     def action_lock(self: Console) -> None:
         self.app.action_lock()

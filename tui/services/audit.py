@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS send_claims (
 );
 """
 
-ACTIONS = {"reveal", "copy", "send", "memo"}
+ACTIONS = {"reveal", "copy", "send", "memo", "arrival", "export"}
 #: how long another window waits for the log to be free before it is "locked"
 LOCK_WAIT_SECONDS = 2.0
 #: a claim older than this was left by a window that died mid-send
@@ -274,6 +274,24 @@ class AuditLog:
         for entry in self.entries(appointment_id):  # newest first
             if entry.action == "send" and (entry.outcome or "").startswith("sent"):
                 found.setdefault((entry.attendee_id or "", entry.link_fingerprint or ""), entry)
+        return found
+
+    def sends_for(self, appointment_ids: list[str]) -> dict[str, dict[tuple[str, str], AuditEntry]]:
+        """:meth:`last_sends` for many appointments in a few queries (the
+        list's sent markers), by appointment id."""
+        found: dict[str, dict[tuple[str, str], AuditEntry]] = {}
+        columns = "at, user_id, user_name, action, appointment_id, attendee_id, link_role, link_fingerprint," \
+                  " channel, recipient, outcome, memo_id, detail, patient_name"
+        with self._guard() as db:
+            for start in range(0, len(appointment_ids), 500):
+                chunk = appointment_ids[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = db.execute(f"SELECT {columns} FROM audit WHERE action = 'send' AND outcome LIKE 'sent%'"
+                                  f" AND appointment_id IN ({marks}) ORDER BY id DESC", chunk).fetchall()
+                for r in rows:
+                    entry = AuditEntry(datetime.fromisoformat(r[0]), *r[1:])
+                    found.setdefault(entry.appointment_id or "", {}).setdefault(
+                        (entry.attendee_id or "", entry.link_fingerprint or ""), entry)
         return found
 
     def last_send(self, appointment_id: str, attendee_id: str, fingerprint: str) -> AuditEntry | None:

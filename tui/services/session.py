@@ -15,8 +15,10 @@ from tui.config import Config
 from tui.domain.message import DEFAULT_BODY, DEFAULT_SMS, DEFAULT_SUBJECT
 from tui.paths import data_dir
 from tui.services.account import AccountInfo
+from tui.services.arrivals import Arrivals
 from tui.services.audit import AuditLog
 from tui.services.day_loader import DayLoader
+from tui.services.lookup import PatientLookup
 from tui.services.delivery.email import EmailSender
 from tui.services.delivery.service import DeliveryService, Templates
 from tui.services.delivery.sms import TwilioSender
@@ -55,6 +57,14 @@ class Session:
     delivered: Callable[[], list[OutboxItem]] | None = None
     user: User | None = None
     _closers: list[Callable[[], None]] = field(default_factory=list)
+
+    @property
+    def arrivals(self) -> Arrivals:
+        return Arrivals(self.client, self.audit)
+
+    @property
+    def lookup(self) -> PatientLookup:
+        return PatientLookup(self.client, self.loader)
 
     async def sign_in(self) -> User:
         self.user = await self.client.current_user()

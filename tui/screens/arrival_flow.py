@@ -1,0 +1,89 @@
+"""A and D in the console: the row changes in the same frame, one PATCH
+confirms it (in the "arrivals" worker group), and a refusal puts the row
+back with Cliniko's reason. One change per appointment at a time."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from tui.cliniko.errors import ClinikoError, PermissionDeniedError
+from tui.cliniko.models import Attendee, IndividualAppointment
+from tui.domain.arrival import Mark
+from tui.screens.console import Console
+from tui.services.arrivals import ArrivalChange, apply_arrival, plan_arrival, reconcile
+
+log = logging.getLogger("frontdesk.ui")
+
+
+@dataclass
+class ArrivalSaved(Message):
+    change: ArrivalChange
+    #: Cliniko's record after the change (None: the answer could not be read)
+    record: IndividualAppointment | Attendee | None
+    #: why Cliniko did not take it (None: it did)
+    error: str | None
+
+
+class ArrivalFlow:
+    def __init__(self, screen: Console) -> None:
+        self.screen = screen
+        self.session = screen.session
+        #: appointments whose change is on its way to Cliniko
+        self.pending: set[str] = set()
+
+    def toggle(self, mark: Mark) -> None:
+        screen = self.screen
+        view, day = screen.current_view(), screen.day
+        if view is None or day is None:
+            screen.say("Choose an appointment first.", severity="warning")
+            return
+        if view.id in self.pending:
+            screen.say("Still saving the last change to this appointment in Cliniko.", severity="warning")
+            return
+        planned = plan_arrival(view, screen.links.chosen, mark)
+        if isinstance(planned, str):
+            screen.say(planned, severity="warning")
+            return
+        self.pending.add(view.id)
+        apply_arrival(day, planned, planned.after)
+        screen.appointment_changed(view.id)  # painted now; Cliniko confirms below
+        screen.run_worker(self._save(planned), group="arrivals", exit_on_error=False,
+                          description="record an arrival")
+
+    async def _save(self, change: ArrivalChange) -> None:
+        try:
+            record = await self.session.arrivals.save(change)
+        except PermissionDeniedError:
+            self.screen.post_message(ArrivalSaved(change, None, "Your Cliniko role may not change appointments."))
+        except ClinikoError as exc:
+            self.screen.post_message(ArrivalSaved(change, None, str(exc)))
+        except Exception as exc:  # noqa: BLE001 - ends in a message, never a traceback
+            log.exception("recording an arrival failed")
+            self.screen.post_message(ArrivalSaved(change, None, f"Unexpected problem ({type(exc).__name__})."))
+        else:
+            self.screen.post_message(ArrivalSaved(change, record, None))
+
+    def saved(self, message: ArrivalSaved) -> None:
+        """Cliniko answered: keep (with its record) or put back, and audit."""
+        screen, change = self.screen, message.change
+        self.pending.discard(change.appointment_id)
+        day = screen.day
+        if day is not None:
+            if message.error is not None:
+                apply_arrival(day, change, change.before)
+            elif message.record is not None:
+                reconcile(day, message.record)
+            screen.appointment_changed(change.appointment_id)
+        outcome = "ok" if message.error is None else f"not saved: {message.error}"
+        trouble = self.session.arrivals.record(change, screen.user, outcome)
+        who = screen.who(change.patient)
+        if message.error is not None:
+            screen.say(f"{who} not marked {change.words.split(' → ')[1]}: {message.error}",
+                       title="Cliniko", severity="error", timeout=10)
+        else:
+            screen.say(f"{who}: {change.words}", title="Saved in Cliniko")
+        if trouble:
+            screen.say(trouble, title="Audit log", severity="warning", timeout=10)

@@ -1,0 +1,162 @@
+"""The front desk's morning in the console: arrivals (A, D), who is where
+(the status filter, w), the next Telehealth call (u and its strip), a
+patient's next days (ctrl+f), and the row marks all of these read. A part
+of :class:`MainScreen`, like :class:`Navigation`: actions must live on the
+screen, where the keys are bound."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from tui.paths import exports_dir, write_private_text
+from tui.screens.arrival_flow import ArrivalFlow, ArrivalSaved
+from tui.screens.console import Console
+from tui.screens.console_state import STATUS_FILTER_WORDS
+from tui.screens.lookup import FoundAppointment, LookupScreen
+from tui.screens.row_watch import RowWatch
+from tui.services.audit import AuditUnavailable
+from tui.services.day_sheet import day_sheet_csv
+from widgets.filter_box import FilterBox
+from widgets.up_next import UpNextStrip
+
+
+class Desk(Console, Protocol):
+    """The screen as these methods see it: a console with its arrivals
+    and its row watch."""
+
+    arrivals: ArrivalFlow
+    rows: RowWatch
+
+
+class FrontDesk:
+    """Part of :class:`~tui.screens.main.MainScreen`; each method is given
+    the screen as a :class:`Desk`."""
+
+    def _refresh_marks(self: Desk, *, time_only: bool = False) -> None:
+        """Rows' marks again: all of them (other desks' sends arrived), or
+        with *time_only* (the clock's tick) just the video calls that began
+        being late or ended since the last look: on a 5,000-row day a tick
+        redoes a handful of rows, not all of them."""
+        now, since = self.session.clock(), self.rows.looked_at
+        views = self.state.views_of_day()
+        if time_only and since is not None:
+            views = [v for v in self.state.calls() if self.rows.time_moved(v, since, now)]
+            self.rows.looked_at = now
+        fresh = self.rows.all_marks(views) if views else {}
+        changed = [v for v in views if self.state.marks.get(v.id) != fresh[v.id]]
+        self.state.marks.update((v.id, fresh[v.id]) for v in changed)  # unchanged rows keep their cached lines
+        self.table.marks = self.state.marks
+        self.rows.nudge(changed, self.state.marks)
+        if changed:
+            if self.state.status_filter != "all":
+                self._rebuild()
+            else:
+                self.table.update_rows(changed)
+        self._update_up_next()
+
+    def _update_up_next(self: Desk) -> None:
+        strip = self.query_one(UpNextStrip)
+        strip.upcoming = self.rows.up_next(self.state.calls())
+        strip.looked = self.day is not None and self.day.complete
+
+    def appointment_changed(self: Desk, appointment_id: str) -> None:
+        """One appointment changed here (an arrival, a send): its row, its
+        marks and the panes, without rebuilding the list."""
+        view = self.day.view(appointment_id) if self.day is not None else None
+        if view is None:
+            return
+        self.state.replace(view)
+        self.state.marks[view.id] = self.rows.marks_of(view)
+        if self.state.status_filter != "all" and not self.state.passes_status(view):
+            self._rebuild()
+        else:
+            self.table.update_rows([view])
+        if appointment_id == self.state.current_id:
+            self._select(appointment_id)
+        self._update_up_next()
+
+    def action_arrived(self: Desk) -> None:
+        self.arrivals.toggle("arrived")
+
+    def action_did_not_arrive(self: Desk) -> None:
+        self.arrivals.toggle("did_not_arrive")
+
+    def on_arrival_saved(self: Desk, message: ArrivalSaved) -> None:
+        self.arrivals.saved(message)
+
+    def action_status_filter(self: Desk) -> None:
+        step = self.state.next_status_filter()
+        self._rebuild()
+        self._update_header()
+        self.say(f"Showing: {STATUS_FILTER_WORDS[step] or 'all appointments'}")
+
+    def action_find_patient(self: Desk) -> None:
+        configured = tuple(self.session.delivery.configured()) if self.session.delivery else ()
+        self.app.push_screen(LookupScreen(self.session.lookup, self.session.clock, configured), self._open_found)
+
+    def _open_found(self: Desk, found: FoundAppointment | None) -> None:
+        """Open a looked-up appointment in the day list, on its own date (all
+        locations, if it is at another than the one chosen)."""
+        if found is None:
+            return
+        loader = self.session.loader
+        if loader.business_id is not None and loader.business_id != found.business_id:
+            loader.business_id = None
+        on_screen = self.day is not None and self.state.local_date == found.local_date and found.appointment_id in {
+            v.id for v in self.state.views_of_day()}
+        self._show_everything(redraw=on_screen)
+        if on_screen:
+            self.select_appointment(found.appointment_id)
+        else:
+            self._go_to(found.local_date)
+            self.state.moved_to(found.appointment_id)  # the cursor lands on it once the day has loaded
+
+    def action_up_next(self: Desk) -> None:
+        upcoming = self.query_one(UpNextStrip).upcoming
+        if upcoming is None:
+            self.say("No Telehealth call left today.", severity="warning")
+            return
+        if upcoming.view.id not in {v.id for v in self.state.shown}:
+            self._show_everything(redraw=True)  # filters hid it
+        self.select_appointment(upcoming.view.id)
+
+    def _show_everything(self: Desk, *, redraw: bool) -> None:
+        """No filter of any kind: what staff asked to see must be on screen."""
+        self.query_one(FilterBox).close()
+        self.state.filter_text, self.state.status_filter, self.state.telehealth_only = "", "all", False
+        if redraw:
+            self._rebuild()
+            self._update_header()
+
+    def action_export_day_sheet(self: Desk) -> None:
+        """The day as CSV (no links) in the documents folder, 0600; who
+        exported it is in the audit log."""
+        day = self.day
+        if day is None or not day.complete:
+            self.say("The day is still loading: export it once it has.", severity="warning")
+            return
+        views = self.state.views_of_day()
+        session = self.session
+        try:
+            mine = session.audit.sends_for([v.id for v in views])
+        except AuditUnavailable as exc:
+            self.say(f"Day sheet not saved: {exc.message}", title="Audit log", severity="error", timeout=10)
+            return
+        configured = tuple(session.delivery.configured()) if session.delivery else ()
+        text = day_sheet_csv(views, session.clock(), mine=mine, team=day.team_sends, configured=configured)
+        where = f"-{day.business_id}" if day.business_id else ""
+        path = exports_dir() / f"day-sheet-{day.local_date.isoformat()}{where}.csv"
+        try:
+            write_private_text(path, text)
+        except OSError as exc:
+            self.say(f"Day sheet not saved to {path}: {exc.strerror or type(exc).__name__}.", severity="error",
+                     timeout=10)
+            return
+        user = self.user
+        try:
+            session.audit.record("export", user_id=user.id if user else None, user_name=user.name if user else None,
+                                 appointment_id=None, detail=f"day sheet {path}")
+        except AuditUnavailable:
+            pass  # the sheet has no links; the log's trouble was said when it began
+        self.say(f"Day sheet saved (no links, only you can read it): {path}", title="Exported", timeout=12)
+

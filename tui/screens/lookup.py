@@ -1,0 +1,201 @@
+"""ctrl+f: find a patient who lost their link, and their next 14 days.
+
+Type a name, an email or a date of birth (YYYY-MM-DD); matches come from
+Cliniko as you type (a short pause first, and an answer for older text is
+dropped). Enter on a patient lists their appointments, each with its
+Telehealth state and the send decision; Enter on one opens it in the
+console, where copy and send are the day list's (same rule, same guard,
+same audit). Esc goes back a step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.cliniko.errors import ClinikoError
+from tui.cliniko.models import Patient
+from tui.domain.contact import mask_email
+from tui.domain.timezones import local_day_of
+from tui.domain.wording import TELEHEALTH_SHORT
+from tui.safe_text import clean
+from tui.services.day import AppointmentView, Day
+from tui.services.lookup import LOOKAHEAD_DAYS, MIN_CHARS, PatientLookup, patient_queries
+
+log = logging.getLogger("frontdesk.ui")
+#: typing pauses this long before Cliniko is asked (each key would otherwise be ~3 requests)
+TYPING_PAUSE = 0.25
+
+
+@dataclass(frozen=True)
+class FoundAppointment:
+    """What the console opens: the appointment, on its own local date."""
+
+    appointment_id: str
+    local_date: date
+    business_id: str | None
+
+
+class LookupScreen(ModalScreen[FoundAppointment | None]):
+    BINDINGS = [Binding("escape", "back", "Back", id="lookup-back")]
+
+    def __init__(self, lookup: PatientLookup, clock: Callable[[], datetime], configured: tuple[str, ...]) -> None:
+        super().__init__()
+        self.lookup = lookup
+        self.clock = clock
+        self.configured = configured
+        self.patients: list[Patient] = []
+        self.day: Day | None = None
+        self.views: list[AppointmentView] = []
+        self._asked = ""  # the text the last search was for
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="lookup"):
+            yield Static(Text("Find a patient's appointments (next 14 days)", style="bold"))
+            yield Static(Text("Name, email or date of birth (YYYY-MM-DD) · ↓ to the list · enter opens · esc back",
+                              style="dim"))
+            yield Input(placeholder="e.g. Mia Kelly", id="lookup-query")
+            yield Static("", id="lookup-status")
+            yield OptionList(id="lookup-patients")
+            yield OptionList(id="lookup-appointments")
+
+    def on_mount(self) -> None:
+        self.query_one("#lookup-appointments").display = False
+        self.query_one("#lookup-query", Input).focus()
+
+    def _status(self, words: str) -> None:
+        self.query_one("#lookup-status", Static).update(Text(clean(words)))
+
+    # -- patients, as you type ----------------------------------------------------------
+
+    @on(Input.Changed, "#lookup-query")
+    def _typed(self, event: Input.Changed) -> None:
+        text = event.value
+        self._asked = text
+        if not patient_queries(text):
+            self.workers.cancel_group(self, "lookup-search")
+            self._show_patients([])
+            self._status(f"Type at least {MIN_CHARS} letters, an email or a date of birth (YYYY-MM-DD)."
+                         if text.strip() else "")
+            return
+        self._status("Searching…")
+        self.run_worker(self._search(text), group="lookup-search", exclusive=True, exit_on_error=False,
+                        description="find patients")
+
+    async def _search(self, text: str) -> None:
+        await asyncio.sleep(TYPING_PAUSE)  # a newer key press cancels this worker first
+        try:
+            found = await self.lookup.search(text)
+        except ClinikoError as exc:
+            if text == self._asked:
+                self._status(f"Could not search: {exc}")
+            return
+        except Exception as exc:  # noqa: BLE001 - a notice, never a traceback
+            log.exception("patient search failed")
+            self._status(f"Could not search ({type(exc).__name__}).")
+            return
+        if text != self._asked:
+            return  # an answer for older text
+        self._show_patients(found)
+        self._status(f"{len(found)} patient{'s' * (len(found) != 1)} found" + (" — ↓ to choose" if found else ""))
+
+    def _show_patients(self, patients: list[Patient]) -> None:
+        self.patients = patients
+        options = self.query_one("#lookup-patients", OptionList)
+        options.clear_options()
+        for patient in patients:
+            born = f" · born {patient.date_of_birth}" if patient.date_of_birth else ""
+            email = f" · {mask_email(patient.email)}" if patient.email else ""
+            options.add_option(Option(clean(f"{patient.display_name}{born}{email}"), id=patient.id))
+
+    @on(Input.Submitted, "#lookup-query")
+    def _to_list(self) -> None:
+        if self.patients:
+            options = self.query_one("#lookup-patients", OptionList)
+            if options.highlighted is None:
+                options.highlighted = 0
+            options.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "down" and self.focused is self.query_one("#lookup-query") and self.patients:
+            event.stop()
+            self._to_list()
+
+    # -- one patient's days ---------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#lookup-patients")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        patient = next(p for p in self.patients if p.id == event.option.id)
+        self._status(f"Loading {clean(patient.display_name)}'s next {LOOKAHEAD_DAYS} days…")
+        self.run_worker(self._days(patient), group="lookup-days", exclusive=True, exit_on_error=False,
+                        description="load a patient's days")
+
+    async def _days(self, patient: Patient) -> None:
+        try:
+            day = await self.lookup.upcoming(patient, self.clock())
+        except ClinikoError as exc:
+            self._status(f"Could not load their appointments: {exc}")
+            return
+        except Exception as exc:  # noqa: BLE001
+            log.exception("loading a patient's days failed")
+            self._status(f"Could not load their appointments ({type(exc).__name__}).")
+            return
+        self.day = day
+        self.views = day.views()
+        self._show_days(patient)
+
+    def _show_days(self, patient: Patient) -> None:
+        options = self.query_one("#lookup-appointments", OptionList)
+        options.clear_options()
+        now = self.clock()
+        for view in self.views:
+            options.add_option(Option(self._line(view, patient, now), id=view.id))
+        name = clean(patient.display_name)
+        self._status(f"{name}: {len(self.views)} appointment{'s' * (len(self.views) != 1)} in the next "
+                     f"{LOOKAHEAD_DAYS} days" + (" — enter opens one" if self.views else ""))
+        self.query_one("#lookup-patients").display = False
+        options.display = True
+        options.highlighted = 0 if self.views else None
+        options.focus()
+
+    def _line(self, view: AppointmentView, patient: Patient, now: datetime) -> Text:
+        mine = next((a for a in view.attendees if a.attendee.patient_id == patient.id), None)
+        decision = view.decision(mine, now, self.configured)
+        local = view.appointment.starts_at.astimezone(view.zone)
+        status = "cancelled" if view.status == "cancelled" or (mine is not None and not mine.active) else ""
+        head = f"{local:%a %d %b} {view.local_start}  {view.type_name} · {view.practitioner_name}"
+        text = Text(clean(head) + "\n")
+        state = f"  {TELEHEALTH_SHORT[view.telehealth]}" + (f" · {status}" if status else "") + " · "
+        text.append(clean(state))
+        text.append(clean("can be sent" if decision.allowed else decision.reason),
+                    style="bold" if decision.allowed else "dim")
+        return text
+
+    @on(OptionList.OptionSelected, "#lookup-appointments")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        view = next(v for v in self.views if v.id == event.option.id)
+        local_date = local_day_of(view.appointment.starts_at, view.zone)
+        self.dismiss(FoundAppointment(view.id, local_date, view.appointment.business_id))
+
+    def action_back(self) -> None:
+        days = self.query_one("#lookup-appointments", OptionList)
+        if days.display:
+            days.display = False
+            patients = self.query_one("#lookup-patients", OptionList)
+            patients.display = True
+            patients.focus()
+            self._status(f"{len(self.patients)} patients found")
+            return
+        self.dismiss(None)

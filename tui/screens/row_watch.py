@@ -1,0 +1,105 @@
+"""Keeps the list's marks (sent ✓/·, late?), the late nudge and the up-next
+strip current: after a load or refresh, a send, an arrival, and on the
+clock's tick. Nothing here ever sends: the nudge only says `s` would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from tui.domain.arrival import minutes_late
+from tui.screens.console import Console
+from tui.services.audit import AuditUnavailable
+from tui.services.day import AppointmentView
+from tui.services.row_marks import RowMarks, day_marks, row_marks
+from tui.services.up_next import UpNext, next_telehealth, up_next
+from widgets.text import initials
+
+
+def short_name(name: str) -> str:
+    """'Mia Kelly' → 'Mia K.': enough for a notification on a shared screen."""
+    words = name.split()
+    return f"{words[0]} {words[-1][0]}." if len(words) > 1 else name
+
+
+class RowWatch:
+    def __init__(self, screen: Console) -> None:
+        self.screen = screen
+        self.session = screen.session
+        self.late_after = timedelta(minutes=self.session.config.ui.late_after_minutes)
+        #: appointments whose lateness staff were told of (once each)
+        self.told_late: set[str] = set()
+        #: when the marks were last worked out (the clock's tick redoes only what time changes)
+        self.looked_at: datetime | None = None
+
+    def _configured(self) -> tuple:
+        delivery = self.session.delivery
+        return tuple(delivery.configured()) if delivery else ()
+
+    def _team(self) -> dict:
+        day = self.screen.day
+        return day.team_sends if day is not None else {}
+
+    def all_marks(self, views: list[AppointmentView]) -> dict[str, RowMarks]:
+        now = self.session.clock()
+        try:
+            mine = self.session.audit.sends_for([v.id for v in views])
+        except AuditUnavailable:
+            mine = None
+        self.looked_at = now
+        return day_marks(views, now, self.late_after, self._configured(), mine, self._team())
+
+    def marks_of(self, view: AppointmentView) -> RowMarks:
+        try:
+            mine = self.session.audit.last_sends(view.id)
+        except AuditUnavailable:
+            mine = {}
+        return row_marks(view, self.session.clock(), self.late_after, self._configured(), mine, self._team())
+
+    def time_moved(self, view: AppointmentView, since: datetime, now: datetime) -> bool:
+        """Whether time alone changed this call's marks since *since*: it
+        became late (its start plus ``late_after`` passed) or it ended."""
+        appt = view.appointment
+        return since < appt.starts_at + self.late_after <= now or since < appt.ends_at <= now
+
+    def nudge(self, views: Iterable[AppointmentView], marks: dict[str, RowMarks]) -> None:
+        """One notification per appointment (of *views*, those whose marks
+        were just worked out) that became late; never a send."""
+        now = self.session.clock()
+        for view in views:
+            m = marks.get(view.id)
+            if m is None or m.late == 0:
+                self.told_late.discard(view.id)  # arrived or over: a later lateness is news again
+                continue
+            if view.id in self.told_late:
+                continue
+            self.told_late.add(view.id)
+            self.screen.say(self.late_words(view, m, now), title="Late?", severity="warning", timeout=20)
+
+    def late_words(self, view: AppointmentView, marks: RowMarks, now: datetime) -> str:
+        minutes = minutes_late(view.appointment, now)
+        when = f"{view.local_start} {view.type_name}"
+        if view.kind == "group":
+            return f"{marks.late} in {when} not marked arrived {minutes} min in — s to resend their links"
+        name = view.patient_label()
+        name = initials(name) if self.screen.privacy else short_name(name)
+        return f"{name} is {minutes} min late for {when} — s to resend the link"
+
+    def up_next(self, views: list[AppointmentView]) -> UpNext | None:
+        state = self.screen.state
+        now = self.session.clock()
+
+        def hhmm(moment: datetime) -> str:
+            zone = state.zone
+            local = moment.astimezone(zone) if zone else moment
+            today = now.astimezone(zone).date() if zone else now.date()
+            return local.strftime("%H:%M") if local.date() == today else local.strftime("%d %b %H:%M")
+
+        view = next_telehealth(views, now)
+        if view is None:
+            return None
+        try:
+            mine = self.session.audit.last_sends(view.id)
+        except AuditUnavailable:
+            mine = {}
+        return up_next(view, now, mine, self._team(), self.screen.who, hhmm)

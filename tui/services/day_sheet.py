@@ -1,0 +1,67 @@
+"""The day sheet: the day as CSV (RFC 4180, by the csv module), one row per
+attendee, for `frontdesk today --csv` and the console's "Export day sheet".
+
+No links unless asked for (``reveal``, which the caller audits first). Text
+from Cliniko is cleaned of control characters like everything frontdesk
+shows, and a cell that a spreadsheet would run as a formula (starting with
+= + - @) is written with a leading apostrophe: a patient named
+``=HYPERLINK(…)`` stays a name.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from datetime import datetime
+
+from tui.domain.contact import Channel
+from tui.domain.eligibility import ALL_CHANNELS
+from tui.domain.wording import STATUS_LABELS, TELEHEALTH_SHORT
+from tui.safe_text import clean
+from tui.services.audit import AuditEntry
+from tui.services.day import AppointmentView
+from tui.services.row_marks import last_send
+from tui.services.team_log import TeamSend
+
+COLUMNS = ["date", "time", "location", "patient", "practitioner", "type", "telehealth", "status",
+           "sent", "send_decision", "reason"]
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    text = clean(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def day_sheet_csv(views: list[AppointmentView], now: datetime, *,
+                  mine: Mapping[str, Mapping[tuple[str, str], AuditEntry]] | None = None,
+                  team: Mapping[tuple[str, str], TeamSend] | None = None,
+                  configured: tuple[Channel, ...] = ALL_CHANNELS, reveal: bool = False) -> str:
+    """*mine*: this desk's sends by appointment (``AuditLog.sends_for``);
+    *team*: other desks' (``Day.team_sends``)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS + (["patient_link"] if reveal else []))
+    for view in views:
+        local = view.appointment.starts_at.astimezone(view.zone)
+        sends = (mine or {}).get(view.id, {})
+        for attendee in view.attendees or (None,):
+            decision = view.decision(attendee, now, configured)
+            sent = ""
+            if attendee is not None and attendee.link is not None and last_send(
+                    view, attendee.attendee.id, attendee.link.fingerprint(), sends, team or {}) is not None:
+                sent = "sent"
+            elif decision.allowed:
+                sent = "not sent"
+            status = view.status
+            if attendee is not None and view.kind == "group":
+                status = "cancelled" if not attendee.active else "arrived" if attendee.attendee.arrived else "booked"
+            row = [local.date().isoformat(), view.local_start, view.business_name,
+                   attendee.name if attendee is not None else view.patient_label(), view.practitioner_name,
+                   view.type_name, TELEHEALTH_SHORT[view.telehealth], STATUS_LABELS[status], sent,
+                   "yes" if decision.allowed else "no", decision.reason]
+            if reveal:
+                row.append(attendee.link.url if attendee is not None and attendee.link is not None else "")
+            writer.writerow([_cell(value) for value in row])
+    return out.getvalue()
