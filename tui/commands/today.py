@@ -11,17 +11,17 @@ import asyncio
 from datetime import date, datetime
 from typing import Any
 
-from tui.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK
-from tui.safe_text import clean, column_widths, dumps_json, fit
-from tui.domain.wording import location_codes
-from tui.domain.wording import BAD_LINK, STATUS_LABELS, TELEHEALTH_SHORT
 from tui.cliniko.errors import ClinikoError
+from tui.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK
+from tui.domain.wording import BAD_LINK, STATUS_LABELS, TELEHEALTH_SHORT, location_codes
+from tui.safe_text import clean, column_widths, dumps_json, fit
 from tui.services.day import AppointmentView, Day
 from tui.services.day_loader import DayIncomplete
 from tui.services.day_sheet import day_sheet_csv
 from tui.services.heap import HEAP
 from tui.services.session import Session
 from tui.services.team_log import day_team_sends
+
 
 def appointment_json(view: AppointmentView, now: datetime, reveal: bool) -> dict[str, Any]:
     appt = view.appointment

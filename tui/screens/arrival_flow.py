@@ -11,7 +11,7 @@ from textual.message import Message
 
 from tui.cliniko.errors import ClinikoError, PermissionDeniedError
 from tui.cliniko.models import Attendee, IndividualAppointment
-from tui.domain.arrival import Mark
+from tui.domain.arrival import ARRIVAL_WORDS, Mark
 from tui.screens.console import Console
 from tui.services.arrivals import ArrivalChange, apply_arrival, plan_arrival, reconcile
 
@@ -81,7 +81,7 @@ class ArrivalFlow:
         trouble = self.session.arrivals.record(change, screen.user, outcome)
         who = screen.who(change.patient)
         if message.error is not None:
-            screen.say(f"{who} not marked {change.words.split(' → ')[1]}: {message.error}",
+            screen.say(f"{who} not marked {ARRIVAL_WORDS[change.after]}: {message.error}",
                        title="Cliniko", severity="error", timeout=10)
         else:
             screen.say(f"{who}: {change.words}", title="Saved in Cliniko")

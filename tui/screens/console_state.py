@@ -96,6 +96,12 @@ class ConsoleState:
     def when(self, moment: datetime) -> str:
         return (moment.astimezone(self.zone) if self.zone else moment).strftime("%d %b %H:%M")
 
+    def time_of(self, moment: datetime, now: datetime) -> str:
+        """"08:02" on *now*'s date in the clinic, else "24 Nov 08:02"."""
+        local = moment.astimezone(self.zone) if self.zone else moment
+        today = now.astimezone(self.zone).date() if self.zone else now.date()
+        return local.strftime("%H:%M") if local.date() == today else local.strftime("%d %b %H:%M")
+
     def hhmm(self, moment: datetime) -> str:
         return moment.astimezone(self.zone).strftime("%H:%M") if self.zone else moment.strftime("%H:%M UTC")
 

@@ -91,8 +91,8 @@ class FrontDesk:
         self.say(f"Showing: {STATUS_FILTER_WORDS[step] or 'all appointments'}")
 
     def action_find_patient(self: Desk) -> None:
-        configured = tuple(self.session.delivery.configured()) if self.session.delivery else ()
-        self.app.push_screen(LookupScreen(self.session.lookup, self.session.clock, configured), self._open_found)
+        session = self.session
+        self.app.push_screen(LookupScreen(session.lookup, session.clock, session.channels()), self._open_found)
 
     def _open_found(self: Desk, found: FoundAppointment | None) -> None:
         """Open a looked-up appointment in the day list, on its own date (all
@@ -142,8 +142,7 @@ class FrontDesk:
         except AuditUnavailable as exc:
             self.say(f"Day sheet not saved: {exc.message}", title="Audit log", severity="error", timeout=10)
             return
-        configured = tuple(session.delivery.configured()) if session.delivery else ()
-        text = day_sheet_csv(views, session.clock(), mine=mine, team=day.team_sends, configured=configured)
+        text = day_sheet_csv(views, session.clock(), mine=mine, team=day.team_sends, configured=session.channels())
         where = f"-{day.business_id}" if day.business_id else ""
         path = exports_dir() / f"day-sheet-{day.local_date.isoformat()}{where}.csv"
         try:

@@ -31,7 +31,7 @@ from tui.domain.contact import mask_email
 from tui.domain.timezones import local_day_of
 from tui.domain.wording import TELEHEALTH_SHORT
 from tui.safe_text import clean
-from tui.services.day import AppointmentView, Day
+from tui.services.day import AppointmentView
 from tui.services.lookup import LOOKAHEAD_DAYS, MIN_CHARS, PatientLookup, patient_queries
 
 log = logging.getLogger("frontdesk.ui")
@@ -57,7 +57,6 @@ class LookupScreen(ModalScreen[FoundAppointment | None]):
         self.clock = clock
         self.configured = configured
         self.patients: list[Patient] = []
-        self.day: Day | None = None
         self.views: list[AppointmentView] = []
         self._asked = ""  # the text the last search was for
 
@@ -152,7 +151,6 @@ class LookupScreen(ModalScreen[FoundAppointment | None]):
             log.exception("loading a patient's days failed")
             self._status(f"Could not load their appointments ({type(exc).__name__}).")
             return
-        self.day = day
         self.views = day.views()
         self._show_days(patient)
 

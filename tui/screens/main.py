@@ -97,7 +97,7 @@ class MainScreen(Navigation, FrontDesk, Screen):
         self.table.focus()
         self.watch(self.table, "chosen", self._moved_by_user, init=False)
         self.links.now = self.session.clock()
-        self.links.configured = tuple(self.session.delivery.configured()) if self.session.delivery else ()
+        self.links.configured = self.session.channels()
         self.links.late_after = self.rows.late_after
         self.load_day()  # the day first: its requests lead the way
         self.feed.sign_in()

@@ -32,10 +32,6 @@ class RowWatch:
         #: when the marks were last worked out (the clock's tick redoes only what time changes)
         self.looked_at: datetime | None = None
 
-    def _configured(self) -> tuple:
-        delivery = self.session.delivery
-        return tuple(delivery.configured()) if delivery else ()
-
     def _team(self) -> dict:
         day = self.screen.day
         return day.team_sends if day is not None else {}
@@ -47,14 +43,14 @@ class RowWatch:
         except AuditUnavailable:
             mine = None
         self.looked_at = now
-        return day_marks(views, now, self.late_after, self._configured(), mine, self._team())
+        return day_marks(views, now, self.late_after, self.session.channels(), mine, self._team())
 
     def marks_of(self, view: AppointmentView) -> RowMarks:
         try:
             mine = self.session.audit.last_sends(view.id)
         except AuditUnavailable:
             mine = {}
-        return row_marks(view, self.session.clock(), self.late_after, self._configured(), mine, self._team())
+        return row_marks(view, self.session.clock(), self.late_after, self.session.channels(), mine, self._team())
 
     def time_moved(self, view: AppointmentView, since: datetime, now: datetime) -> bool:
         """Whether time alone changed this call's marks since *since*: it
@@ -88,13 +84,6 @@ class RowWatch:
     def up_next(self, views: list[AppointmentView]) -> UpNext | None:
         state = self.screen.state
         now = self.session.clock()
-
-        def hhmm(moment: datetime) -> str:
-            zone = state.zone
-            local = moment.astimezone(zone) if zone else moment
-            today = now.astimezone(zone).date() if zone else now.date()
-            return local.strftime("%H:%M") if local.date() == today else local.strftime("%d %b %H:%M")
-
         view = next_telehealth(views, now)
         if view is None:
             return None
@@ -102,4 +91,4 @@ class RowWatch:
             mine = self.session.audit.last_sends(view.id)
         except AuditUnavailable:
             mine = {}
-        return up_next(view, now, mine, self._team(), self.screen.who, hhmm)
+        return up_next(view, now, mine, self._team(), self.screen.who, lambda moment: state.time_of(moment, now))

@@ -154,7 +154,8 @@ class AppointmentView:
 
 @dataclass
 class Day:
-    """Everything loaded for one local date; mutated only by the loader."""
+    """Everything loaded for one local date; mutated by the loader, and by an
+    arrival (tui.services.arrivals) shown before Cliniko confirms it."""
 
     local_date: date
     business_id: str | None = None

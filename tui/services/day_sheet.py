@@ -15,6 +15,7 @@ import io
 from collections.abc import Mapping
 from datetime import datetime
 
+from tui.domain.arrival import arrival_of
 from tui.domain.contact import Channel
 from tui.domain.eligibility import ALL_CHANNELS
 from tui.domain.wording import STATUS_LABELS, TELEHEALTH_SHORT
@@ -56,7 +57,7 @@ def day_sheet_csv(views: list[AppointmentView], now: datetime, *,
                 sent = "not sent"
             status = view.status
             if attendee is not None and view.kind == "group":
-                status = "cancelled" if not attendee.active else "arrived" if attendee.attendee.arrived else "booked"
+                status = arrival_of(view.appointment, attendee.attendee) if attendee.active else "cancelled"
             row = [local.date().isoformat(), view.local_start, view.business_name,
                    attendee.name if attendee is not None else view.patient_label(), view.practitioner_name,
                    view.type_name, TELEHEALTH_SHORT[view.telehealth], STATUS_LABELS[status], sent,

@@ -12,6 +12,7 @@ from pathlib import Path
 from tui.cliniko.client import ClinikoClient
 from tui.cliniko.models import User
 from tui.config import Config
+from tui.domain.contact import Channel
 from tui.domain.message import DEFAULT_BODY, DEFAULT_SMS, DEFAULT_SUBJECT
 from tui.paths import data_dir
 from tui.services.account import AccountInfo
@@ -42,6 +43,7 @@ class OutboxItem:
     subject: str
     body: str  # what was sent (links masked), or what became of it
 
+
 @dataclass
 class Session:
     client: ClinikoClient
@@ -57,6 +59,10 @@ class Session:
     delivered: Callable[[], list[OutboxItem]] | None = None
     user: User | None = None
     _closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def channels(self) -> tuple[Channel, ...]:
+        """The delivery channels set up (none when delivery is not)."""
+        return tuple(self.delivery.configured()) if self.delivery else ()
 
     @property
     def arrivals(self) -> Arrivals:
