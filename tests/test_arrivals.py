@@ -134,7 +134,7 @@ async def test_a_marks_arrived_at_once_and_one_patch_confirms_it(make_app, sandb
         await settle(pilot)
         row = sandbox.store.individual_appointments[view.id]
         assert row["did_not_arrive"] is True and row["patient_arrived"] is False
-        assert table.cell(view.id, "status") == "no-show"
+        assert table.cell(view.id, "status") == "didn't arrive"
     entries = [r for r in audit_rows(tmp_path, columns="action, appointment_id, detail, outcome, user_name")
                if r[0] == "arrival"]
     assert [r[2] for r in entries] == ["not arrived → arrived", "arrived → not arrived",
@@ -230,5 +230,5 @@ def test_countdown_words():
     assert countdown(T0, T0 - timedelta(minutes=11, seconds=30)) == "in 12 min"
     assert countdown(T0, T0 - timedelta(minutes=75)) == "in 1 h 15 min"
     assert countdown(T0, T0 + timedelta(minutes=3, seconds=59)) == "started 3 min ago"
-    assert countdown(T0, T0 + timedelta(minutes=3), short=True) == "3 min ago"
+    assert countdown(T0, T0 + timedelta(minutes=3), short=True) == "started 3m ago"
     assert countdown(T0, T0 + timedelta(seconds=20)) == "started just now"

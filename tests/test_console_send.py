@@ -1,3 +1,4 @@
+from tui.domain.contact import CHANNEL_WORDS
 """Sending from the console with Pilot: confirmation, channels, repeats,
 groups, refusals; the outbox and the audit viewer."""
 
@@ -99,15 +100,21 @@ async def test_group_send_to_all_eligible_attendees(make_app, sandbox, mail):
         await pilot.press("a")
         text = dialog_text(dialog)
         assert f"{eligible_count} of {len(view.attendees)} attendees" in text
-        assert all(f"✓ {name}" in text for name in plan.group_in)
+        # each recipient with the channel and address that will be used: what it says is what happens
+        promised = {r.name: f"{CHANNEL_WORDS[r.channel_for(dialog.channel)]} to {r.addresses[r.channel_for(dialog.channel)]}"
+                    for r in plan.group_in}
+        assert all(f"✓ {name} — {how}" in text for name, how in promised.items())
         assert all(f"✕ {name}: {why}" in text for name, why in plan.group_out)
+        if len({how.split()[0] for how in promised.values()}) > 1:
+            assert "Channel        each as listed above" in text
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, ResultsScreen)
         assert app.screen.title_text == f"Sent {eligible_count} of {len(view.attendees)} patient links"
         sent = [who for who, outcome in app.screen.rows if outcome.startswith("sent")]
         skipped = {who: outcome for who, outcome in app.screen.rows if not outcome.startswith("sent")}
-        assert sorted(sent) == sorted(plan.group_in)
+        assert sorted(sent) == sorted(promised)
+        assert {who: outcome.removeprefix("sent by ") for who, outcome in app.screen.rows if who in sent} == promised
         assert skipped == {name: f"not sent: {why}" for name, why in plan.group_out}
         assert all(outcome.startswith(("sent by Email", "sent by SMS")) for who, outcome in app.screen.rows
                    if who in sent)
@@ -168,7 +175,7 @@ async def test_outbox_and_audit_viewer(make_app, mail):
         text = dialog_text(app.screen)
         link = view.primary_attendee().link
         patient = view.primary_attendee().patient
-        assert f"EMAIL to {patient.email[0]}•••@" in text and patient.email not in text and link.url not in text
+        assert f"Email to {patient.email[0]}•••@" in text and patient.email not in text and link.url not in text
         assert f"· {patient.display_name} · 24 Nov 10:05 AEDT" in text and view.id not in text  # issue 12 #8
         await pilot.press("escape")
         await pilot.press("a")
@@ -176,7 +183,7 @@ async def test_outbox_and_audit_viewer(make_app, mail):
         assert isinstance(app.screen, AuditScreen)
         text = dialog_text(app.screen)
         lines = [line for line in text.splitlines() if "Rosa Delgado" in line]
-        assert "revealed" in lines[0] and "by email to" in lines[1]  # newest first
+        assert "revealed" in lines[0] and "by Email to" in lines[1]  # newest first
         assert link.url not in text
 
 
@@ -201,6 +208,6 @@ async def test_demo_outbox_lists_delivered_messages_masked(tmp_path):
         link = view.primary_attendee().link
         assert "Outbox — delivered in this demo" in text and link.masked() in text and link.url not in text
         email = view.primary_attendee().patient.email
-        assert f"EMAIL to {email[0]}•••@{email.split('@')[1]}" in text and email not in text  # masked, as everywhere
+        assert f"Email to {email[0]}•••@{email.split('@')[1]}" in text and email not in text  # masked, as everywhere
         assert f" · {view.primary_attendee().name} · 24 Nov" in text  # named as the console names them, demo's clock
         assert NOW.tzinfo is tz.utc

@@ -103,7 +103,7 @@ def test_demo_refuses_a_dead_link_and_sends_a_live_one(demo):
     after = stats(demo)
     keys("o")
     shown = wait_for("Outbox — delivered in this demo")
-    outbox = shown.count("EMAIL to ") + shown.count("SMS to ")
+    outbox = shown.count("Email to ") + shown.count("SMS to ")
     assert outbox == 1
     assert after["memos"] == 1
     assert "/c/••••" in shown or "/c/" not in shown

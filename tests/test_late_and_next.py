@@ -73,7 +73,7 @@ async def test_the_late_nudge_appears_once_and_clears_when_arrived(server, sandb
         start = screen.state.views_of_day()[[v.id for v in screen.state.views_of_day()].index(call["id"])].local_start
         said = [n for n in heard.notes if "late for" in n]
         assert said == [f"{first} {patient['last_name'][0]}. is 6 min late for {start} "
-                        f"{sandbox.store.appointment_types[call['appointment_type_id']]['name']} — s to resend the link"]
+                        f"{sandbox.store.appointment_types[call['appointment_type_id']]['name']} — s to send the link"]
         screen._tick()
         await pilot.pause()
         assert len([n for n in heard.notes if "late for" in n]) == 1  # once, not on every tick

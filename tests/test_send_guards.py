@@ -89,7 +89,7 @@ def test_two_processes_racing_to_send_send_once(server, sandbox, mail, client, c
     results = [w.communicate(timeout=60) for w in windows]
     said = sorted(out.strip() for out, _ in results)
     assert all("Traceback" not in err for _, err in results), results
-    assert said[0] == "REFUSED Not sent: this patient link is being sent from another window."
+    assert said[0].startswith("REFUSED Not sent: this patient link is being sent right now from another frontdesk window")
     assert said[1] == "SENT"
     assert len(mail.received) == 1 and len(sandbox.memos()) == 1
     import sqlite3
@@ -143,7 +143,9 @@ async def test_the_memo_carries_a_marker_and_never_the_link(server, sandbox, mai
     [memo] = sandbox.memos()
     content = memo["content"]
     data = json.loads(content.rsplit(MARKER + " ", 1)[1])
-    assert data == {"appointment": view.id, "attendee": a.attendee.id, "channel": "email", "by": "Rosa Delgado"}
+    desk_a = (tmp_path / "desk-a" / "desk-id").read_text().strip()
+    assert data == {"appointment": view.id, "attendee": a.attendee.id, "channel": "email", "by": "Rosa Delgado",
+                    "desk": desk_a}
     assert a.link.url.rsplit("/", 1)[1] not in content and "/c/" not in content
 
 
@@ -161,17 +163,17 @@ async def test_the_other_desk_is_told_and_asked_twice(server, sandbox, mail, tmp
         app.screen.select_appointment(view.id)
         await pilot.pause()
         panel = "\n".join(w.plain for w in app.screen.query("LinkPanel TextLines"))
-        assert "Already sent 24 Nov 10:05 by Rosa Delgado (another desk, email)" in panel
+        assert "Already sent 24 Nov 10:05 by Rosa Delgado (Email, another desk)" in panel
         await pilot.press("s")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, SendConfirmScreen)
         text = str(dialog.query_one("#send-summary").render())
-        assert "Already sent 24 Nov 10:05 by Rosa Delgado (another desk, email)" in text
+        assert "Already sent 24 Nov 10:05 by Rosa Delgado (Email, another desk)" in text
         await pilot.press("y")
         await pilot.pause()
         text = str(dialog.query_one("#send-summary").render())
-        assert "(another desk, email) — press y again to resend" in text
+        assert "(Email, another desk) — press y again to resend" in text
         assert len(mail.received) == 1  # not yet
         await pilot.press("y")
         await settle(pilot)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import time
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -80,6 +82,7 @@ class FrontdeskApp(App[None]):
             self._early = EarlyLoad(self.session.loader, self.local_date, self.session.clock())
 
     def on_mount(self) -> None:
+        self._catch_stop_signals(install=True)
         if self.config.ui.keys:
             self.set_keymap(self.config.ui.keys)
         idle = self.config.ui.idle_lock_seconds
@@ -125,7 +128,30 @@ class FrontdeskApp(App[None]):
         self._exit_renderables.append(Text(crash_message(error, where)))
         self._close_messages_no_wait()
 
+    # -- a hang-up (SSH dropped, terminal closed) or a stop from the system ------
+
+    def _catch_stop_signals(self, *, install: bool) -> None:
+        """SIGHUP and SIGTERM end frontdesk cleanly instead of killing it:
+        a send under way is recorded as it stands (see DeliveryService.stop)."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            try:
+                if install:
+                    loop.add_signal_handler(sig, self.stop_on_signal, sig)
+                else:
+                    loop.remove_signal_handler(sig)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass  # not the main thread, or a platform without these signals
+
+    def stop_on_signal(self, sig: signal.Signals) -> None:
+        delivery = self.session.delivery if self.session is not None else None
+        if delivery is not None:
+            cause = "the terminal or SSH connection closed" if sig == signal.SIGHUP else "it was told to stop"
+            delivery.stop(f"frontdesk ended ({sig.name}: {cause}) while the message was being delivered")
+        self.exit()
+
     async def on_unmount(self) -> None:
+        self._catch_stop_signals(install=False)
         if self._early is not None:
             self._early.cancel()
         if self.session is not None:

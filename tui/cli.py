@@ -74,12 +74,16 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--demo", action="store_true", help="use the embedded sandbox clinic")
     common.add_argument("--now", type=_moment, help=argparse.SUPPRESS)  # demo clock, for tests
+    common.add_argument("--latency", type=float, default=0.0,
+                        help="with --demo: seconds the sandbox adds to every request (a slow connection)")
     day = argparse.ArgumentParser(add_help=False)
     day.add_argument("--date", type=_date, help="local date, YYYY-MM-DD (default: today)")
     day.add_argument("--business", help="business (location) id; default: all locations")
 
     parser.add_argument("--demo", action="store_true", help="open the console on the embedded sandbox")
     parser.add_argument("--now", type=_moment, help=argparse.SUPPRESS)
+    parser.add_argument("--latency", type=float, default=0.0,
+                        help="with --demo: seconds the sandbox adds to every request (a slow connection)")
     parser.add_argument("--date", type=_date, help="local date, YYYY-MM-DD (default: today)")
     parser.add_argument("--business", help="business (location) id; default: all locations")
     sub = parser.add_subparsers(dest="command")
@@ -119,7 +123,7 @@ def _session(args: argparse.Namespace, config: Config):
     if args.demo:
         from tui.demo import open_demo_session
 
-        return open_demo_session(config, now=args.now)
+        return open_demo_session(config, now=args.now, latency=getattr(args, "latency", 0.0))
     from tui.services.session import open_session
 
     return open_session(config)

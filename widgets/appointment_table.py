@@ -33,7 +33,8 @@ from tui.domain.wording import (
 from tui.safe_text import column_widths
 from tui.services.day import AppointmentView
 from tui.services.row_marks import RowMarks
-from widgets.text import fit, initials
+from tui.domain.wording import person_name
+from widgets.text import fit
 
 CANCELLED = "✕ "
 COLUMN_TITLES = {"time": "Time", "location": "Location", "patient": "Patient", "practitioner": "Practitioner",
@@ -120,7 +121,7 @@ class AppointmentTable(ScrollView, can_focus=True):
         short ones and the location is a three-letter tag."""
         narrow = self._narrow()
         fixed = {"mark": 1, "time": 5, "telehealth": 11 if narrow else 13, "sent": 1 if narrow else 4,
-                 "status": 11 if narrow else 14}
+                 "status": 13 if narrow else 14}
         weights = {"patient": 5, "practitioner": 4, "type": 5}
         if self.show_location:
             longest = max((cell_len(label) for label in self._locations.values()), default=3)
@@ -131,8 +132,8 @@ class AppointmentTable(ScrollView, can_focus=True):
         """The row's words before fitting."""
         narrow = self._narrow()
         patient = view.patient_label(short=narrow)
-        if self.privacy and view.kind == "individual":
-            patient = initials(patient)
+        if view.kind == "individual":
+            patient = person_name(patient, private=self.privacy)
         cancelled = view.status == "cancelled"
         telehealth = TELEHEALTH_NARROW if narrow else TELEHEALTH_SHORT
         status = STATUS_NARROW if narrow else STATUS_LABELS

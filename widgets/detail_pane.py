@@ -11,7 +11,8 @@ from textual.reactive import reactive
 from tui.domain.timezones import zone_for
 from tui.domain.wording import STATUS_LABELS, TELEHEALTH_LONG
 from tui.services.day import AppointmentView
-from widgets.text import clean, initials
+from tui.domain.wording import person_name
+from widgets.text import clean
 from widgets.text_lines import TextLines
 
 
@@ -29,7 +30,7 @@ class DetailPane(TextLines, can_focus=False):
     privacy = reactive(False)
 
     def _person(self, name: str) -> str:
-        return initials(name) if self.privacy else clean(name)
+        return person_name(name, private=self.privacy)
 
     def on_mount(self) -> None:
         self.watch(self, "view", self._show, init=False)

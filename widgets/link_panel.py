@@ -26,7 +26,8 @@ from tui.domain.arrival import late_attendees, minutes_late
 from tui.domain.links import NOT_A_PRACTITIONER_LINK, PATIENT_LABEL, PRACTITIONER_LABEL
 from tui.domain.wording import DEAD_LINK
 from tui.services.day import AppointmentView, AttendeeView
-from widgets.text import clean, initials
+from tui.domain.wording import person_name
+from widgets.text import clean
 from widgets.text_lines import TextLines
 
 
@@ -148,7 +149,7 @@ class LinkPanel(Vertical):
         chosen = self.chosen
         for a in v.attendees:
             marker = "▶ " if (a is chosen and len(v.attendees) > 1) else ("  " if len(v.attendees) > 1 else "")
-            name = initials(a.name) if self.privacy else clean(a.name)
+            name = person_name(a.name, private=self.privacy)
             shown = "Cliniko gave no patient link"
             if a.link is not None:
                 shown = a.link.url if (self.revealed and a is chosen) else a.link.masked()
@@ -178,7 +179,7 @@ class LinkPanel(Vertical):
         if self.sending:
             reason.update(Text("Sending…", style="bold"), min_lines=2)
         elif decision.allowed:
-            who = initials(chosen.name) if self.privacy else clean(chosen.name)
+            who = person_name(chosen.name, private=self.privacy)
             reason.update(Text(f"Ready to send to {who}", style="bold"), min_lines=2)
         else:
             reason.update(Text(f"Cannot send: {decision.reason}"), min_lines=2)

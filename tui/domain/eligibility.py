@@ -14,13 +14,14 @@ from zoneinfo import ZoneInfo
 from tui.cliniko.models import (
     AppointmentType,
     Attendee,
+    Business,
     GroupAppointment,
     IndividualAppointment,
     Patient,
 )
 from tui.domain.contact import Channel, default_channel, reachable
 from tui.domain.links import NOT_A_PATIENT_LINK, AccountHosts, LinkRefused, patient_link
-from tui.domain.timezones import hhmm
+from tui.domain.timezones import business_zone, hhmm
 
 Appointment = IndividualAppointment | GroupAppointment
 
@@ -41,6 +42,12 @@ class SendEligibility:
     @classmethod
     def refuse(cls, reason: str) -> "SendEligibility":
         return cls(False, reason, copy_reason=reason)
+
+    def channel_for(self, wanted: Channel) -> Channel | None:
+        """The channel a send will use when staff chose *wanted*: that one
+        where it reaches the patient, else the patient's own default (the
+        confirmation shows it per recipient; the send uses it)."""
+        return wanted if wanted in self.channels else self.default_channel
 
 
 ALLOWED_REASON = "Telehealth appointment: the patient link can be sent"
@@ -137,3 +144,32 @@ def send_eligibility(
     assert patient is not None
     return SendEligibility(True, ALLOWED_REASON, tuple(channels), default_channel(patient, channels),
                            copyable=True, copy_reason=ALLOWED_REASON)
+
+
+def decide(
+    *,
+    appointment: Appointment | None,
+    appointment_type: AppointmentType | None,
+    attendee: Attendee | None,
+    patient: Patient | None,
+    business: Business | None,
+    now: datetime,
+    hosts: AccountHosts,
+    configured: tuple[Channel, ...] | list[Channel],
+) -> SendEligibility:
+    """The decision from the records as they stand. The one builder of the
+    rule's inputs (the location's zone and country, the channels set up):
+    the screens call it through ``AppointmentView.decision`` with what they
+    loaded, the delivery service with what it has just re-read, so the two
+    can differ only where Cliniko's records did."""
+    return send_eligibility(
+        appointment=appointment,
+        appointment_type=appointment_type,
+        attendee=attendee,
+        patient=patient,
+        now=now,
+        zone=business_zone(business),
+        hosts=hosts,
+        country_code=business.country_code if business else None,
+        configured=tuple(configured),
+    )

@@ -3,6 +3,8 @@ status, defined once; the screens, the CLI and the widgets read them here."""
 
 from __future__ import annotations
 
+from tui.safe_text import clean
+
 #: the list's Telehealth column (and `today`'s)
 TELEHEALTH_SHORT = {"on": "Telehealth", "off": "off", "unknown": "unknown → off"}
 #: the same, where a column is 11 cells (an SSH terminal's 80 columns)
@@ -21,11 +23,12 @@ STATUS_LABELS = {
     "did_not_arrive": "did not arrive",
     "cancelled": "cancelled",
 }
-STATUS_NARROW = STATUS_LABELS | {"did_not_arrive": "no-show"}
+STATUS_NARROW = STATUS_LABELS | {"did_not_arrive": "didn't arrive"}
 #: the status of a video call whose patient is not marked arrived after `late_after_minutes`
 LATE = "late?"
-#: the list's "sent" column: the patient link went out / not yet / cannot be sent
-SENT_MARKS = {"sent": "✓", "not_sent": "·", "": ""}
+#: the list's sent column: ✓ sent, · not yet, ? a send was interrupted (or
+#: is under way) and may have reached the patient, blank: may not be sent
+SENT_MARKS = {"sent": "✓", "not_sent": "·", "unsure": "?", "": ""}
 
 
 def short_labels(names: list[str]) -> dict[str, str]:
@@ -50,3 +53,15 @@ def location_codes(names: list[str]) -> dict[str, str]:
             code, n = letters[:2] + letters[n], n + 1
         codes[name] = code
     return codes
+
+
+def initials(name: str) -> str:
+    parts = [p for p in clean(name).replace("-", " ").split() if p and p[0].isalpha()]
+    return " ".join(f"{p[0].upper()}." for p in parts) or "?"
+
+
+def person_name(name: str, *, private: bool) -> str:
+    """How a patient is named anywhere on screen (lists, panes, modals,
+    notifications, previews): initials while privacy is on (a shared
+    screen), else in full. The one place this rule lives."""
+    return initials(name) if private else clean(name)

@@ -12,7 +12,7 @@ from tui.safe_text import clean
 from tui.services.day import AppointmentView, Day
 from tui.services.row_marks import NOT_SENT, RowMarks
 from widgets.sync_header import SyncFacts
-from widgets.text import initials
+from tui.domain.wording import person_name
 
 
 #: the status filter's steps, in the order its key cycles through them
@@ -91,7 +91,7 @@ class ConsoleState:
 
     def who(self, name: str) -> str:
         """A patient's name as shown: initials on a shared screen."""
-        return initials(name) if self.privacy else clean(name)
+        return person_name(name, private=self.privacy)
 
     def when(self, moment: datetime) -> str:
         return (moment.astimezone(self.zone) if self.zone else moment).strftime("%d %b %H:%M")

@@ -137,7 +137,8 @@ class DayFeed:
     async def _other_desks(self, generation: int, day: Day) -> None:
         try:
             sends = await day_team_sends(self.session.client, day.appointments.values(),
-                                         day.appointment_types, day.attendees_of, self.session.clock())
+                                         day.appointment_types, day.attendees_of, self.session.clock(),
+                                         self.session.desk)
         except ClinikoError as exc:
             log.info("could not read Cliniko's communications log: %s", exc.kind)
             return

@@ -92,7 +92,7 @@ class FrontDesk:
 
     def action_find_patient(self: Desk) -> None:
         session = self.session
-        self.app.push_screen(LookupScreen(session.lookup, session.clock, session.channels()), self._open_found)
+        self.app.push_screen(LookupScreen(session.lookup, session.clock, session.channels(), private=self.privacy), self._open_found)
 
     def _open_found(self: Desk, found: FoundAppointment | None) -> None:
         """Open a looked-up appointment in the day list, on its own date (all

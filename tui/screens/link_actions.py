@@ -20,7 +20,7 @@ from tui.screens.console import Console
 from tui.screens.logs import AuditScreen, OutboxScreen
 from tui.services.audit import AuditEntry, AuditUnavailable
 from tui.services.day import AppointmentView, AttendeeView
-from tui.services.row_marks import last_send
+from tui.services.row_marks import last_send, send_words
 from tui.services.team_log import TeamSend
 
 
@@ -37,8 +37,7 @@ def sent_notes(view: AppointmentView, mine: dict[tuple[str, str], AuditEntry] | 
             continue
         sent = last_send(view, a.attendee.id, a.link.fingerprint(), mine, theirs)
         if sent is not None:
-            where = f"another desk, {sent.channel}" if sent.other_desk else sent.channel
-            notes[a.attendee.id] = f"Already sent {when(sent.at)} by {sent.by} ({where})"
+            notes[a.attendee.id] = send_words(sent, when)
         elif mine is None:
             notes[a.attendee.id] = AUDIT_DOWN
     return notes
@@ -86,7 +85,7 @@ class LinkActions:
         except AuditUnavailable as exc:
             self.screen.say(exc.message, title="Audit log", severity="error", timeout=10)
             return
-        self.screen.app.push_screen(OutboxScreen(items, self.session.demo, zone, self.screen.who))
+        self.screen.app.push_screen(OutboxScreen(items, self.session.demo, zone, self.screen.who, private=self.screen.privacy))
 
     def notes(self, view: AppointmentView) -> dict[str, str]:
         try:

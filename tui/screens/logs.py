@@ -12,7 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.services.audit import AuditEntry
+from tui.domain.contact import CHANNEL_WORDS
+from tui.services.audit import AuditEntry, outcome_words
 from tui.services.session import OutboxItem
 from widgets.text import clean
 
@@ -23,8 +24,10 @@ class OutboxScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,o,q", "dismiss", "Close", id="outbox-close")]
 
     def __init__(self, items: list[OutboxItem], demo: bool, zone: ZoneInfo | None,
-                 who: Callable[[str], str]) -> None:
+                 who: Callable[[str], str], *, private: bool = False) -> None:
         super().__init__()
+        #: privacy on: a message's text names the patient, so it is not shown
+        self.private = private
         self.items = items
         self.demo = demo
         self.zone = zone
@@ -42,12 +45,15 @@ class OutboxScreen(ModalScreen[None]):
             if item.at is not None:
                 local = item.at.astimezone(self.zone) if self.zone else item.at
                 when = f" · {local:%d %b %H:%M} {local.tzname() or ''}".rstrip()
-            text.append(f"{n}. {item.channel.upper()} to {clean(item.to)} · {self.who(item.patient)}{when}\n",
+            text.append(f"{n}. {CHANNEL_WORDS.get(item.channel, item.channel.upper())} to {clean(item.to)} · {self.who(item.patient)}{when}\n",
                         style="bold")
             if item.subject:
                 text.append(f"   {clean(item.subject)}\n")
-            for line in item.body.splitlines():
-                text.append(f"   {clean(line)}\n", style="dim" if not line.strip() else "")
+            if self.private and self.demo:
+                text.append("   (message text hidden while names show as initials)\n", style="dim")
+            else:
+                for line in item.body.splitlines():
+                    text.append(f"   {clean(line)}\n", style="dim" if not line.strip() else "")
             text.append("\n")
         text.append("esc to close", style="dim")
         with VerticalScroll(classes="dialog", id="outbox"):
@@ -78,11 +84,13 @@ class AuditScreen(ModalScreen[None]):
             if e.action == "arrival":
                 line = f"{when}  {who} marked {patient}: {e.detail}" + ("" if e.outcome == "ok" else f" ({e.outcome})")
             elif e.action == "send":
-                line += f" by {e.channel} to {e.recipient}: {e.outcome}"
+                verb = "sent" if (e.outcome or "").startswith("sent") else \
+                    "began sending" if e.unfinished or e.outcome == "sending" else "tried to send"
+                line = f"{when}  {who} {verb} the patient link of {patient}"
+                line += f" by {CHANNEL_WORDS.get(e.channel or '', e.channel)} to {e.recipient or '(not yet known)'}" \
+                        f": {outcome_words(e)}"
                 if e.memo_id:
                     line += f" (memo {e.memo_id})"
-                if e.detail and e.outcome != "sent":
-                    line += f" — {e.detail}"
             text.append(clean(line) + "\n")
         text.append("\nesc to close", style="dim")
         with VerticalScroll(classes="dialog", id="audit"):

@@ -29,7 +29,7 @@ from tui.cliniko.errors import ClinikoError
 from tui.cliniko.models import Patient
 from tui.domain.contact import mask_email
 from tui.domain.timezones import local_day_of
-from tui.domain.wording import TELEHEALTH_SHORT
+from tui.domain.wording import TELEHEALTH_SHORT, person_name
 from tui.safe_text import clean
 from tui.services.day import AppointmentView
 from tui.services.lookup import LOOKAHEAD_DAYS, MIN_CHARS, PatientLookup, patient_queries
@@ -51,8 +51,11 @@ class FoundAppointment:
 class LookupScreen(ModalScreen[FoundAppointment | None]):
     BINDINGS = [Binding("escape", "back", "Back", id="lookup-back")]
 
-    def __init__(self, lookup: PatientLookup, clock: Callable[[], datetime], configured: tuple[str, ...]) -> None:
+    def __init__(self, lookup: PatientLookup, clock: Callable[[], datetime], configured: tuple[str, ...], *,
+                 private: bool = False) -> None:
         super().__init__()
+        #: privacy on: patients are named by initials here too
+        self.private = private
         self.lookup = lookup
         self.clock = clock
         self.configured = configured
@@ -117,7 +120,7 @@ class LookupScreen(ModalScreen[FoundAppointment | None]):
         for patient in patients:
             born = f" · born {patient.date_of_birth}" if patient.date_of_birth else ""
             email = f" · {mask_email(patient.email)}" if patient.email else ""
-            options.add_option(Option(clean(f"{patient.display_name}{born}{email}"), id=patient.id))
+            options.add_option(Option(self._named(patient) + clean(f"{born}{email}"), id=patient.id))
 
     @on(Input.Submitted, "#lookup-query")
     def _to_list(self) -> None:
@@ -137,7 +140,7 @@ class LookupScreen(ModalScreen[FoundAppointment | None]):
     @on(OptionList.OptionSelected, "#lookup-patients")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         patient = next(p for p in self.patients if p.id == event.option.id)
-        self._status(f"Loading {clean(patient.display_name)}'s next {LOOKAHEAD_DAYS} days…")
+        self._status(f"Loading {self._named(patient)}'s next {LOOKAHEAD_DAYS} days…")
         self.run_worker(self._days(patient), group="lookup-days", exclusive=True, exit_on_error=False,
                         description="load a patient's days")
 
@@ -160,13 +163,16 @@ class LookupScreen(ModalScreen[FoundAppointment | None]):
         now = self.clock()
         for view in self.views:
             options.add_option(Option(self._line(view, patient, now), id=view.id))
-        name = clean(patient.display_name)
+        name = self._named(patient)
         self._status(f"{name}: {len(self.views)} appointment{'s' * (len(self.views) != 1)} in the next "
                      f"{LOOKAHEAD_DAYS} days" + (" — enter opens one" if self.views else ""))
         self.query_one("#lookup-patients").display = False
         options.display = True
         options.highlighted = 0 if self.views else None
         options.focus()
+
+    def _named(self, patient: Patient) -> str:
+        return person_name(patient.display_name, private=self.private)
 
     def _line(self, view: AppointmentView, patient: Patient, now: datetime) -> Text:
         mine = next((a for a in view.attendees if a.attendee.patient_id == patient.id), None)

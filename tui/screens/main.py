@@ -256,8 +256,11 @@ class MainScreen(Navigation, FrontDesk, Screen):
 
     def watch_privacy(self, privacy: bool) -> None:
         self.state.privacy = privacy
+        if privacy:
+            self.app.clear_notifications()  # said before: they may name patients in full
         self._rebuild()
         self._update_header()
+        self._update_up_next()
 
     # -- links and sending ------------------------------------------------------------------
 

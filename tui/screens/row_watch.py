@@ -11,9 +11,9 @@ from tui.domain.arrival import minutes_late
 from tui.screens.console import Console
 from tui.services.audit import AuditUnavailable
 from tui.services.day import AppointmentView
-from tui.services.row_marks import RowMarks, day_marks, row_marks
+from tui.services.row_marks import SENT, UNSURE, RowMarks, day_marks, row_marks
 from tui.services.up_next import UpNext, next_telehealth, up_next
-from widgets.text import initials
+from tui.domain.wording import person_name
 
 
 def short_name(name: str) -> str:
@@ -75,11 +75,12 @@ class RowWatch:
     def late_words(self, view: AppointmentView, marks: RowMarks, now: datetime) -> str:
         minutes = minutes_late(view.appointment, now)
         when = f"{view.local_start} {view.type_name}"
+        again = "resend" if marks.sent in (SENT, UNSURE) else "send"
         if view.kind == "group":
-            return f"{marks.late} in {when} not marked arrived {minutes} min in — s to resend their links"
+            return f"{marks.late} in {when} not marked arrived {minutes} min in — s to {again} their links"
         name = view.patient_label()
-        name = initials(name) if self.screen.privacy else short_name(name)
-        return f"{name} is {minutes} min late for {when} — s to resend the link"
+        name = person_name(short_name(name), private=self.screen.privacy)
+        return f"{name} is {minutes} min late for {when} — s to {again} the link"
 
     def up_next(self, views: list[AppointmentView]) -> UpNext | None:
         state = self.screen.state

@@ -25,6 +25,20 @@ class ChannelOption:
 
 
 @dataclass(frozen=True)
+class GroupRecipient:
+    """One attendee a send to every eligible attendee would reach: each
+    channel that reaches them (masked address), and the one used when the
+    channel chosen does not."""
+
+    name: str
+    addresses: dict[Channel, str]
+    default: Channel
+
+    def channel_for(self, wanted: Channel) -> Channel:
+        return wanted if wanted in self.addresses else self.default  # as SendEligibility.channel_for
+
+
+@dataclass(frozen=True)
 class SendPlan:
     patient: str
     clinic_time: str
@@ -33,7 +47,7 @@ class SendPlan:
     options: list[ChannelOption]
     default: Channel
     #: a group: who a send to every eligible attendee would reach, and who not (name, why)
-    group_in: list[str] = field(default_factory=list)
+    group_in: list[GroupRecipient] = field(default_factory=list)
     group_out: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -109,8 +123,9 @@ class SendConfirmScreen(ModalScreen[SendChoice | None]):
         if self.everyone:
             row("Patients", f"{p.group_eligible} of {p.group_eligible + len(p.group_out)} attendees, "
                             "each checked again and sent separately:")
-            for name in p.group_in:
-                text.append(f"  ✓ {clean(name)}\n")
+            for r in p.group_in:
+                channel = r.channel_for(self.channel)
+                text.append(f"  ✓ {clean(r.name)} — {CHANNEL_WORDS[channel]} to {clean(r.addresses[channel])}\n")
             if p.group_out:
                 text.append("Not sent to\n", style="bold")
                 for name, why in p.group_out:
@@ -121,8 +136,14 @@ class SendConfirmScreen(ModalScreen[SendChoice | None]):
         row("Time (patient)", "each attendee's own zone where their record has one, else the clinic's"
             if self.everyone else p.patient_time)
         row("Practitioner", p.practitioner)
-        row("Channel", CHANNEL_WORDS[self.channel] + (" (m to switch)" if len(p.options) > 1 else ""))
-        row("To", "each attendee's own contact" if self.everyone else option.recipient)
+        switch = " (m to switch)" if len(p.options) > 1 else ""
+        if not self.everyone:
+            row("Channel", CHANNEL_WORDS[self.channel] + switch)
+            row("To", option.recipient)
+        elif len({r.channel_for(self.channel) for r in p.group_in}) == 1:
+            row("Channel", CHANNEL_WORDS[p.group_in[0].channel_for(self.channel)] + switch)
+        else:
+            row("Channel", f"each as listed above: {CHANNEL_WORDS[self.channel]} where it reaches them{switch}")
         row("Link", "Patient link (anyone with it can join)")
         if self.previous is None:
             text.append("\nChecking whether it was already sent (this desk and Cliniko's log)…\n", style="italic")

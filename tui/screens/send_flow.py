@@ -20,6 +20,7 @@ from tui.domain.timezones import zone_for
 from tui.screens.console import Console
 from tui.screens.send import (
     ChannelOption,
+    GroupRecipient,
     PreviousNote,
     ResultsScreen,
     SendChoice,
@@ -28,6 +29,7 @@ from tui.screens.send import (
 )
 from tui.services.day import AppointmentView, AttendeeView
 from tui.services.delivery.errors import DeliveryError
+from tui.services.row_marks import from_entry, from_memo, send_words
 
 
 log = logging.getLogger("frontdesk.ui")
@@ -78,7 +80,7 @@ class SendFlow:
         options = [
             ChannelOption(channel, recipient_for(patient, channel, country).masked(),
                           delivery.preview(channel, patient, appt, view.practitioner_name, view.business,
-                                           chosen.link.masked()))
+                                           chosen.link.masked(), private=self.screen.privacy))
             for channel in decision.channels
         ]
         clinic = f"{view.local_start}–{view.local_end} {appt.starts_at.astimezone(view.zone):%a %d %b} ({view.zone.key})"
@@ -89,12 +91,16 @@ class SendFlow:
                 patient_time = f"{appt.starts_at.astimezone(pz):%H:%M %a %d %b} ({pz.key})"
             else:
                 patient_time = "(same zone as clinic)"
-        group_in: list[str] = []
+        group_in: list[GroupRecipient] = []
         group_out: list[tuple[str, str]] = []
         if view.kind == "group":
+            now = self.session.clock()
             for attendee, reason in self._group(view):
                 if reason is None:
-                    group_in.append(self.screen.who(attendee.name))
+                    them = view.decision(attendee, now, delivery.configured())
+                    addresses = {c: recipient_for(attendee.patient, c, country).masked() for c in them.channels}
+                    group_in.append(GroupRecipient(self.screen.who(attendee.name), addresses,
+                                                   them.default_channel or them.channels[0]))
                 else:
                     group_out.append((self.screen.who(attendee.name), reason))
         return SendPlan(
@@ -123,12 +129,10 @@ class SendFlow:
         found = await self.session.delivery.previous_sends(
             chosen.link, chosen.attendee.patient_id, view.appointment.created_at)
         lines: list[str] = []
-        if found.local is not None:
-            e = found.local
-            lines.append(f"Already sent {self.screen.when(e.at)} by {e.user_name or 'unknown'} ({e.channel}).")
-        elif found.team is not None:
-            t = found.team
-            lines.append(f"Already sent {self.screen.when(t.at)} by {t.by} (another desk, {t.channel}).")
+        sent = from_entry(found.local) if found.local is not None else \
+            from_memo(found.team) if found.team is not None else None
+        if sent is not None:
+            lines.append(send_words(sent, self.screen.when) + ".")
         if found.audit_error:
             lines.append(f"{found.audit_error}: a send from this desk would not show here.")
         if found.log_error:
@@ -156,7 +160,7 @@ class SendFlow:
         for attendee in targets:
             who = self.screen.who(attendee.name)
             decision = view.decision(attendee, now, delivery.configured())
-            channel = choice.channel if choice.channel in decision.channels else decision.default_channel
+            channel = decision.channel_for(choice.channel)
             if channel is None:
                 results.append((who, f"not sent: {decision.reason}", False))
                 continue

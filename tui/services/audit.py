@@ -4,6 +4,15 @@ and the claims that keep two windows from sending the same link at once.
 SQLite under the user data directory, file 0600 in a 0700 directory. It
 stores a fingerprint (hash) of a link, never the link; recipients masked.
 
+A send is written in three steps, so a window killed half-way (an SSH
+connection dropped, SIGKILL) never leaves a false record: the claim and an
+intent row ("sending") in one transaction; the intent becomes "delivering"
+(with the masked recipient) before the email server or SMS gateway is
+contacted; the outcome replaces it. A claim whose owner process is gone is
+released at once, and its intent becomes "interrupted" when delivery had
+begun (the message may have reached the patient) or is dropped when it had
+not (nothing left this desk).
+
 It is opened on first use, so commands that never audit never touch it. Any
 trouble with it (a folder where the file should be, a damaged file, a lock
 held by another program, a full disk) becomes :class:`AuditUnavailable`
@@ -14,61 +23,30 @@ in :attr:`AuditLog.notice`.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
-from tui.paths import touch_private
+from tui.services.audit_file import AuditFile, AuditUnavailable, transaction
+from tui.services.claim_owner import owner_alive, this_owner
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS audit (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    at TEXT NOT NULL,
-    user_id TEXT,
-    user_name TEXT,
-    action TEXT NOT NULL,
-    appointment_id TEXT,
-    attendee_id TEXT,
-    link_role TEXT,
-    link_fingerprint TEXT,
-    channel TEXT,
-    recipient TEXT,
-    outcome TEXT,
-    memo_id TEXT,
-    detail TEXT,
-    patient_name TEXT
-);
-CREATE INDEX IF NOT EXISTS audit_appointment ON audit (appointment_id);
-CREATE TABLE IF NOT EXISTS send_claims (
-    attendee_id TEXT PRIMARY KEY,
-    appointment_id TEXT,
-    claimed_at TEXT NOT NULL,
-    owner TEXT NOT NULL
-);
-"""
+#: a send's outcomes while under way: "sending" (nothing contacted yet),
+#: "delivering" (the channel may have the message); and once its owner died
+#: while delivering, "interrupted"
+SENDING, DELIVERING, INTERRUPTED = "sending", "delivering", "interrupted"
 
 ACTIONS = {"reveal", "copy", "send", "memo", "arrival", "export"}
-#: how long another window waits for the log to be free before it is "locked"
-LOCK_WAIT_SECONDS = 2.0
-#: a claim older than this was left by a window that died mid-send
-STALE_CLAIM = timedelta(minutes=10)
-_DAMAGED = {"SQLITE_NOTADB", "SQLITE_CORRUPT"}
 
-
-class AuditUnavailable(Exception):
-    """The audit log cannot be read or written; the message says why and what to do."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class SendInProgress(Exception):
-    """Another window holds the claim to send this attendee's link."""
+    """A live window holds the claim to send this attendee's link."""
+
+    def __init__(self, since: datetime) -> None:
+        super().__init__(since.isoformat())
+        self.since = since
 
 
 @dataclass(frozen=True)
@@ -88,116 +66,44 @@ class AuditEntry:
     detail: str | None = None
     patient_name: str | None = None
 
+    @property
+    def unfinished(self) -> bool:
+        """A send with no outcome: under way in a window, or cut off while
+        delivering (it may have reached the patient)."""
+        return self.action == "send" and self.outcome in (DELIVERING, INTERRUPTED)
+
 
 @dataclass(frozen=True)
 class SendClaim:
     appointment_id: str
     attendee_id: str
     owner: str
-    #: the last successful send of this very link, when staff confirmed a repeat
+    #: the last send of this very link that reached (or may have reached)
+    #: the patient; the caller refuses a repeat unless staff confirmed one
     previous: AuditEntry | None
+    #: the intent row written with the claim (None: nothing was claimed)
+    intent_id: int | None = None
 
 
-class AuditLog:
+def outcome_words(entry: AuditEntry) -> str:
+    """A send's outcome as the audit viewer and the outbox say it."""
+    detail = f" — {entry.detail}" if entry.detail else ""
+    if entry.outcome == INTERRUPTED:
+        return f"interrupted: it may have reached the patient{detail}"
+    if entry.outcome == DELIVERING:
+        return "being delivered now (another window): it may already have reached the patient"
+    if entry.outcome == SENDING:
+        return "being checked with Cliniko before sending (another window)"
+    return f"{entry.outcome or ''}{detail if entry.outcome != 'sent' else ''}"
+
+
+class AuditLog(AuditFile):
     def __init__(self, path: Path, clock: Callable[[], datetime] | None = None) -> None:
-        self.path = path
-        self._clock = clock or (lambda: datetime.now(timezone.utc))
-        self._db: sqlite3.Connection | None = None
-        #: something staff should know about the log (a damaged file moved aside)
-        self.notice: str | None = None
-
-    # -- opening, and turning SQLite's troubles into sentences ----------------
-
-    def _connect(self) -> sqlite3.Connection:
-        """One connection, kept open: the console asks on every cursor move
-        whether a link was already sent, and opening a connection each time
-        cost more than the query. Autocommit; transactions are explicit."""
-        if self._db is not None:
-            return self._db
-        try:
-            fresh = not self.path.exists()
-            touch_private(self.path)
-        except OSError as exc:
-            raise AuditUnavailable(
-                f"The audit log cannot be created at {self.path} ({exc.strerror or type(exc).__name__}). "
-                "Check that the data folder (FRONTDESK_DATA_DIR) is a folder you can write to."
-            ) from None
-        try:
-            self._db = self._open_schema()
-        except sqlite3.DatabaseError as exc:
-            if getattr(exc, "sqlite_errorname", "") in _DAMAGED:
-                self._move_aside()
-                self._db = self._open_schema()
-            else:
-                if fresh and self.path.exists() and self.path.stat().st_size == 0:
-                    self.path.unlink()  # leave no empty database behind
-                raise
-        return self._db
-
-    def _open_schema(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=LOCK_WAIT_SECONDS, isolation_level=None)
-        try:
-            db.executescript(SCHEMA)
-            columns = {row[1] for row in db.execute("PRAGMA table_info(audit)")}
-            if "patient_name" not in columns:  # a log from before sends named the patient
-                db.execute("ALTER TABLE audit ADD COLUMN patient_name TEXT")
-        except sqlite3.Error:
-            db.close()
-            raise
-        return db
-
-    def _move_aside(self) -> None:
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
-        os.replace(self.path, aside)
-        touch_private(self.path)
-        self.notice = (f"The audit log at {self.path} was damaged. It was moved aside to {aside.name} "
-                       "(kept for IT) and a new log was started.")
-
-    @contextmanager
-    def _guard(self) -> Iterator[sqlite3.Connection]:
-        try:
-            yield self._connect()
-        except sqlite3.Error as exc:
-            self.close()  # the next action opens the file again
-            if getattr(exc, "sqlite_errorname", "") in _DAMAGED:
-                self._move_aside_quietly()
-            raise AuditUnavailable(self._explain(exc)) from None
-        except OSError as exc:
-            self.close()
-            raise AuditUnavailable(
-                f"The audit log at {self.path} cannot be used ({exc.strerror or type(exc).__name__})."
-            ) from None
-
-    def _move_aside_quietly(self) -> None:
-        try:
-            self._move_aside()
-        except OSError:
-            pass  # the error already raised says the log is damaged
-
-    def _explain(self, exc: sqlite3.Error) -> str:
-        name = getattr(exc, "sqlite_errorname", "") or ""
-        where = f"The audit log ({self.path})"
-        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-            return (f"{where} is locked by another program. Try again in a moment; if it stays locked, "
-                    "close other frontdesk windows.")
-        if name.startswith(("SQLITE_FULL", "SQLITE_IOERR")):
-            return f"{where} cannot be written: the disk is full or failing. Free some space and try again."
-        if name in _DAMAGED:
-            return self.notice or f"{where} is damaged; move it aside and start frontdesk again."
-        if name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM", "SQLITE_AUTH")):
-            return f"{where} cannot be opened for writing. Check the data folder's permissions."
-        return f"{where} could not be used ({name or type(exc).__name__})."
-
-    def check(self) -> None:
-        """Open the log now (raising :class:`AuditUnavailable`), e.g. at start-up."""
-        with self._guard():
-            pass
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        super().__init__(path, clock)
+        #: outcomes of sends that went out while the log could not be written
+        #: (a full disk): (intent row id, claim owner, the row's new values),
+        #: written as soon as the log takes them again
+        self._unwritten: list[tuple[int, str, str, tuple]] = []
 
     # -- entries -----------------------------------------------------------------
 
@@ -222,12 +128,24 @@ class AuditLog:
         patient_name: str | None = None,
         claim: SendClaim | None = None,
     ) -> None:
-        """Append an entry (and give up *claim* in the same transaction)."""
+        """Append an entry. With *claim*, the entry is the send's outcome: it
+        replaces the claim's intent row and gives up the claim, in one
+        transaction. An outcome the log cannot take now (a full disk) is kept
+        and written as soon as it can be, then raises :class:`AuditUnavailable`."""
         if action not in ACTIONS:
             raise ValueError(f"unknown audit action {action!r}")
         row = (self._stamp(), user_id, user_name, action, appointment_id, attendee_id, link_role,
                link_fingerprint, channel, recipient, outcome, memo_id, detail, patient_name)
-        with self._guard() as db, _transaction(db):
+        if claim is not None and claim.intent_id is not None:
+            pending = (claim.intent_id, claim.owner, claim.attendee_id, row)
+            try:
+                with self._guard() as db, transaction(db):
+                    self._write_outcome(db, pending)
+            except AuditUnavailable:
+                self._unwritten.append(pending)
+                raise
+            return
+        with self._guard() as db, transaction(db):
             db.execute(
                 "INSERT INTO audit (at, user_id, user_name, action, appointment_id, attendee_id,"
                 " link_role, link_fingerprint, channel, recipient, outcome, memo_id, detail, patient_name)"
@@ -238,6 +156,35 @@ class AuditLog:
                 db.execute("DELETE FROM send_claims WHERE attendee_id = ? AND owner = ?",
                            (claim.attendee_id, claim.owner))
 
+    @staticmethod
+    def _write_outcome(db: sqlite3.Connection, pending: tuple[int, str, str, tuple]) -> None:
+        intent_id, owner, attendee_id, row = pending
+        db.execute(
+            "UPDATE audit SET at = ?, user_id = ?, user_name = ?, action = ?, appointment_id = ?, attendee_id = ?,"
+            " link_role = ?, link_fingerprint = ?, channel = ?, recipient = ?, outcome = ?, memo_id = ?,"
+            " detail = ?, patient_name = ? WHERE id = ?",
+            (*row, intent_id),
+        )
+        db.execute("DELETE FROM send_claims WHERE attendee_id = ? AND owner = ?", (attendee_id, owner))
+
+    def _settle(self, db: sqlite3.Connection) -> None:
+        """Write outcomes kept back by a full disk, and release the claims of
+        windows that are gone (see :func:`release_dead`). Errors here are
+        left for the action that follows to meet and explain."""
+        if self._unwritten:
+            try:
+                with transaction(db):
+                    for pending in self._unwritten:
+                        self._write_outcome(db, pending)
+                self._unwritten.clear()
+            except sqlite3.Error:
+                return
+        claims = db.execute("SELECT attendee_id, owner, claimed_at FROM send_claims").fetchall()
+        now = self._clock()
+        if any(not owner_alive(owner, datetime.fromisoformat(at), now) for _, owner, at in claims):
+            with transaction(db):
+                release_dead(db, now)
+
     def record_many(self, action: str, links: list[tuple[str, str, str]], *, user_id: str | None,
                     user_name: str | None, detail: str | None = None) -> None:
         """One entry per (appointment id, attendee id, link fingerprint), all
@@ -247,7 +194,7 @@ class AuditLog:
         at = self._stamp()
         rows = [(at, user_id, user_name, action, appointment_id, attendee_id, "patient", fingerprint, detail)
                 for appointment_id, attendee_id, fingerprint in links]
-        with self._guard() as db, _transaction(db):
+        with self._guard() as db, transaction(db):
             db.executemany(
                 "INSERT INTO audit (at, user_id, user_name, action, appointment_id, attendee_id, link_role,"
                 " link_fingerprint, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ok', ?)",
@@ -268,11 +215,12 @@ class AuditLog:
         return [AuditEntry(datetime.fromisoformat(r[0]), *r[1:]) for r in rows]
 
     def last_sends(self, appointment_id: str) -> dict[tuple[str, str], AuditEntry]:
-        """The latest successful send of each link of an appointment, by
-        (attendee id, link fingerprint)."""
+        """The latest send of each link of an appointment that reached, or
+        may have reached, the patient (sent, or under way or interrupted while
+        delivering), by (attendee id, link fingerprint)."""
         found: dict[tuple[str, str], AuditEntry] = {}
         for entry in self.entries(appointment_id):  # newest first
-            if entry.action == "send" and (entry.outcome or "").startswith("sent"):
+            if entry.action == "send" and (entry.outcome or "").startswith(("sent", DELIVERING, INTERRUPTED)):
                 found.setdefault((entry.attendee_id or "", entry.link_fingerprint or ""), entry)
         return found
 
@@ -286,8 +234,9 @@ class AuditLog:
             for start in range(0, len(appointment_ids), 500):
                 chunk = appointment_ids[start:start + 500]
                 marks = ",".join("?" * len(chunk))
-                rows = db.execute(f"SELECT {columns} FROM audit WHERE action = 'send' AND outcome LIKE 'sent%'"
-                                  f" AND appointment_id IN ({marks}) ORDER BY id DESC", chunk).fetchall()
+                rows = db.execute(f"SELECT {columns} FROM audit WHERE action = 'send' AND (outcome LIKE 'sent%'"
+                                  f" OR outcome IN (?, ?)) AND appointment_id IN ({marks}) ORDER BY id DESC",
+                                  [DELIVERING, INTERRUPTED, *chunk]).fetchall()
                 for r in rows:
                     entry = AuditEntry(datetime.fromisoformat(r[0]), *r[1:])
                     found.setdefault(entry.appointment_id or "", {}).setdefault(
@@ -295,42 +244,73 @@ class AuditLog:
         return found
 
     def last_send(self, appointment_id: str, attendee_id: str, fingerprint: str) -> AuditEntry | None:
-        """The latest successful send of this link to this attendee."""
+        """The latest send of this link to this attendee that reached, or may
+        have reached, the patient."""
         return self.last_sends(appointment_id).get((attendee_id, fingerprint))
 
     # -- the claim to send ---------------------------------------------------------
 
-    def claim_send(self, appointment_id: str, attendee_id: str, fingerprint: str, *, repeat_ok: bool) -> SendClaim:
+    def claim_send(self, appointment_id: str, attendee_id: str, fingerprint: str, *, repeat_ok: bool,
+                   channel: str | None = None, user_id: str | None = None,
+                   user_name: str | None = None) -> SendClaim:
         """Take the one right to send this attendee's link, atomically across
         every window and process sharing this log (``BEGIN IMMEDIATE``: one
-        writer at a time). Raises :class:`SendInProgress` when another holds
-        it; returns a claim whose ``previous`` is the last send of this link
-        (the caller refuses a repeat unless *repeat_ok*)."""
-        owner = f"{os.getpid()}:{id(self)}:{self._stamp()}"
-        stale = (self._clock() - STALE_CLAIM).astimezone(timezone.utc).isoformat(timespec="seconds")
-        with self._guard() as db, _transaction(db):
-            db.execute("DELETE FROM send_claims WHERE claimed_at < ?", (stale,))
-            if db.execute("SELECT 1 FROM send_claims WHERE attendee_id = ?", (attendee_id,)).fetchone():
-                raise SendInProgress()
+        writer at a time), writing the send's intent in the same transaction.
+        Raises :class:`SendInProgress` while a live window holds it; returns a
+        claim whose ``previous`` is the last send of this link that reached or
+        may have reached the patient (nothing is claimed then unless
+        *repeat_ok*: the caller asks staff first)."""
+        owner = this_owner()
+        with self._guard() as db, transaction(db):
+            release_dead(db, self._clock())
+            held = db.execute("SELECT claimed_at FROM send_claims WHERE attendee_id = ?", (attendee_id,)).fetchone()
+            if held:
+                raise SendInProgress(datetime.fromisoformat(held[0]))
             previous = self.last_send(appointment_id, attendee_id, fingerprint)
-            claim = SendClaim(appointment_id, attendee_id, owner, previous)
             if previous is not None and not repeat_ok:
-                return claim  # nothing claimed: the caller asks staff first
-            db.execute("INSERT INTO send_claims (attendee_id, appointment_id, claimed_at, owner) VALUES (?, ?, ?, ?)",
-                       (attendee_id, appointment_id, self._stamp(), owner))
-        return claim
+                return SendClaim(appointment_id, attendee_id, owner, previous)
+            intent = db.execute(
+                "INSERT INTO audit (at, user_id, user_name, action, appointment_id, attendee_id, link_role,"
+                " link_fingerprint, channel, outcome) VALUES (?, ?, ?, 'send', ?, ?, 'patient', ?, ?, ?)",
+                (self._stamp(), user_id, user_name, appointment_id, attendee_id, fingerprint, channel, SENDING),
+            ).lastrowid
+            db.execute("INSERT INTO send_claims (attendee_id, appointment_id, claimed_at, owner, intent_id)"
+                       " VALUES (?, ?, ?, ?, ?)", (attendee_id, appointment_id, self._stamp(), owner, intent))
+        return SendClaim(appointment_id, attendee_id, owner, previous, intent)
 
-    def release(self, claim: SendClaim) -> None:
-        with self._guard() as db:
+    def delivering(self, claim: SendClaim, recipient: str, patient_name: str | None) -> None:
+        """Say, before the email server or SMS gateway is contacted, that the
+        message may now reach the patient (raises :class:`AuditUnavailable`:
+        the caller then sends nothing)."""
+        with self._guard() as db, transaction(db):
+            db.execute("UPDATE audit SET outcome = ?, recipient = ?, patient_name = ?, at = ? WHERE id = ?",
+                       (DELIVERING, recipient, patient_name, self._stamp(), claim.intent_id))
+
+    def release(self, claim: SendClaim, *, why: str | None = None) -> None:
+        """Give up a claim whose send ended without an outcome: before
+        delivery nothing went, and its intent goes; during delivery the
+        message may have gone, and the intent stays as "interrupted" (*why*)."""
+        with self._guard() as db, transaction(db):
             db.execute("DELETE FROM send_claims WHERE attendee_id = ? AND owner = ?", (claim.attendee_id, claim.owner))
+            if claim.intent_id is not None:
+                _end_intent(db, claim.intent_id, why or "frontdesk stopped while the message was being delivered")
 
 
-@contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[None]:
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+def release_dead(db: sqlite3.Connection, now: datetime) -> None:
+    """Inside a transaction: drop the claims of windows that are gone, each
+    intent with it (see :meth:`AuditLog.release`)."""
+    rows = db.execute("SELECT attendee_id, owner, claimed_at, intent_id FROM send_claims").fetchall()
+    for attendee_id, owner, claimed_at, intent_id in rows:
+        if owner_alive(owner, datetime.fromisoformat(claimed_at), now):
+            continue
+        db.execute("DELETE FROM send_claims WHERE attendee_id = ? AND owner = ?", (attendee_id, owner))
+        if intent_id is not None:
+            _end_intent(db, intent_id, "the window sending it was closed or lost its connection")
+
+
+def _end_intent(db: sqlite3.Connection, intent_id: int, why: str) -> None:
+    db.execute("DELETE FROM audit WHERE id = ? AND outcome = ?", (intent_id, SENDING))
+    db.execute("UPDATE audit SET outcome = ?, detail = ? WHERE id = ? AND outcome = ?",
+               (INTERRUPTED, why, intent_id, DELIVERING))
+
+

@@ -17,7 +17,7 @@ from tui.cliniko.models import (
     Practitioner,
 )
 from tui.domain.contact import Channel
-from tui.domain.eligibility import ALL_CHANNELS, SendEligibility, attendee_active, send_eligibility, telehealth_state
+from tui.domain.eligibility import ALL_CHANNELS, SendEligibility, attendee_active, decide, telehealth_state
 from tui.domain.links import (
     ANY_CLINIKO_HOST,
     AccountHosts,
@@ -139,15 +139,14 @@ class AppointmentView:
                  configured: tuple[Channel, ...] | list[Channel] = ALL_CHANNELS) -> SendEligibility:
         """The one door to the send rule for everything on screen: may this
         attendee's link be sent now, by which of the *configured* channels."""
-        return send_eligibility(
+        return decide(
             appointment=self.appointment,
             appointment_type=self.appointment_type,
             attendee=attendee.attendee if attendee else None,
             patient=attendee.patient if attendee else None,
+            business=self.business,
             now=now,
-            zone=self.zone,
             hosts=self.hosts,
-            country_code=self.business.country_code if self.business else None,
             configured=configured,
         )
 

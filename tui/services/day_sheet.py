@@ -22,7 +22,7 @@ from tui.domain.wording import STATUS_LABELS, TELEHEALTH_SHORT
 from tui.safe_text import clean
 from tui.services.audit import AuditEntry
 from tui.services.day import AppointmentView
-from tui.services.row_marks import last_send
+from tui.services.row_marks import last_send, send_words
 from tui.services.team_log import TeamSend
 
 COLUMNS = ["date", "time", "location", "patient", "practitioner", "type", "telehealth", "status",
@@ -50,9 +50,10 @@ def day_sheet_csv(views: list[AppointmentView], now: datetime, *,
         for attendee in view.attendees or (None,):
             decision = view.decision(attendee, now, configured)
             sent = ""
-            if attendee is not None and attendee.link is not None and last_send(
-                    view, attendee.attendee.id, attendee.link.fingerprint(), sends, team or {}) is not None:
-                sent = "sent"
+            done = last_send(view, attendee.attendee.id, attendee.link.fingerprint(), sends, team or {}) \
+                if attendee is not None and attendee.link is not None else None
+            if done is not None:
+                sent = send_words(done, lambda m: f"{m.astimezone(view.zone):%H:%M}") if done.unsure else "sent"
             elif decision.allowed:
                 sent = "not sent"
             status = view.status

@@ -6,23 +6,24 @@ its "late?" status, the status filter and the up-next strip all read these.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tui.domain.arrival import late_attendees
-from tui.domain.contact import Channel
-from tui.services.audit import AuditEntry
+from tui.domain.contact import CHANNEL_WORDS, Channel
+from tui.services.audit import DELIVERING, INTERRUPTED, AuditEntry
 from tui.services.day import AppointmentView
 from tui.services.team_log import TeamSend
 
-SENT, NOT_SENT, NOT_SENDABLE = "sent", "not_sent", ""
+SENT, NOT_SENT, NOT_SENDABLE, UNSURE = "sent", "not_sent", "", "unsure"
 
 
 @dataclass(frozen=True, slots=True)
 class RowMarks:
     #: SENT (every attendee who may get the link has had it, or one did), NOT_SENT
-    #: (someone who may get it has not), NOT_SENDABLE (nobody may)
+    #: (someone who may get it has not), UNSURE (a send was interrupted or is
+    #: under way: it may have reached the patient), NOT_SENDABLE (nobody may)
     sent: str
     #: how many attendees may be late to this video call
     late: int = 0
@@ -35,7 +36,20 @@ class LinkSend:
     at: datetime
     by: str
     channel: str
-    other_desk: bool
+    #: whose record says so: None for this desk's own log, else the memo's
+    #: (see TeamSend.where)
+    where: str | None = None
+    #: SENT; DELIVERING (under way in a window now) or INTERRUPTED (cut off
+    #: while delivering): either may have reached the patient
+    state: str = SENT
+
+    @property
+    def unsure(self) -> bool:
+        return self.state != SENT
+
+    @property
+    def other_desk(self) -> bool:
+        return self.where == "another desk"
 
 
 def last_send(view: AppointmentView, attendee_id: str, fingerprint: str | None,
@@ -43,23 +57,47 @@ def last_send(view: AppointmentView, attendee_id: str, fingerprint: str | None,
               team: Mapping[tuple[str, str], TeamSend]) -> LinkSend | None:
     entry = mine.get((attendee_id, fingerprint or "")) if mine is not None else None
     if entry is not None:
-        return LinkSend(entry.at, entry.user_name or "unknown", entry.channel or "", False)
+        return from_entry(entry)
     theirs = team.get((view.id, attendee_id))
-    if theirs is not None:
-        return LinkSend(theirs.at, theirs.by, theirs.channel, True)
-    return None
+    return from_memo(theirs) if theirs is not None else None
+
+
+def from_entry(entry: AuditEntry) -> LinkSend:
+    """A send in this desk's log (AuditLog.last_sends)."""
+    state = entry.outcome if entry.unfinished and entry.outcome else SENT
+    return LinkSend(entry.at, entry.user_name or "unknown", entry.channel or "", None, state)
+
+
+def from_memo(memo: TeamSend) -> LinkSend:
+    return LinkSend(memo.at, memo.by, memo.channel, memo.where)
+
+
+def send_words(sent: LinkSend, when: Callable[[datetime], str]) -> str:
+    """What staff are told of an earlier send, everywhere it is shown (link
+    panel, confirmation, up next's long form, the day sheet)."""
+    channel = CHANNEL_WORDS.get(sent.channel, sent.channel or "unknown channel")  # type: ignore[call-overload]
+    if sent.state == INTERRUPTED:
+        return (f"A send was interrupted at {when(sent.at)}: it may have reached the patient "
+                f"({sent.by}, {channel})")
+    if sent.state == DELIVERING:
+        return (f"Being sent since {when(sent.at)} by {sent.by} ({channel}) in another window: "
+                "it may already have reached the patient")
+    where = f", {sent.where}" if sent.where else ""
+    return f"Already sent {when(sent.at)} by {sent.by} ({channel}{where})"
 
 
 def row_marks(view: AppointmentView, now: datetime, late_after: timedelta, configured: tuple[Channel, ...],
               mine: Mapping[tuple[str, str], AuditEntry] | None,
               team: Mapping[tuple[str, str], TeamSend]) -> RowMarks:
-    sent_any, unsent = False, False
+    sent_any, unsent, unsure = False, False, False
     for a in view.attendees:
-        if a.link is not None and last_send(view, a.attendee.id, a.link.fingerprint(), mine, team) is not None:
+        sent = last_send(view, a.attendee.id, a.link.fingerprint(), mine, team) if a.link is not None else None
+        if sent is not None:
             sent_any = True
+            unsure = unsure or sent.unsure
         elif a.active and view.decision(a, now, configured).allowed:
             unsent = True
-    mark = NOT_SENT if unsent else SENT if sent_any else NOT_SENDABLE
+    mark = UNSURE if unsure else NOT_SENT if unsent else SENT if sent_any else NOT_SENDABLE
     late = late_attendees(view.appointment, view.appointment_type, [a.attendee for a in view.attendees],
                           now, late_after)
     return RowMarks(mark, len(late))

@@ -17,8 +17,9 @@ from tui.domain.message import DEFAULT_BODY, DEFAULT_SMS, DEFAULT_SUBJECT
 from tui.paths import data_dir
 from tui.services.account import AccountInfo
 from tui.services.arrivals import Arrivals
-from tui.services.audit import AuditLog
+from tui.services.audit import AuditLog, outcome_words
 from tui.services.day_loader import DayLoader
+from tui.services.desk import desk_id
 from tui.services.lookup import PatientLookup
 from tui.services.delivery.email import EmailSender
 from tui.services.delivery.service import DeliveryService, Templates
@@ -58,6 +59,8 @@ class Session:
     #: what the demo's loopback mail and SMS catchers received (the outbox)
     delivered: Callable[[], list[OutboxItem]] | None = None
     user: User | None = None
+    #: this desk's id, named in the memos it posts (see tui.services.desk)
+    desk: str | None = None
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def channels(self) -> tuple[Channel, ...]:
@@ -77,12 +80,18 @@ class Session:
         return self.user
 
     def outbox(self) -> list[OutboxItem]:
-        """What was delivered: the demo's catchers, else this log's sends."""
+        """What was delivered: the demo's catchers, else this log's sends;
+        either way with the sends cut off while delivering (they may have
+        reached the patient)."""
+        sends = [entry for entry in self.audit.entries() if entry.action == "send"]
         if self.delivered is not None:
-            return self.delivered()
-        return [OutboxItem(entry.channel or "", entry.recipient or "", entry.patient_name or "a patient", entry.at,
-                           "", f"{entry.outcome or ''}" + (f" — {entry.detail}" if entry.detail else ""))
-                for entry in self.audit.entries() if entry.action == "send"]
+            sends = [entry for entry in sends if entry.unfinished]
+        logged = [OutboxItem(entry.channel or "", entry.recipient or "", entry.patient_name or "a patient", entry.at,
+                             "", outcome_words(entry)) for entry in sends]
+        if self.delivered is None:
+            return logged
+        return sorted(self.delivered() + logged, key=lambda item: item.at or datetime.min.replace(tzinfo=timezone.utc),
+                      reverse=True)
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -106,7 +115,9 @@ def open_session(config: Config, *, clock: Clock = system_now, audit_dir: Path |
     loader = DayLoader(client, business_id=config.cliniko.business_id, clock=clock,
                        location_cache=folder / "locations.json", account=account)
     audit = AuditLog(folder / "audit.sqlite3", clock=clock)
-    session = Session(client=client, loader=loader, audit=audit, clock=clock, config=config, account=account)
+    desk = desk_id(folder)
+    session = Session(client=client, loader=loader, audit=audit, clock=clock, config=config, account=account,
+                      desk=desk)
     session.delivery = DeliveryService(
         client,
         audit,
@@ -120,5 +131,6 @@ def open_session(config: Config, *, clock: Clock = system_now, audit_dir: Path |
         clock=clock,
         user=lambda: session.user,
         account=account,
+        desk=desk,
     )
     return session

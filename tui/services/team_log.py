@@ -38,15 +38,28 @@ class TeamSend:
     by: str
     at: datetime
     memo_id: str
+    #: True: this desk's own memo; False: a memo naming another desk; None:
+    #: no desk named (a memo from before desks were named), so nobody can say
+    this_desk: bool | None = None
+
+    @property
+    def where(self) -> str:
+        """Where the send was made, as far as the memo tells."""
+        if self.this_desk is None:
+            return "recorded in Cliniko"
+        return "this desk, recorded in Cliniko" if self.this_desk else "another desk"
 
 
-def marker(appointment_id: str, attendee_id: str, channel: str, by: str) -> str:
+def marker(appointment_id: str, attendee_id: str, channel: str, by: str, desk: str | None) -> str:
     """The line a memo ends with (ASCII JSON: names stay exact and inert)."""
     data = {"appointment": appointment_id, "attendee": attendee_id, "channel": channel, "by": by}
+    if desk:
+        data["desk"] = desk
     return f"{MARKER} {json.dumps(data, separators=(',', ':'))}"
 
 
-def read_marker(memo: Communication) -> TeamSend | None:
+def read_marker(memo: Communication, desk: str | None = None) -> TeamSend | None:
+    """The send a memo records; *desk* is this desk's id."""
     found = _FOUND.search(memo.content or "")
     if found is None or memo.created_at is None:
         return None
@@ -58,12 +71,15 @@ def read_marker(memo: Communication) -> TeamSend | None:
     if not all(isinstance(f, str) and f for f in fields):
         return None
     appointment, attendee, channel, by = fields
-    return TeamSend(appointment, attendee, channel, by, memo.created_at, memo.id)
+    named = data.get("desk")
+    this_desk = named == desk if isinstance(named, str) and named and desk else None
+    return TeamSend(appointment, attendee, channel, by, memo.created_at, memo.id, this_desk)
 
 
-async def team_sends(client: ClinikoClient, patient_ids: Iterable[str], since: datetime) -> list[TeamSend]:
+async def team_sends(client: ClinikoClient, patient_ids: Iterable[str], since: datetime,
+                     desk: str | None = None) -> list[TeamSend]:
     """Every frontdesk send recorded in these patients' memos since *since*,
-    newest first."""
+    newest first (*desk*: this desk's id)."""
     ids = sorted(set(patient_ids))
     if not ids:
         return []
@@ -75,7 +91,7 @@ async def team_sends(client: ClinikoClient, patient_ids: Iterable[str], since: d
             memo = Communication.model_validate(row)
         except ValueError:
             continue
-        send = read_marker(memo)
+        send = read_marker(memo, desk)
         if send is not None:
             found.append(send)
     return sorted(found, key=lambda s: s.at, reverse=True)
@@ -91,6 +107,7 @@ async def day_team_sends(
     types: dict[str, AppointmentType],
     attendees_of: Callable[[str], list[Attendee]],
     now: datetime,
+    desk: str | None = None,
 ) -> dict[tuple[str, str], TeamSend]:
     """Sends recorded for a day's Telehealth appointments, for the notes and
     markers on screen (the send itself checks again, fresh)."""
@@ -103,7 +120,7 @@ async def day_team_sends(
         patients.update(a.patient_id for a in attendees_of(appt.id) if a.patient_id)
         since = min(since, appt.created_at or now - LOOKBACK)
     ids = sorted(patients)
-    batches = await asyncio.gather(*(team_sends(client, ids[n:n + BATCH], since) for n in range(0, len(ids), BATCH)))
+    batches = await asyncio.gather(*(team_sends(client, ids[n:n + BATCH], since, desk) for n in range(0, len(ids), BATCH)))
     found: dict[tuple[str, str], TeamSend] = {}
     for send in sorted((s for batch in batches for s in batch), key=lambda s: s.at):
         found[(send.appointment_id, send.attendee_id)] = send  # the newest wins

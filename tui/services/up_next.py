@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from tui.services.audit import AuditEntry
+from tui.services.audit import INTERRUPTED, AuditEntry
 from tui.services.day import AppointmentView
 from tui.services.row_marks import last_send
 from tui.services.team_log import TeamSend
@@ -36,7 +36,7 @@ def countdown(starts_at: datetime, now: datetime, *, short: bool = False) -> str
     minutes = int((now - starts_at).total_seconds() // 60)
     if minutes == 0:
         return "just started" if short else "started just now"
-    return f"{minutes} min ago" if short else f"started {minutes} min ago"
+    return f"started {minutes}m ago" if short else f"started {minutes} min ago"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,15 +61,23 @@ def up_next(view: AppointmentView, now: datetime, mine: Mapping[tuple[str, str],
     sends = [last_send(view, a.attendee.id, a.link.fingerprint() if a.link else None, mine, team) for a in active]
     if view.kind == "group":
         patient = view.patient_label()
-        count = sum(s is not None for s in sends)
+        count = sum(s is not None and not s.unsure for s in sends)
+        unsure = sum(s is not None and s.unsure for s in sends)
         link, short = f"links sent to {count} of {len(active)}", f"sent {count}/{len(active)}"
+        if unsure:
+            link += f", {unsure} interrupted (may have reached)"
+            short += f", {unsure}?"
     else:
         patient = who(view.patient_label())
         sent = sends[0] if sends else None
         if sent is None:
             link, short = "link not sent", "not sent"
+        elif sent.unsure:
+            link = f"send {'interrupted' if sent.state == INTERRUPTED else 'under way'} {hhmm(sent.at)}: " \
+                   "may have reached the patient"
+            short = f"{'interrupted' if sent.state == INTERRUPTED else 'sending'} {hhmm(sent.at)}?"
         else:
-            link = f"link sent {hhmm(sent.at)} by {sent.by}" + (" (another desk)" if sent.other_desk else "")
+            link = f"link sent {hhmm(sent.at)} by {sent.by}" + (f" ({sent.where})" if sent.where else "")
             short = f"sent {hhmm(sent.at)}"
     starts = view.appointment.starts_at
     return UpNext(view, countdown(starts, now), patient, view.practitioner_name, link,

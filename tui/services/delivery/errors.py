@@ -15,12 +15,20 @@ class SendRefused(DeliveryError):
 
 
 class AlreadySent(SendRefused):
-    def __init__(self, when: str, who: str | None, *, another_desk: bool = False) -> None:
-        where = " (another desk)" if another_desk else ""
-        super().__init__(f"Not sent: already sent {when} by {who or 'someone'}{where}; confirm to send it again.")
+    """The link went (or may have gone) before: staff must confirm a repeat.
+    *where*: whose record says so, when not this desk's own log."""
+
+    def __init__(self, when: str, who: str | None, *, where: str | None = None, interrupted: bool = False) -> None:
+        if interrupted:
+            text = (f"Not sent: a send by {who or 'someone'} was interrupted at {when} and may have reached "
+                    "the patient; confirm to send it again.")
+        else:
+            text = f"Not sent: already sent {when} by {who or 'someone'}{f' ({where})' if where else ''}; "                    "confirm to send it again."
+        super().__init__(text)
         self.when = when
         self.who = who
-        self.another_desk = another_desk
+        self.where = where
+        self.interrupted = interrupted
 
 
 class ChannelFailed(DeliveryError):

@@ -8,24 +8,23 @@ every cache, asking for cancelled and archived rows so each refusal names
 the real reason) together with the patient's recent memos (a colleague's
 send from another desk), recomputes ``SendEligibility`` and fails closed.
 After delivery it posts a memo to Cliniko, with a machine-readable marker
-and never the link, and appends to the local audit log; a memo failure is
-recorded and shown, never retried by sending again.
+(naming this desk) and never the link, and records the outcome in the local
+audit log; a memo failure is recorded and shown, never retried by sending
+again. The audit log holds the send's intent from the claim on, and says
+"delivering" before the channel is contacted, so a send cut off half-way
+(SIGHUP, SIGKILL) is later shown as interrupted, never as not sent.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Protocol
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from typing import Protocol
 
 from tui.cliniko.client import ClinikoClient
-from tui.cliniko.errors import ClinikoError, NotFoundError
-from tui.cliniko.filters import Q
+from tui.cliniko.errors import ClinikoError
 from tui.cliniko.models import (
-    AppointmentType,
-    Attendee,
     Business,
     GroupAppointment,
     IndividualAppointment,
@@ -34,17 +33,23 @@ from tui.cliniko.models import (
     User,
 )
 from tui.domain.contact import CHANNEL_WORDS, Channel, Recipient, recipient_for
-from tui.domain.eligibility import send_eligibility
-from tui.domain.links import NOT_A_PATIENT_LINK, PatientLink
+from tui.domain.eligibility import SendEligibility, decide
+from tui.domain.links import NOT_A_PATIENT_LINK, AccountHosts, PatientLink
 from tui.domain.message import MessageValues, RenderedMessage, render
 from tui.domain.timezones import business_zone, hhmm, zone_for
+from tui.domain.wording import person_name
 from tui.safe_text import clean
 from tui.services.account import AccountInfo
 from tui.services.audit import AuditEntry, AuditLog, AuditUnavailable, SendClaim, SendInProgress
 from tui.services.delivery.errors import AlreadySent, ChannelFailed, SendRefused
+from tui.services.delivery.reread import Fresh, reread
 from tui.services.team_log import LOOKBACK, TeamSend, latest_for, marker, team_sends
 
-IN_PROGRESS = "Not sent: this patient link is being sent from another window."
+
+
+def in_progress(since: str) -> str:
+    return (f"Not sent: this patient link is being sent right now from another frontdesk window "
+            f"(since {since}); its outcome will show when it ends.")
 
 
 class EmailChannel(Protocol):
@@ -87,27 +92,6 @@ class PreviousSends:
     audit_error: str | None = None
 
 
-@dataclass(frozen=True)
-class Fresh:
-    appointment: IndividualAppointment | GroupAppointment
-    attendee: Attendee
-    appointment_type: AppointmentType | None
-    patient: Patient | None
-    business: Business | None
-    team: TeamSend | None
-
-
-# the by-id filters that bring back what each endpoint hides by default
-SHOW_HIDDEN = {
-    "individual_appointments": ("cancelled_at", "archived_at", "deleted_at"),
-    "group_appointments": ("archived_at", "deleted_at"),
-    "attendees": ("cancelled_at", "archived_at", "deleted_at"),
-    "appointment_types": ("archived_at",),
-    "patients": ("archived_at",),
-    "businesses": ("archived_at", "deleted_at"),
-}
-
-
 def message_values(fresh_patient: Patient, appt, practitioner: str, business: Business | None) -> MessageValues:
     clinic_zone = business_zone(business)
     zone = zone_for(fresh_patient.time_zone, None, clinic_zone.key) if fresh_patient.time_zone else clinic_zone
@@ -132,8 +116,13 @@ class DeliveryService:
         clock: Callable[[], datetime],
         user: Callable[[], User | None],
         account: AccountInfo | None = None,
+        desk: str | None = None,
     ) -> None:
         self.client = client
+        #: this desk's id, named in memos (see tui.services.desk)
+        self.desk = desk
+        #: the claims of sends under way in this process, for a clean stop
+        self._under_way: dict[str, SendClaim] = {}
         self.audit = audit
         self.account = account or AccountInfo(client)
         self.email = email
@@ -160,7 +149,7 @@ class DeliveryService:
         team, log_error = None, None
         if patient_id:
             try:
-                sends = await team_sends(self.client, [patient_id], self._since(created_at))
+                sends = await team_sends(self.client, [patient_id], self._since(created_at), self.desk)
                 team = latest_for(sends, link.appointment_id, link.attendee_id)
             except ClinikoError as exc:
                 log_error = f"Cliniko's communications log could not be read ({exc.message})"
@@ -169,6 +158,11 @@ class DeliveryService:
         return PreviousSends(local, team, log_error, audit_error)
 
     def _ours(self, team: TeamSend, link: PatientLink) -> bool:
+        """This desk's own memo, when this desk's log also has the send (it
+        then says it better); a memo whose send this log lost still shows,
+        as this desk's."""
+        if team.this_desk is not True:
+            return False
         try:
             return any(e.memo_id == team.memo_id for e in self.audit.entries(link.appointment_id))
         except AuditUnavailable:
@@ -178,9 +172,11 @@ class DeliveryService:
         return created_at if created_at is not None else self.clock() - LOOKBACK
 
     def preview(self, channel: Channel, patient: Patient, appointment: IndividualAppointment | GroupAppointment,
-                practitioner: str, business: Business | None, masked_link: str) -> str:
-        """The message as it would go, with the link masked (for the confirmation)."""
+                practitioner: str, business: Business | None, masked_link: str, *, private: bool = False) -> str:
+        """The message as it would go, with the link masked (for the
+        confirmation); *private*: the patient named as the screen names them."""
         values = message_values(patient, appointment, practitioner, business)
+        values = replace(values, first_name=person_name(values.first_name, private=private))
         rendered = self.compose(channel, values, masked_link)
         return (f"Subject: {rendered.subject}\n\n" if rendered.subject else "") + rendered.text
 
@@ -190,57 +186,8 @@ class DeliveryService:
         body = render("", self.templates.sms_body, values, link_text)
         return RenderedMessage(subject="", text=body.text, html="")
 
-    async def _get(self, resource: str, rid: str) -> dict[str, Any]:
-        q = Q()
-        for field in SHOW_HIDDEN[resource]:
-            q.including_hidden(field)
-        return await self.client.get(f"/{resource}/{rid}", q.params())
-
     async def _reread(self, link: PatientLink, kind: str) -> Fresh:
-        resource = "individual_appointments" if kind == "individual" else "group_appointments"
-        model = IndividualAppointment if kind == "individual" else GroupAppointment
-        try:
-            appt_data, attendee_data = await asyncio.gather(
-                self._get(resource, link.appointment_id),
-                self._get("attendees", link.attendee_id),
-            )
-            appointment = model.model_validate(appt_data)
-            attendee = Attendee.model_validate(attendee_data)
-
-            async def maybe(resource: str, rid: str | None):
-                return await self._get(resource, rid) if rid else None
-
-            async def memos() -> list[TeamSend] | None:
-                if not attendee.patient_id:
-                    return None
-                try:
-                    return await team_sends(self.client, [attendee.patient_id], self._since(appointment.created_at))
-                except ClinikoError:
-                    return None  # the confirmation already said whether the log could be read
-
-            type_data, patient_data, business_data, sends = await asyncio.gather(
-                maybe("appointment_types", appointment.appointment_type_id),
-                maybe("patients", attendee.patient_id),
-                maybe("businesses", appointment.business_id),
-                memos(),
-            )
-        except NotFoundError as exc:
-            raise SendRefused(f"Not sent: {exc.message}") from None
-        except ClinikoError as exc:
-            raise SendRefused(f"Not sent: could not re-check the appointment with Cliniko ({exc.message})") from None
-        except ValueError:
-            raise SendRefused("Not sent: Cliniko's answer for this appointment could not be read.") from None
-        try:
-            return Fresh(
-                appointment=appointment,
-                attendee=attendee,
-                appointment_type=AppointmentType.model_validate(type_data) if type_data else None,
-                patient=Patient.model_validate(patient_data) if patient_data else None,
-                business=Business.model_validate(business_data) if business_data else None,
-                team=latest_for(sends or [], link.appointment_id, link.attendee_id),
-            )
-        except ValueError:
-            raise SendRefused("Not sent: Cliniko's answer for this appointment could not be read.") from None
+        return await reread(self.client, link, kind, self._since, self.desk)
 
     async def send(
         self,
@@ -261,57 +208,85 @@ class DeliveryService:
         hosts = (await self.account.get()).hosts
         if not hosts.allows(link.host):
             raise SendRefused(NOT_A_PATIENT_LINK)
+        user = self.user()
         try:
             claim = self.audit.claim_send(link.appointment_id, link.attendee_id, link.fingerprint(),
-                                          repeat_ok=confirm_repeat)
-        except SendInProgress:
-            raise SendRefused(IN_PROGRESS) from None
+                                          repeat_ok=confirm_repeat, channel=channel,
+                                          user_id=user.id if user else None, user_name=user.name if user else None)
+        except SendInProgress as exc:
+            raise SendRefused(in_progress(self._when(exc.since))) from None
         except AuditUnavailable as exc:
             raise SendRefused(f"Not sent: {exc.message}") from None
         if claim.previous is not None and not confirm_repeat:
-            raise AlreadySent(self._when(claim.previous.at), claim.previous.user_name)
+            raise AlreadySent(self._when(claim.previous.at), claim.previous.user_name,
+                              interrupted=claim.previous.unfinished)
+        self._under_way[claim.attendee_id] = claim
         try:
             return await self._send(link, channel, sender, kind, practitioner, hosts, claim, confirm_repeat)
-        except BaseException:
-            self._release(claim)
+        except BaseException as exc:
+            why = ("frontdesk was closed while the message was being delivered" if not isinstance(exc, Exception)
+                   else f"the send stopped on an unexpected error ({type(exc).__name__}) during delivery")
+            self._release(claim, why)  # a refusal before delivery leaves no trace
             raise
+        finally:
+            self._under_way.pop(claim.attendee_id, None)
 
-    def _release(self, claim: SendClaim) -> None:
+    def stop(self, why: str) -> int:
+        """The window is closing (SIGHUP, SIGTERM): give up every send still
+        under way, now. One whose message had not yet gone leaves no trace;
+        one being delivered is recorded as interrupted (*why*), so every
+        screen says it may have reached the patient. Returns how many."""
+        claims = list(self._under_way.values())
+        self._under_way.clear()
+        for claim in claims:
+            self._release(claim, why)
+        return len(claims)
+
+    def decision(self, fresh: Fresh, hosts: AccountHosts) -> SendEligibility:
+        """The rule on what was just re-read, with the inputs the screens use
+        (:func:`decide`: the location's country, the channels set up)."""
+        return decide(appointment=fresh.appointment, appointment_type=fresh.appointment_type,
+                      attendee=fresh.attendee, patient=fresh.patient, business=fresh.business,
+                      now=self.clock(), hosts=hosts, configured=self.configured())
+
+    async def fresh_decision(self, link: PatientLink, kind: str) -> SendEligibility:
+        """What a send of *link* would decide now, fresh from Cliniko
+        (raises SendRefused when the records cannot be read)."""
+        return self.decision(await self._reread(link, kind), (await self.account.get()).hosts)
+
+    def _release(self, claim: SendClaim, why: str | None = None) -> None:
         try:
-            self.audit.release(claim)
+            self.audit.release(claim, why=why)
         except AuditUnavailable:
-            pass  # a claim left behind goes stale in minutes
+            pass  # a claim left behind is released once its window is gone
 
     def _when(self, moment: datetime) -> str:
-        return moment.strftime("%d %b %H:%M UTC")
+        return moment.astimezone(timezone.utc).strftime("%d %b %H:%M UTC")
 
     async def _send(self, link: PatientLink, channel: Channel, sender, kind: str, practitioner: str,
                     hosts, claim: SendClaim, confirm_repeat: bool) -> SendOutcome:
         fresh = await self._reread(link, kind)
         if fresh.team is not None and not confirm_repeat:
-            raise AlreadySent(self._when(fresh.team.at), fresh.team.by, another_desk=not self._ours(fresh.team, link))
+            raise AlreadySent(self._when(fresh.team.at), fresh.team.by, where=fresh.team.where)
         business = fresh.business
         zone = business_zone(business)
-        decision = send_eligibility(
-            appointment=fresh.appointment,
-            appointment_type=fresh.appointment_type,
-            attendee=fresh.attendee,
-            patient=fresh.patient,
-            now=self.clock(),
-            zone=zone,
-            hosts=hosts,
-        )
+        decision = self.decision(fresh, hosts)
         if not decision.allowed:
             raise SendRefused(f"Not sent: {decision.reason}")
         if fresh.attendee.telehealth_url != link.url:
             raise SendRefused("Not sent: the patient link changed in Cliniko; refresh and try again.")
-        assert fresh.patient is not None  # send_eligibility refused otherwise
-        recipient = recipient_for(fresh.patient, channel, business.country_code if business else None)
+        assert fresh.patient is not None  # decide() refused otherwise
+        recipient = recipient_for(fresh.patient, channel, business.country_code if business else None) \
+            if channel in decision.channels else None
         if recipient is None:
             raise SendRefused(f"Not sent: the patient has no usable {'email address' if channel == 'email' else 'mobile number'}.")
         values = message_values(fresh.patient, fresh.appointment, practitioner, business)
         message = self.compose(channel, values, link.url)
         user = self.user()
+        try:
+            self.audit.delivering(claim, recipient.masked(), clean(fresh.patient.display_name))
+        except AuditUnavailable as exc:
+            raise SendRefused(f"Not sent: this desk's audit log could not record the send first. {exc.message}") from None
         try:
             if channel == "email":
                 await sender.send_email(recipient.address, message)
@@ -328,7 +303,8 @@ class DeliveryService:
         try:
             self._record(link, channel, recipient, outcome, memo_id, memo_error, user, claim, fresh.patient)
         except AuditUnavailable as exc:
-            memo_error = f"{memo_error + ' ' if memo_error else ''}Sent, but this desk's audit log could not record it: {exc.message}"
+            memo_error = (f"{memo_error + ' ' if memo_error else ''}Sent, but this desk's audit log could not record "
+                          f"it yet: {exc.message} It is kept and recorded as soon as the log can be written.")
         return SendOutcome(link.attendee_id, channel, recipient.masked(), memo_id, memo_error)
 
     async def _memo(self, fresh: Fresh, link: PatientLink, channel: Channel, sender: str, recipient: Recipient,
@@ -346,7 +322,7 @@ class DeliveryService:
                 f"Telehealth link for the appointment at {when} sent to the patient by "
                 f"{CHANNEL_WORDS[channel].lower()} by {who} through frontdesk. "
                 "The link itself is not recorded here.\n"
-                + marker(link.appointment_id, link.attendee_id, channel, name)
+                + marker(link.appointment_id, link.attendee_id, channel, name, self.desk)
             ),
         )
         try:
