@@ -175,6 +175,7 @@ def test_doctor_checks_channels(capsys, isolated_dirs, server, monkeypatch):
 def test_doctor_demo_checks_demo_channels(capsys):
     code, out, _ = run(capsys, "doctor", "--demo")
     assert code == 0 and "Email server 127.0.0.1" in out and "SMS via http://127.0.0.1" in out
+    assert "answered without encryption (loopback only)" in out and "over no TLS" not in out
 
 
 def test_locations_lists_ids_names_and_zones(capsys):

@@ -129,8 +129,9 @@ async def test_copy_patient_link_only_when_eligible(make_app, tmp_path):
         app.screen.select_appointment(view.id)
         await pilot.press("c")
         assert app.clipboard == view.primary_attendee().link.url
-        assert "Copied the PATIENT link" in notes[-1] and "anyone with it can join" in notes[-1]
+        assert "The PATIENT link for" in notes[-1] and "anyone with it can join" in notes[-1]
+        assert "sent to your terminal's clipboard (OSC 52)" in notes[-1]  # what was done, not "copied"
         assert [r[0] for r in audit_rows(tmp_path)] == ["copy"]
         await pilot.press("p")
         assert app.clipboard == view.practitioner_link.url
-        assert "PRACTITIONER / ADMIN link — needs a Cliniko login" in notes[-1]
+        assert "PRACTITIONER / ADMIN link (needs a Cliniko login)" in notes[-1]

@@ -9,11 +9,13 @@ which the rules treat as off.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Annotated, Any, ClassVar
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from tui.cliniko.rfc3339 import parse_datetime
 
 
 def _id(value: Any) -> Any:
@@ -31,11 +33,13 @@ def _empty_none(value: Any) -> Any:
 
 
 def _utc(value: Any) -> Any:
+    """An RFC 3339 date-time (see tui.cliniko.rfc3339); "" is Cliniko's old
+    way of writing null. A time without an offset is refused, not guessed."""
     value = _empty_none(value)
     if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parse_datetime(value)
     if isinstance(value, datetime) and value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        raise ValueError("a time without an offset")
     return value
 
 

@@ -181,16 +181,18 @@ class _Tally:
 
     def __init__(self) -> None:
         self._updated: dict[str, str] = {}
+        self._unreadable = 0  # rows without an id: they arrived (the models say they cannot be read)
 
     @property
     def count(self) -> int:
-        return len(self._updated)
+        return len(self._updated) + self._unreadable
 
     def fresh(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         out = []
         for row in rows:
             rid = row.get("id")
             if not isinstance(rid, (str, int)) or isinstance(rid, bool):
+                self._unreadable += 1
                 out.append(row)  # unreadable: the models reject and report it
                 continue
             key, updated = str(rid), str(row.get("updated_at") or "")

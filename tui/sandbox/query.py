@@ -185,7 +185,8 @@ def visible(row: dict[str, Any], filters: list[Filter], hide: tuple[str, ...]) -
 
 def sort_rows(rows: list[dict[str, Any]], sort: str | None) -> list[dict[str, Any]]:
     keys = [s for s in (sort or "created_at").split(",") if s]
-    rows = sorted(rows, key=lambda r: int(r["id"]))
+    # a damaged row (tests plant them) sorts last instead of breaking the list
+    rows = sorted(rows, key=lambda r: (0, int(r["id"])) if str(r.get("id") or "").isdigit() else (1, 0))
     for spec in reversed(keys):
         field, _, direction = spec.partition(":")
         rows.sort(key=lambda r, f=field: (r.get(f) is None, str(r.get(f) or "")),

@@ -117,6 +117,15 @@ class ConsoleState:
             failure=failure[0] if failure else None, failure_text=failure[1] if failure else "",
             failed_since=hhmm(failure[2]) if failure else None, extras=tuple(extras))
 
+    def day_turned(self, now: datetime) -> date | None:
+        """The new date when staff are on today (no date asked for) and the
+        home location's clock has passed midnight since it loaded; None
+        otherwise (a day staff chose stays put)."""
+        if self.requested_date is not None or self.zone is None or self.local_date is None or self.busy:
+            return None
+        today = now.astimezone(self.zone).date()
+        return today if today != self.local_date else None
+
     def go_to(self, requested: date | None) -> None:
         """Another day (or location): nothing of the last one is kept."""
         self.requested_date = requested

@@ -19,6 +19,7 @@ from tui.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK
 from tui.screens.console import Console
 from tui.screens.logs import AuditScreen, OutboxScreen
 from tui.services.audit import AuditEntry, AuditUnavailable
+from tui.services.clipboard import clipboard_route
 from tui.services.day import AppointmentView, AttendeeView
 from tui.services.row_marks import last_send, send_words
 from tui.services.team_log import TeamSend
@@ -141,11 +142,16 @@ class LinkActions:
         if not decision.copyable or chosen.link is None:
             self.screen.say(f"Patient link not copied: {decision.copy_reason}", severity="warning")
             return
+        route = clipboard_route()
+        if route.reaches is False:
+            self.screen.say(f"Patient link NOT copied: {route.words}", title="Not copied", severity="error",
+                            timeout=15)
+            return
         if not self._audit("copy", view, chosen):
             return
         self.screen.app.copy_to_clipboard(chosen.link.url)
-        self.screen.say(f"Copied the PATIENT link for {self.screen.who(chosen.name)} — anyone with it can join.",
-                        title="Copied")
+        self.screen.say(f"The PATIENT link for {self.screen.who(chosen.name)} (anyone with it can join) was "
+                        f"{route.words}", title="Copy", timeout=10)
 
     def copy_practitioner(self, view: AppointmentView | None) -> None:
         link = view.practitioner_link if view else None
@@ -154,6 +160,12 @@ class LinkActions:
             self.screen.say(NOT_A_PRACTITIONER_LINK if refused else "No practitioner link here to copy.",
                             severity="warning")
             return
+        route = clipboard_route()
+        if route.reaches is False:
+            self.screen.say(f"Practitioner link NOT copied: {route.words}", title="Not copied", severity="error",
+                            timeout=15)
+            return
         self.screen.app.copy_to_clipboard(link.url)
         note = "" if view.telehealth == "on" else " Telehealth is off for this type, so it leads nowhere."
-        self.screen.say(f"Copied the PRACTITIONER / ADMIN link — needs a Cliniko login.{note}", title="Copied")
+        self.screen.say(f"The PRACTITIONER / ADMIN link (needs a Cliniko login) was {route.words}{note}",
+                        title="Copy", timeout=10)

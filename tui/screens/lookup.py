@@ -156,6 +156,8 @@ class LookupScreen(ModalScreen[FoundAppointment | None]):
             return
         self.views = day.views()
         self._show_days(patient)
+        if not day.complete:
+            self._status(f"Incomplete: {'; '.join(day.problems)}. Only what could be read is listed.")
 
     def _show_days(self, patient: Patient) -> None:
         options = self.query_one("#lookup-appointments", OptionList)

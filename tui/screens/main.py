@@ -155,8 +155,16 @@ class MainScreen(Navigation, FrontDesk, Screen):
 
     def _tick(self) -> None:
         """Time moves: calls start, become late, end. Rows whose marks
-        changed are redrawn, the late are told once, up next moves on."""
-        self.links.now = self.session.clock()
+        changed are redrawn, the late are told once, up next moves on; past
+        midnight, a console on today moves to the new today."""
+        now = self.session.clock()
+        new_day = self.state.day_turned(now)
+        if new_day is not None:
+            self.say(f"Midnight passed: now showing today, {new_day:%a %d %b}.", title="New day", timeout=15)
+            self.state.local_date = new_day  # the header says the new date while it loads
+            self._go_to(None)
+            return
+        self.links.now = now
         self._update_header()
         if self.day is not None and self.day.complete:
             self._refresh_marks(time_only=True)

@@ -183,7 +183,13 @@ class Day:
         self._by_booking = None
 
     def zone_of(self, business_id: str | None) -> ZoneInfo:
-        return business_zone(self.businesses.get(business_id or ""), self.fallback_zone)
+        """A location's zone. An appointment whose location is missing or
+        unknown is placed on the home location's clock (the one the header
+        names), never on UTC, and the day's problems say so."""
+        business = self.businesses.get(business_id or "")
+        if business is None:
+            business = self.businesses.get(self.business_id or "") or next(iter(self.businesses.values()), None)
+        return business_zone(business, self.fallback_zone)
 
     def attendees_of(self, booking_id: str) -> list[Attendee]:
         if self._by_booking is None:

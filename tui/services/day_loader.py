@@ -85,6 +85,8 @@ class DayLoader:
         self._businesses: dict[str, Business] | None = None
         self._practitioners: dict[str, Practitioner] | None = None
         self._remembered: dict[str, Business] | None = None
+        #: reference records that could not be read, by resource
+        self._dropped_refs: dict[str, list[str]] = {}
 
     # -- reference data ------------------------------------------------------
 
@@ -92,14 +94,18 @@ class DayLoader:
         """Drop cached businesses, types and practitioners (a full reload)."""
         self._types = self._businesses = self._practitioners = None
 
-    async def _by_id(self, resource: str, model: type[M], problems: list[str] | None, q: Q | None = None) -> dict[str, M]:
-        rows = await self.client.list_all(f"/{resource}", resource, q)
-        parsed = parse_rows(model, rows, problems if problems is not None else [], resource.replace("_", " "))
+    async def _by_id(self, resource: str, model: type[M], q: Q | None = None) -> dict[str, M]:
+        """A reference list by id; records that cannot be read are left out
+        and remembered (every day loaded with this list is incomplete)."""
+        dropped: list[str] = []
+        rows = await self.client.list_all(f"/{resource}", resource, q, shortfalls=dropped)
+        parsed = parse_rows(model, rows, dropped, resource.replace("_", " "))
+        self._dropped_refs[resource] = dropped
         return {row.id: row for row in parsed}  # type: ignore[attr-defined]
 
-    async def businesses(self, problems: list[str] | None = None) -> dict[str, Business]:
+    async def businesses(self) -> dict[str, Business]:
         if self._businesses is None:
-            self._businesses = await self._by_id("businesses", Business, problems)
+            self._businesses = await self._by_id("businesses", Business)
             self._remember_locations(self._businesses)
         return self._businesses
 
@@ -140,16 +146,16 @@ class DayLoader:
             log.warning("could not remember the locations in %s (%s); check the data folder",
                         self.location_cache, exc.strerror or type(exc).__name__)
 
-    async def appointment_types(self, *, fresh: bool = False, problems: list[str] | None = None) -> dict[str, AppointmentType]:
+    async def appointment_types(self, *, fresh: bool = False) -> dict[str, AppointmentType]:
         """All types, archived ones included (old appointments still use them)."""
         if self._types is None or fresh:
             q = Q().including_hidden("archived_at")
-            self._types = await self._by_id("appointment_types", AppointmentType, problems, q)
+            self._types = await self._by_id("appointment_types", AppointmentType, q)
         return self._types
 
-    async def practitioners(self, problems: list[str] | None = None) -> dict[str, Practitioner]:
+    async def practitioners(self) -> dict[str, Practitioner]:
         if self._practitioners is None:
-            self._practitioners = await self._by_id("practitioners", Practitioner, problems)
+            self._practitioners = await self._by_id("practitioners", Practitioner)
         return self._practitioners
 
     # -- the day -------------------------------------------------------------
@@ -172,11 +178,12 @@ class DayLoader:
         sync_mark = self.clock() - SYNC_MARGIN
         problems = day.problems
         shortfalls: list[str] = []
+        dropped: list[str] = []  # rows Cliniko sent that cannot be read
         account_task = asyncio.ensure_future(self.account.get())
-        types_task = asyncio.ensure_future(self.appointment_types(problems=problems))
-        practitioners_task = asyncio.ensure_future(self.practitioners(problems=problems))
+        types_task = asyncio.ensure_future(self.appointment_types())
+        practitioners_task = asyncio.ensure_future(self.practitioners())
         hint = self.locations_hint()
-        businesses_task = asyncio.ensure_future(self.businesses(problems))
+        businesses_task = asyncio.ensure_future(self.businesses())
         started: list[asyncio.Future[Any]] = [account_task, types_task, practitioners_task, businesses_task]
         pending: list[asyncio.Future[Any]] = []
         try:
@@ -196,9 +203,9 @@ class DayLoader:
 
             async def attendees_for(appointments: list[IndividualAppointment | GroupAppointment]) -> None:
                 async def one(batch: list[str]) -> None:
-                    found = await self._fetch_attendees(day, batch, problems, shortfalls)
+                    found = await self._fetch_attendees(day, batch, dropped, shortfalls)
                     # cancelled group attendees are not in patient_ids: fetch them now
-                    await self._fetch_patients(day, (a.patient_id for a in found if a.patient_id), problems, shortfalls)
+                    await self._fetch_patients(day, (a.patient_id for a in found if a.patient_id), dropped, shortfalls)
                     publish()
 
                 await asyncio.gather(*(one(batch) for batch in attendee_batches(appointments)))
@@ -209,13 +216,13 @@ class DayLoader:
                         if not account_task.done():  # links are checked against the account's hosts
                             await account_task
                         day.hosts = account_task.result().hosts
-                        new = [a for a in parse_rows(model, page, problems, resource.replace("_", " ")) if self._in_day(day, a)]
+                        new = [a for a in parse_rows(model, page, dropped, resource.replace("_", " ")) if self._in_day(day, a)]
                         for appt in new:
                             day.appointments[appt.id] = appt
                         if new:
                             # patients are named on the appointments: fetch them alongside the attendees
                             batch = asyncio.ensure_future(asyncio.gather(
-                                attendees_for(new), self._fetch_patients(day, patient_ids_of(new), problems, shortfalls)
+                                attendees_for(new), self._fetch_patients(day, patient_ids_of(new), dropped, shortfalls)
                             ))
                             pending.append(batch)
                             started.append(batch)
@@ -251,6 +258,11 @@ class DayLoader:
         day.hosts = account.hosts
         if account.problem:
             problems.append(f"{account.problem} Patient links are checked only for a cliniko.com address.")
+        placeless = sum(1 for a in day.appointments.values() if a.business_id not in fresh)
+        if placeless:
+            problems.append(f"{placeless} appointment{'s' * (placeless != 1)} name{'s' * (placeless == 1)} no location "
+                            f"Cliniko sent: {'their times are' if placeless != 1 else 'its time is'} shown on the "
+                            f"{day.zone_of(None).key} clock; check {'them' if placeless != 1 else 'it'} in Cliniko.")
         for business in fresh.values():
             trouble = zone_problem(business.time_zone_identifier, business.time_zone)
             if trouble:
@@ -258,6 +270,7 @@ class DayLoader:
                 problems.append(f"{business.name}: {trouble}; its times are shown in {shown}.")
         day.sync_mark = sync_mark
         day.synced_at = sync_mark + SYNC_MARGIN
+        shortfalls += dropped + [note for notes in self._dropped_refs.values() for note in notes]
         if shortfalls:
             publish()
             raise DayIncomplete(day, shortfalls)
@@ -270,17 +283,17 @@ class DayLoader:
 
     # -- batched lookups shared by load and refresh ------------------------------
 
-    async def _fetch_attendees(self, day: Day, booking_ids: list[str], problems: list[str],
+    async def _fetch_attendees(self, day: Day, booking_ids: list[str], dropped: list[str],
                                shortfalls: list[str] | None = None) -> list[Attendee]:
         """One batch of booking ids (cancelled attendees included) into *day*."""
         q = Q().any_of("booking_id", booking_ids).including_hidden("cancelled_at")
         rows = await self.client.list_all("/attendees", "attendees", q, shortfalls=shortfalls)
-        found = parse_rows(Attendee, rows, problems, "attendees")
+        found = parse_rows(Attendee, rows, dropped, "attendees")
         for attendee in found:
             day.attendees[attendee.id] = attendee
         return found
 
-    async def _fetch_patients(self, day: Day, patient_ids: Iterable[str], problems: list[str],
+    async def _fetch_patients(self, day: Day, patient_ids: Iterable[str], dropped: list[str],
                               shortfalls: list[str] | None = None) -> None:
         """Patients not yet asked for, in concurrent batches of up to 100 ids.
         Archived ones never come back, so each id is asked for once per day."""
@@ -289,7 +302,7 @@ class DayLoader:
 
         async def one(batch: list[str]) -> None:
             rows = await self.client.list_all("/patients", "patients", Q().any_of("id", batch), shortfalls=shortfalls)
-            for patient in parse_rows(Patient, rows, problems, "patients"):
+            for patient in parse_rows(Patient, rows, dropped, "patients"):
                 day.patients[patient.id] = patient
 
         await asyncio.gather(*(one(batch) for batch in chunks(wanted)))
@@ -302,7 +315,7 @@ class DayLoader:
         since = day.sync_mark or (self.clock() - timedelta(hours=1))
         next_mark = self.clock() - SYNC_MARGIN
         result = RefreshResult()
-        problems: list[str] = []
+        dropped: list[str] = []
 
         def changed_q() -> Q:
             return Q().where("updated_at", ">", since).including_hidden("archived_at")
@@ -315,7 +328,7 @@ class DayLoader:
             self.client.list_all("/attendees", "attendees", changed_q().including_hidden("cancelled_at")),
             self.client.list_all("/appointment_types", "appointment_types", changed_q()),
         )
-        for t in parse_rows(AppointmentType, types, problems, "appointment types"):
+        for t in parse_rows(AppointmentType, types, dropped, "appointment types"):
             self._types = self._types or {}
             self._types[t.id] = t
             day.appointment_types[t.id] = t
@@ -325,8 +338,12 @@ class DayLoader:
             model = booking_model(row)
             if model is None:
                 continue
-            parsed = parse_rows(model, [row], problems, "appointments")
+            parsed = parse_rows(model, [row], dropped, "appointments")
             if not parsed:
+                gone = str(row.get("id") or "")
+                if gone in day.appointments:  # its old state may no longer be true: not shown
+                    del day.appointments[gone]
+                    result.removed.add(gone)
                 continue
             appt = parsed[0]
             if self._in_day(day, appt):
@@ -337,7 +354,7 @@ class DayLoader:
             elif appt.id in day.appointments:
                 del day.appointments[appt.id]
                 result.removed.add(appt.id)
-        for attendee in parse_rows(Attendee, attendees, problems, "attendees"):
+        for attendee in parse_rows(Attendee, attendees, dropped, "attendees"):
             if attendee.booking_id in day.appointments:
                 day.attendees[attendee.id] = attendee
                 result.changed.add(attendee.booking_id)
@@ -345,12 +362,14 @@ class DayLoader:
         known = {a.booking_id for a in day.attendees.values()}
         missing = [i for i in new_ids if i not in known]
         for batch in chunks(missing):
-            await self._fetch_attendees(day, batch, problems)
-        await self._fetch_patients(day, (a.patient_id for a in day.attendees.values() if a.patient_id), problems)
+            await self._fetch_attendees(day, batch, dropped)
+        await self._fetch_patients(day, (a.patient_id for a in day.attendees.values() if a.patient_id), dropped)
         day.changed()
-        day.problems[:] = problems or day.problems
         day.sync_mark = next_mark
         day.synced_at = next_mark + SYNC_MARGIN
+        if dropped:
+            day.complete = False
+            raise DayIncomplete(day, dropped)
         return result
 
 

@@ -49,7 +49,10 @@ def chunks(items: list[str], size: int = BATCH) -> Iterable[list[str]]:
         yield items[start : start + size]
 
 
-def parse_rows(model: type[M], rows: Iterable[dict[str, Any]], problems: list[str], what: str) -> list[M]:
+def parse_rows(model: type[M], rows: Iterable[dict[str, Any]], dropped: list[str], what: str) -> list[M]:
+    """The rows that can be read; for those that cannot, a sentence in
+    *dropped* (whatever Cliniko sent and is not shown makes the day
+    incomplete)."""
     out: list[M] = []
     bad = 0
     for row in rows:
@@ -58,7 +61,8 @@ def parse_rows(model: type[M], rows: Iterable[dict[str, Any]], problems: list[st
         except (ModelError, ValueError, TypeError):
             bad += 1
     if bad:
-        problems.append(f"{bad} {what} could not be read and {'is' if bad == 1 else 'are'} not shown")
+        dropped.append(f"{bad} of the {what} Cliniko sent could not be read ({'it is' if bad == 1 else 'they are'} "
+                       "not shown)")
     return out
 
 

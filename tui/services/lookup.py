@@ -90,12 +90,12 @@ class PatientLookup:
                                  window.copy().where("patient_id", "=", patient.id).including_hidden("cancelled_at")),
             self.client.list_all("/group_appointments", "group_appointments",
                                  window.copy().where("patient_ids", "~", patient.id)),
-            loader.appointment_types(problems=day.problems), loader.practitioners(problems=day.problems),
-            loader.businesses(day.problems), loader.account.get())
+            loader.appointment_types(), loader.practitioners(), loader.businesses(), loader.account.get())
         day.appointment_types, day.practitioners, day.businesses, day.hosts = types, practitioners, businesses, account.hosts
+        dropped: list[str] = []
         for model, rows, what in ((IndividualAppointment, individual, "individual appointments"),
                                   (GroupAppointment, group, "group appointments")):
-            for appointment in parse_rows(model, rows, day.problems, what):
+            for appointment in parse_rows(model, rows, dropped, what):
                 if appointment.archived_at is None and appointment.deleted_at is None:
                     day.appointments[appointment.id] = appointment
         day.patients[patient.id] = patient
@@ -107,9 +107,10 @@ class PatientLookup:
 
         batches = await asyncio.gather(*(attendees(batch) for batch in chunks(sorted(day.appointments))))
         for rows in batches:
-            for attendee in parse_rows(Attendee, rows, day.problems, "attendees"):
+            for attendee in parse_rows(Attendee, rows, dropped, "attendees"):
                 day.attendees[attendee.id] = attendee
         day.changed()
-        day.complete = True
+        day.problems += dropped
+        day.complete = not dropped
         day.synced_at = now
         return day

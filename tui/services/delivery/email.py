@@ -73,6 +73,7 @@ class EmailSender:
             raise ChannelFailed("The email server refused the login (check username and password).", login=True) from None
         except (smtplib.SMTPException, OSError, ssl.SSLError) as exc:
             raise ChannelFailed(f"Could not reach the email server {self.section.host}:{self.section.port} ({type(exc).__name__}).") from None
-        how = {"starttls": "STARTTLS", "tls": "TLS", "none": "no TLS (loopback)"}[self.section.security]
+        how = {"starttls": "over STARTTLS", "tls": "over TLS", "none": "without encryption (loopback only)"}[
+            self.section.security]
         login = " and logged in" if self.section.username else ""
-        return f"Email server {self.section.host}:{self.section.port} answered over {how}{login}."
+        return f"Email server {self.section.host}:{self.section.port} answered {how}{login}."
