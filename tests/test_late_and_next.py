@@ -79,7 +79,7 @@ async def test_the_late_nudge_appears_once_and_clears_when_arrived(server, sandb
         assert len([n for n in heard.notes if "late for" in n]) == 1  # once, not on every tick
         screen.select_appointment(call["id"])
         await pilot.pause()
-        assert "Late? Not marked arrived 6 min after the start" in links_text(app)
+        assert "Late? Not marked arrived 6 min after the start — s sends the link" in links_text(app)  # never sent
         assert len(sandbox.memos()) == 0 and mail.received == []  # nothing sent on its own
         await pilot.press("A")
         await settle(pilot)
@@ -138,7 +138,7 @@ async def test_up_next_the_sent_column_and_u(make_app, sandbox, mail):
         assert line.rstrip().endswith(" · not sent")  # at 80 columns: the short words, never cut
         table = screen.query_one(AppointmentTable)
         lines = screen_lines(table)
-        assert lines[0].split()[:8] == ["Time", "Loc", "Patient", "Practit…", "Type", "Telehealth", "✓", "Status"]
+        assert lines[0].split()[:8] == ["Time", "Loc", "Patient", "Pract…", "Type", "Telehealth", "✓", "Status"]
         marks = screen.state.marks
         for view in screen.views:
             expected = {"sent": "✓", "not_sent": "·", "": ""}[marks[view.id].sent]

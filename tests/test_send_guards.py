@@ -125,15 +125,20 @@ def desk(server, mail, tmp_path, key, name):
     return config, session
 
 
+async def first_email_send(session):
+    """Sign in, send the day's first email-reachable patient link; (view, attendee)."""
+    await session.sign_in()
+    day = await session.loader.load(DAY)
+    view, a = next((v, a) for v in day.views() for a in v.attendees
+                   if v.decision(a, NOW).allowed and a.patient.email)
+    await session.delivery.send(a.link, "email", kind=view.kind, practitioner=view.practitioner_name)
+    return view, a
+
+
 async def send_from_desk_a(server, mail, tmp_path):
     _, session = desk(server, mail, tmp_path, DEMO_KEY, "desk-a")
     try:
-        await session.sign_in()
-        day = await session.loader.load(DAY)
-        view, a = next((v, a) for v in day.views() for a in v.attendees
-                       if v.decision(a, NOW).allowed and a.patient.email)
-        await session.delivery.send(a.link, "email", kind=view.kind, practitioner=view.practitioner_name)
-        return view, a
+        return await first_email_send(session)
     finally:
         await session.aclose()
 

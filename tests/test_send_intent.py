@@ -109,17 +109,13 @@ def test_another_desk_only_when_the_marker_names_another_desk(named, ours, where
 async def test_a_memo_whose_audit_row_was_lost_is_this_desks(server, sandbox, mail, tmp_path):
     """The memo reached Cliniko but this desk's log lost the row: the repeat
     is refused as this desk's own send, never as another desk's."""
-    from test_send_guards import DAY, desk
+    from test_send_guards import desk, first_email_send
     from tui.sandbox.seed import DEMO_KEY
     from tui.services.delivery.errors import AlreadySent
 
     _, session = desk(server, mail, tmp_path, DEMO_KEY, "desk-a")
     try:
-        await session.sign_in()
-        day = await session.loader.load(DAY)
-        view, a = next((v, a) for v in day.views() for a in v.attendees
-                       if v.decision(a, NOW).allowed and a.patient.email)
-        await session.delivery.send(a.link, "email", kind=view.kind, practitioner=view.practitioner_name)
+        view, a = await first_email_send(session)
         session.audit.close()
         os.remove(tmp_path / "desk-a" / "audit.sqlite3")
         with pytest.raises(AlreadySent) as refused:

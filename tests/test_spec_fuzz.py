@@ -1,10 +1,12 @@
 """A fuzz drawn from the official spec, served over loopback.
 
-Seeded rows of today (appointments, their attendees, appointment types) get
-fields replaced by values hypothesis draws from the spec's own schemas
-(``../shared/reference/cliniko-openapi-2023-10.json``): wrong types, nulls,
-odd strings, times that are not times. The sandbox serves them as Cliniko
-would, and the real day loader reads them over HTTP. Whatever is drawn:
+Seeded rows of today (appointments, their attendees, appointment types) are
+sent with fields replaced by values hypothesis draws from the spec's own
+schemas (``../shared/reference/cliniko-openapi-2023-10.json``): wrong types,
+nulls, odd strings, times that are not times, broken links. The sandbox
+still filters by what it stores, as Cliniko's database would, and sends
+the damaged record; the real day loader reads it over HTTP. Whatever is
+drawn:
 
 - no traceback: the load ends in a day, or in a ClinikoError (a sentence);
 - nothing silently missing: every appointment Cliniko sent for the day is
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import os
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -38,10 +41,6 @@ from tui.services.day_loader import DayIncomplete, DayLoader
 
 SCHEMAS = {"individual_appointments": "IndividualAppointment", "attendees": "Attendee",
            "appointment_types": "AppointmentType"}
-#: fields whose value Cliniko always sends as a link object, and the id field it names
-LINKED = {"appointment_type", "business", "practitioner", "patient", "booking"}
-
-
 def _null(value) -> bool:
     return value is None or value == ""
 
@@ -62,12 +61,8 @@ def damage(draw, rows_by_resource: dict[str, list[str]]):
         resource = draw(st.sampled_from(sorted(rows_by_resource)))
         rid = draw(st.sampled_from(rows_by_resource[resource]))
         properties = spec()["components"]["schemas"][SCHEMAS[resource]].get("properties", {})
-        fields = sorted(f for f in properties if f not in ("links", "id") and f not in LINKED)
-        linked = sorted(f"{f}_id" for f in properties if f in LINKED)  # the sandbox builds each link from its id
-        field = draw(st.sampled_from(fields + linked))
-        value = draw(st.one_of(st.none(), st.just(""), st.text(max_size=8), st.integers(0, 2**62).map(str))) \
-            if field in linked else draw(_strategy(properties[field]))
-        out.append((resource, rid, field, value))
+        field = draw(st.sampled_from(sorted(f for f in properties if f not in ("links",))))
+        out.append((resource, rid, field, draw(_strategy(properties[field]))))
     return out
 
 
@@ -100,36 +95,43 @@ def test_spec_drawn_rows_never_crash_hide_or_wrongly_allow():
             finally:
                 await client.aclose()
 
-        @settings(max_examples=35, deadline=None, suppress_health_check=list(HealthCheck))
+        # the same draws on every run (a CI run is a verdict, not a lottery);
+        # FRONTDESK_FUZZ_RANDOM=1 explores new ones
+        @settings(max_examples=35, deadline=None, suppress_health_check=list(HealthCheck),
+                  derandomize=not os.environ.get("FRONTDESK_FUZZ_RANDOM"))
         @given(changes=damage(targets))
         def one(changes):
             for name, rows in pristine.items():
                 store.resource(name).clear()
                 store.resource(name).update(copy.deepcopy(rows))
             for resource, rid, field, value in changes:
-                store.resource(resource)[rid][field] = value
+                store.resource(resource)[rid].setdefault("_served", {})[field] = value  # damaged on the wire
             try:
                 day, complete = asyncio.run(load())
             except ClinikoError:
                 return  # a sentence for staff (e.g. the whole list unreadable): nothing shown as whole
-            sent = {rid: row for rid, row in store.individual_appointments.items()
-                    if isinstance(row.get("starts_at"), str) and rid in bookings}
+            def served(resource: str, rid: str) -> dict:
+                row = store.resource(resource).get(rid, {})
+                return {**row, **row.get("_served", {})}
+
+            sent = {rid: served("individual_appointments", rid) for rid in bookings}
             for rid, row in sent.items():
-                if rid in day.appointments or not complete:
+                if str(row.get("id")) in day.appointments or not complete:  # the id it was sent under
                     continue
                 starts = _time(row.get("starts_at"))
                 hidden = not _null(row.get("archived_at")) or not _null(row.get("deleted_at"))
-                elsewhere = starts is not None and local_day_of(starts, day.zone_of(row.get("business_id"))) != today
+                business = None if "business" in row.get("_served", {}) else row.get("business_id")
+                elsewhere = starts is not None and local_day_of(starts, day.zone_of(business)) != today
                 assert hidden or elsewhere or starts is None, f"appointment {rid} silently missing after {changes}"
             for view in day.views():
-                raw = store.individual_appointments.get(view.id)
-                if raw is None:
+                if view.id not in store.individual_appointments:
                     continue
+                raw = served("individual_appointments", view.id)
                 for a in view.attendees:
                     if not view.decision(a, NOW).allowed:
                         continue
-                    kind = store.appointment_types.get(str(raw.get("appointment_type_id")), {})
-                    raw_attendee = store.attendees.get(a.attendee.id, {})
+                    kind = served("appointment_types", str(view.appointment.appointment_type_id))
+                    raw_attendee = served("attendees", a.attendee.id)
                     assert kind.get("telehealth_enabled") is True, changes
                     assert _null(raw.get("cancelled_at")) and _null(raw.get("archived_at")), changes
                     assert _null(raw_attendee.get("cancelled_at")) and _null(raw_attendee.get("archived_at")), changes

@@ -207,7 +207,7 @@ def entry() -> None:
     """The ``frontdesk`` command: ``main``, then out without the collector's
     final pass over every object left (~70 ms after a day's work). Whatever
     needs closing (HTTP, SQLite) was closed by ``main``."""
-    code = main()
+    code = main()  # a Ctrl-C outside a command's own handling: see tui.launch
     gc.freeze()
     raise SystemExit(code)
 

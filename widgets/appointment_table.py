@@ -122,7 +122,7 @@ class AppointmentTable(ScrollView, can_focus=True):
         narrow = self._narrow()
         fixed = {"mark": 1, "time": 5, "telehealth": 11 if narrow else 13, "sent": 1 if narrow else 4,
                  "status": 13 if narrow else 14}
-        weights = {"patient": 5, "practitioner": 4, "type": 5}
+        weights = {"patient": 6, "practitioner": 4, "type": 5}
         if self.show_location:
             longest = max((cell_len(label) for label in self._locations.values()), default=3)
             fixed |= {"location": 3 if narrow else min(16, longest)}

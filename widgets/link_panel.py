@@ -168,7 +168,8 @@ class LinkPanel(Vertical):
                               self.now, self.late_after)
         if chosen is not None and chosen.attendee in late:
             minutes = minutes_late(v.appointment, self.now)
-            text.append(f"Late? Not marked arrived {minutes} min after the start — s resends the link, "
+            again = "resends" if note else "sends"  # a note: it went, or may have gone
+            text.append(f"Late? Not marked arrived {minutes} min after the start — s {again} the link, "
                         "A marks arrived\n", style="bold")
         patients.update(text, min_lines=4 + len(v.attendees))
 

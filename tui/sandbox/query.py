@@ -69,6 +69,7 @@ HIDDEN_BY_DEFAULT = ("deleted_at", "archived_at", "cancelled_at")
 _Q = re.compile(r"^(?P<field>[a-z_]+):(?P<op>>=|<=|!=|!\?|~~|=|>|<|~|\?|\*)(?P<value>.*)$")
 _UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 _DATE = re.compile(r"^[0-9*]{4}-[0-9*]{2}-[0-9*]{2}$")
+_DIGITS = re.compile(r"[0-9]+")  # ASCII digits: str.isdigit() also takes '²'
 _ALLOWED = {
     DT: {">=", ">", "<=", "<", "?", "!?", "*"},
     DATE: {"=", ">=", ">", "<=", "<", "?", "!?"},
@@ -94,10 +95,13 @@ class Filter:
         if kind == DT and op not in {"?", "!?", "*"}:
             if not _UTC.match(value):
                 raise FilterError(f"{field}: date-times must be UTC, e.g. 2014-08-30T18:00:00Z")
-            self.parsed: Any = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            try:
+                self.parsed: Any = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                raise FilterError(f"{field}: '{value[:40]}' is not a real date-time") from None
         elif kind == INT and op not in {"?", "!?"}:
             parts = value.split(",")
-            if not all(p.strip().isdigit() for p in parts) or (len(parts) > 1 and op != "="):
+            if not all(_DIGITS.fullmatch(p.strip()) for p in parts) or (len(parts) > 1 and op != "="):
                 raise FilterError(f"{field}: expected a number or, with =, a comma list")
             self.parsed = [int(p) for p in parts]
         elif kind == BOOL:
@@ -107,6 +111,11 @@ class Filter:
         elif kind == DATE and op not in {"?", "!?"}:
             if not _DATE.match(value):
                 raise FilterError(f"{field}: expected a date YYYY-MM-DD")
+            if op != "=" or "*" not in value:  # wildcards only match with =; anything compared is a real date
+                try:
+                    date.fromisoformat(value)
+                except ValueError:
+                    raise FilterError(f"{field}: '{value[:40]}' is not a real date (wildcards * only with =)") from None
             self.parsed = value
         else:
             self.parsed = value

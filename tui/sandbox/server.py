@@ -127,10 +127,14 @@ class Sandbox(ReadRoutes, WriteRoutes, Misbehaviour, SmsGateway):
         record = RequestRecord(request.method, request.url.path, request.url.query)
         with self._lock:
             self.requests.append(record)
-        response = await self._respond(request, record, send)
-        if response is not None:
-            record.status = response.status_code
-            await response(scope, receive, send)
+        try:
+            response = await self._respond(request, record, send)
+            if response is not None:
+                record.status = response.status_code
+                await response(scope, receive, send)
+        except asyncio.CancelledError:  # the server is stopping (Ctrl-C): say so, no traceback
+            record.status = 503
+            await JSONResponse({"message": "The sandbox is stopping."}, status_code=503)(scope, receive, send)
 
     async def _respond(self, request: Request, record: RequestRecord, send) -> Response | None:
         if self.faults.latency:

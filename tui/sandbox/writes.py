@@ -73,8 +73,8 @@ class WriteRoutes:
 
     async def _patch_arrival(self, request: Request, resource: str, rid: str, api: str, user_id: str) -> Response:
         """PATCH an individual appointment's ``patient_arrived`` /
-        ``did_not_arrive`` (kept exclusive: setting one clears the other) or
-        a group attendee's ``arrived``. Archived or deleted rows are 404, a
+        ``did_not_arrive`` (kept exclusive: setting one clears the other) and
+        ``notes`` (the spec's request body), or a group attendee's ``arrived``. Archived or deleted rows are 404, a
         cancelled one 422, a role that may not change the diary 403."""
         if self.store.users.get(user_id, {}).get("role") not in DIARY_WRITERS:
             return JSONResponse({"message": "You do not have permission to change appointments"}, status_code=403)
@@ -84,18 +84,23 @@ class WriteRoutes:
         body = await _json_body(request)
         fields = ARRIVAL_FIELDS[resource]
         errors = {f: "is not a boolean" for f in fields if f in body and not isinstance(body[f], bool | None)}
+        notes = resource == "individual_appointments" and "notes" in body
+        if notes and not isinstance(body["notes"], str | None):
+            errors["notes"] = "is not a string"
         if row.get("cancelled_at"):
             errors["base"] = "A cancelled appointment can’t be changed"
         if errors:
             return _invalid(errors)
         with self._lock:
-            changes = {f: bool(body[f]) for f in fields if f in body}
+            changes: dict[str, Any] = {f: bool(body[f]) for f in fields if f in body}
             if changes.get("patient_arrived"):
                 changes.setdefault("did_not_arrive", False)
             if changes.get("did_not_arrive"):
                 changes.setdefault("patient_arrived", False)
             if changes.get("patient_arrived") and changes.get("did_not_arrive"):
                 return _invalid({"did_not_arrive": "can’t be set with patient_arrived"})
+            if notes:
+                changes["notes"] = body["notes"]
             row.update(changes, updated_at=iso_z(self.clock()))
         return JSONResponse(render(resource, row, api))
 

@@ -16,7 +16,7 @@ CONSOLE_KEYS = [
     Binding("b", "business", "Location", show=False, id="business", tooltip="Choose a location"),
     Binding("f", "telehealth_only", "Telehealth only", show=False, id="telehealth-only", tooltip="Show only Telehealth appointments"),
     Binding("v", "reveal", "Reveal", id="reveal", tooltip="Show the patient link for a few seconds (audited)"),
-    Binding("c", "copy_patient", "Copy", id="copy-patient", tooltip="Copy the patient link, only when it may be sent (audited)"),
+    Binding("c", "copy_patient", "Copy", id="copy-patient", tooltip="Copy the patient link when it is a live Telehealth link of this account (audited)"),
     Binding("p", "copy_practitioner", "Copy pract.", show=False, id="copy-practitioner", tooltip="Copy the practitioner / admin link"),
     Binding("s", "send", "Send", id="send", tooltip="Send the patient link to the patient"),
     Binding("comma", "prev_attendee", "Prev attendee", show=False, id="prev-attendee", tooltip="Group: previous attendee"),

@@ -158,11 +158,7 @@ class MainScreen(Navigation, FrontDesk, Screen):
         changed are redrawn, the late are told once, up next moves on; past
         midnight, a console on today moves to the new today."""
         now = self.session.clock()
-        new_day = self.state.day_turned(now)
-        if new_day is not None:
-            self.say(f"Midnight passed: now showing today, {new_day:%a %d %b}.", title="New day", timeout=15)
-            self.state.local_date = new_day  # the header says the new date while it loads
-            self._go_to(None)
+        if self._follow_today(now):
             return
         self.links.now = now
         self._update_header()

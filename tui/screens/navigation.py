@@ -5,7 +5,7 @@ so the screen's own file is about composing and routing."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from textual.widgets import Input
 
@@ -53,6 +53,17 @@ class Navigation:
         self._select(None)
         self.load_day()
         self._update_header()
+
+    def _follow_today(self: Console, now: datetime) -> bool:
+        """Past midnight, a console on today moves to the new today (and
+        says so); True when it did."""
+        new_day = self.state.day_turned(now)
+        if new_day is None:
+            return False
+        self.say(f"Midnight passed: now showing today, {new_day:%a %d %b}.", title="New day", timeout=15)
+        self.state.local_date = new_day  # the header says the new date while it loads
+        self._go_to(None)
+        return True
 
     def action_prev_day(self: Console) -> None:
         if self.state.local_date:
