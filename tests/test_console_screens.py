@@ -70,6 +70,23 @@ async def test_help_lists_every_key_and_remaps_apply(make_app):
         assert isinstance(app.screen, SendConfirmScreen)
 
 
+async def test_help_and_palette_list_every_console_action(make_app):
+    """Both are built from the bindings: a key added is in both, none is left out."""
+    from tui.screens.palette import NOT_IN_PALETTE, palette_actions
+    from tui.screens.keys import CONSOLE_KEYS
+
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        helped = {description for _, description, _ in app.screen.rows}
+    assert {b.description for b in CONSOLE_KEYS} <= helped
+    offered = {action for _, action in palette_actions()}
+    assert {b.action for b in CONSOLE_KEYS if b.id not in NOT_IN_PALETTE} == offered
+    assert {"toggle_pane", "prev_attendee", "next_attendee"} <= offered  # the ones the hand-kept list lacked
+
+
 async def test_palette_runs_actions(make_app):
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
@@ -166,7 +183,7 @@ def test_ui_free_layers_do_not_import_textual():
     code = (
         "import sys\n"
         "import tui.cli, tui.cliniko.client, tui.domain.eligibility, tui.services.day_loader,"
-        " tui.services.session, tui.commands.today, tui.commands.doctor, tui.sandbox.server\n"
+        " tui.services.session, tui.cli_commands.today, tui.cli_commands.doctor, tui.sandbox.server\n"
         "bad = [m for m in sys.modules if m == 'textual' or m.startswith('textual.')]\n"
         "print(bad); sys.exit(1 if bad else 0)\n"
     )

@@ -62,3 +62,19 @@ def test_files_stay_small_and_the_console_screen_composes():
     end = next((n for n, line in enumerate(source[start + 1:], start + 1) if line and not line[0].isspace()),
                len(source))
     assert end - start < 250, f"MainScreen is {end - start} lines"
+
+
+def test_the_console_state_needs_no_terminal():
+    """console_state.py says "No Textual here": it is so (its header words
+    live in tui.domain.sync_words)."""
+    import subprocess
+    import sys
+
+    probe = "import sys, tui.screens.console_state; print(any(m.split('.')[0] == 'textual' for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False", out.stderr
+
+
+def test_one_class_is_called_cliniko_client():
+    found = [str(p.relative_to(ROOT)) for p in (ROOT / "tui").rglob("*.py") if "class ClinikoClient" in p.read_text()]
+    assert found == ["tui/cliniko/client.py"]

@@ -15,7 +15,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.binding import Binding
 
-from tui.commands_palette import FrontdeskCommands
+from tui.screens.palette import FrontdeskCommands
 from tui.config import Config
 from tui.crash import crash_message, record_crash
 from tui.screens.main import MainScreen

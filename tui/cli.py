@@ -130,7 +130,7 @@ def _session(args: argparse.Namespace, config: Config):
 
 
 async def _today(args: argparse.Namespace, config: Config) -> int:
-    from tui.commands.today import day_sheet, load_today, today_output
+    from tui.cli_commands.today import day_sheet, load_today, today_output
 
     config = _set_business(config, args.business)
     session = _session(args, config)
@@ -178,7 +178,7 @@ def _set_pin(args: argparse.Namespace) -> int:
 
 
 async def _locations(args: argparse.Namespace, config: Config) -> int:
-    from tui.commands.locations import locations_output
+    from tui.cli_commands.locations import locations_output
 
     session = _session(args, config)
     try:
@@ -189,7 +189,7 @@ async def _locations(args: argparse.Namespace, config: Config) -> int:
 
 
 async def _doctor(args: argparse.Namespace, config: Config, path: Path) -> int:
-    from tui.commands.doctor import run_doctor
+    from tui.cli_commands.doctor import run_doctor
 
     if args.demo:
         session = _session(args, config)

@@ -17,8 +17,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from tui.cliniko.errors import IncompleteListError, ProtocolError
 from tui.cliniko.filters import Q
 
-class ClinikoClient(Protocol):
-    """What paging needs of the client (:class:`tui.cliniko.client.ClinikoClient`)."""
+class PageSource(Protocol):
+    """What paging needs of a client (:class:`tui.cliniko.client.ClinikoClient` is the one)."""
 
     max_pages: int
     max_concurrency: int
@@ -36,7 +36,7 @@ STALE_PAGES = 3
 
 
 async def pages(
-    client: ClinikoClient,
+    client: PageSource,
     path: str,
     resource: str,
     q: Q | None = None,
@@ -78,7 +78,7 @@ async def pages(
 
 
 async def _numbered_pages(
-    client: ClinikoClient, next_url: str, last: int, resource: str
+    client: PageSource, next_url: str, last: int, resource: str
 ) -> AsyncIterator[list[dict[str, Any]]]:
     """Pages 2..last, a bounded number in flight, in the order they land."""
     if last < 2:
@@ -108,7 +108,7 @@ async def _numbered_pages(
 
 
 async def _linked_pages(
-    client: ClinikoClient, next_url: str | None, params: list[tuple[str, str]], resource: str, tally: "_Tally"
+    client: PageSource, next_url: str | None, params: list[tuple[str, str]], resource: str, tally: "_Tally"
 ) -> AsyncIterator[list[dict[str, Any]]]:
     seen: set[str] = set()
     pages, stale = 1, 0
@@ -132,7 +132,7 @@ async def _linked_pages(
         next_url = _follow(client, nxt, params) if nxt else None
 
 
-def _follow(client: ClinikoClient, next_url: str, params: list[tuple[str, str]]) -> str:
+def _follow(client: PageSource, next_url: str, params: list[tuple[str, str]]) -> str:
     """A next link, checked to be on our own server, with ``per_page``
     and this call's other parameters (filters, sort) where it lacks them."""
     client.check_same_origin(next_url)
@@ -145,7 +145,7 @@ def _follow(client: ClinikoClient, next_url: str, params: list[tuple[str, str]])
 
 
 async def list_all(
-    client: ClinikoClient,
+    client: PageSource,
     path: str,
     resource: str,
     q: Q | None = None,

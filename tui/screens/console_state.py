@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from tui.safe_text import clean
 from tui.services.day import AppointmentView, Day
 from tui.services.row_marks import NOT_SENT, RowMarks
-from widgets.sync_header import SyncFacts
+from tui.services.sent_ledger import SentLedger
+from tui.domain.sync_words import SyncFacts
 from tui.domain.wording import person_name
 
 
@@ -41,6 +42,8 @@ class ConsoleState:
     status_filter: str = "all"
     #: each row's sent and late marks (see tui.services.row_marks)
     marks: dict[str, RowMarks] = field(default_factory=dict)
+    #: this desk's sends of the day, as last read from the audit log
+    sent: SentLedger = field(default_factory=SentLedger)
     #: the appointment the panes describe
     current_id: str | None = None
     #: until staff move the cursor, it follows the next appointment due
@@ -138,6 +141,7 @@ class ConsoleState:
         self.shown = []
         self._shown_at = None
         self.marks = {}
+        self.sent = SentLedger()
         self._searchable = None
         self._calls = None
 

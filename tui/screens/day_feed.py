@@ -1,5 +1,5 @@
 """The console's jobs that talk to Cliniko, each in its own worker group:
-sign in, load a day, refresh it, read other desks' sends. Each ends in a
+sign in, load a day, refresh it, read this desk's and other desks' sends. Each ends in a
 message to the screen that started it (never an exception): answers carry
 the load's generation, so the screen drops those for a day no longer shown.
 """
@@ -18,6 +18,7 @@ from tui.cliniko.models import User
 from tui.services.day import Day
 from tui.services.early_load import EarlyLoad
 from tui.services.heap import HEAP
+from tui.services.sent_ledger import SentLedger, read_ledger
 from tui.services.session import Session
 from tui.services.team_log import day_team_sends
 
@@ -47,6 +48,14 @@ class DateKnown(Message):
 class TeamSendsFound(Message):
     generation: int
     sends: dict
+
+
+@dataclass
+class SendsRead(Message):
+    """This desk's sends of the day, read from the audit log off the UI loop."""
+
+    generation: int
+    ledger: SentLedger
 
 
 @dataclass
@@ -114,6 +123,13 @@ class DayFeed:
                 await load
         except Exception as exc:  # noqa: BLE001 - ends in a message
             self._failed(generation, exc, "loading")
+
+    def read_sends(self, generation: int, appointment_ids: list[str]) -> None:
+        self.screen.run_worker(self._read_sends(generation, appointment_ids), group="sent-ledger", exclusive=True,
+                               exit_on_error=False, description="read this desk's sends")
+
+    async def _read_sends(self, generation: int, appointment_ids: list[str]) -> None:
+        self._say(SendsRead(generation, await read_ledger(self.session.audit, appointment_ids)))
 
     def refresh(self, generation: int, day: Day) -> None:
         # an explicit description: Textual's default is the repr of every argument (a whole day)

@@ -12,6 +12,7 @@ from tui.paths import exports_dir, write_private_text
 from tui.screens.arrival_flow import ArrivalFlow, ArrivalSaved
 from tui.screens.console import Console
 from tui.screens.console_state import STATUS_FILTER_WORDS
+from tui.screens.day_feed import DayFeed, SendsRead
 from tui.screens.lookup import FoundAppointment, LookupScreen
 from tui.screens.row_watch import RowWatch
 from tui.services.audit import AuditUnavailable
@@ -26,6 +27,7 @@ class Desk(Console, Protocol):
 
     arrivals: ArrivalFlow
     rows: RowWatch
+    feed: DayFeed
 
 
 class FrontDesk:
@@ -53,6 +55,18 @@ class FrontDesk:
             else:
                 self.table.update_rows(changed)
         self._update_up_next()
+
+    def read_sends(self: Desk) -> None:
+        """Read this desk's sends of the day again (off the UI loop); the
+        marks, notes and up next follow when they arrive."""
+        self.feed.read_sends(self.state.generation, [v.id for v in self.state.views_of_day()])
+
+    def on_sends_read(self: Desk, message: SendsRead) -> None:
+        if message.generation != self.state.generation:
+            return  # for a day no longer on screen
+        self.state.sent = message.ledger
+        self._refresh_marks()
+        self._select(self.state.current_id)
 
     def _update_up_next(self: Desk) -> None:
         strip = self.query_one(UpNextStrip)

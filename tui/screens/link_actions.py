@@ -89,12 +89,9 @@ class LinkActions:
         self.screen.app.push_screen(OutboxScreen(items, self.session.demo, zone, self.screen.who, private=self.screen.privacy))
 
     def notes(self, view: AppointmentView) -> dict[str, str]:
-        try:
-            mine = self.session.audit.last_sends(view.id)
-        except AuditUnavailable:
-            mine = None
-        day = self.screen.state.day
-        return sent_notes(view, mine, day.team_sends if day else {}, self.screen.when)
+        """From this desk's sends as last read (off the UI loop), and Cliniko's memos."""
+        state = self.screen.state
+        return sent_notes(view, state.sent.of(view.id), state.day.team_sends if state.day else {}, self.screen.when)
 
     def _audit(self, action: str, view: AppointmentView, attendee: AttendeeView) -> bool:
         user = self.screen.user

@@ -47,7 +47,8 @@ from widgets.appointment_table import AppointmentTable
 from widgets.detail_pane import DetailPane
 from widgets.filter_box import FilterBox
 from widgets.link_panel import LinkPanel
-from widgets.sync_header import SyncHeader, location_labels, sync_status
+from tui.domain.sync_words import location_labels, sync_status
+from widgets.sync_header import SyncHeader
 from widgets.up_next import UpNextStrip
 
 NARROW = 160  # below this width the panes stack under the list
@@ -233,8 +234,8 @@ class MainScreen(Navigation, FrontDesk, Screen):
         table.show(views, keep=self.state.cursor_target(self.session.clock()))
         self._select(table.current_key)
         if data_changed and self.day.complete:
-            # the rows and links first; their sent/late marks and up next a frame later
-            self.call_after_refresh(self._refresh_marks)
+            # the rows and links first; their sent/late marks and up next once this desk's log is read
+            self.read_sends()
 
     def _select(self, appointment_id: str | None) -> None:
         self.state.current_id = appointment_id
@@ -292,8 +293,7 @@ class MainScreen(Navigation, FrontDesk, Screen):
 
     def on_send_finished(self, message: SendFinished) -> None:
         self.send_flow.finished(message)
-        if self.state.current_id is not None:
-            self.appointment_changed(self.state.current_id)
+        self.read_sends()  # the marks, notes and up next follow
 
     def action_outbox(self) -> None:
         self.link_actions.show_outbox(self.state.zone)

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 from tui.domain.arrival import minutes_late
 from tui.screens.console import Console
-from tui.services.audit import AuditUnavailable
 from tui.services.day import AppointmentView
 from tui.services.row_marks import SENT, UNSURE, RowMarks, day_marks, row_marks
 from tui.services.up_next import UpNext, next_telehealth, up_next
@@ -38,19 +37,13 @@ class RowWatch:
 
     def all_marks(self, views: list[AppointmentView]) -> dict[str, RowMarks]:
         now = self.session.clock()
-        try:
-            mine = self.session.audit.sends_for([v.id for v in views])
-        except AuditUnavailable:
-            mine = None
         self.looked_at = now
-        return day_marks(views, now, self.late_after, self.session.channels(), mine, self._team())
+        return day_marks(views, now, self.late_after, self.session.channels(), self.screen.state.sent.all(),
+                         self._team())
 
     def marks_of(self, view: AppointmentView) -> RowMarks:
-        try:
-            mine = self.session.audit.last_sends(view.id)
-        except AuditUnavailable:
-            mine = {}
-        return row_marks(view, self.session.clock(), self.late_after, self.session.channels(), mine, self._team())
+        return row_marks(view, self.session.clock(), self.late_after, self.session.channels(),
+                         self.screen.state.sent.of(view.id) or {}, self._team())
 
     def time_moved(self, view: AppointmentView, since: datetime, now: datetime) -> bool:
         """Whether time alone changed this call's marks since *since*: it
@@ -88,8 +81,5 @@ class RowWatch:
         view = next_telehealth(views, now)
         if view is None:
             return None
-        try:
-            mine = self.session.audit.last_sends(view.id)
-        except AuditUnavailable:
-            mine = {}
-        return up_next(view, now, mine, self._team(), self.screen.who, lambda moment: state.time_of(moment, now))
+        return up_next(view, now, state.sent.of(view.id) or {}, self._team(), self.screen.who,
+                       lambda moment: state.time_of(moment, now))

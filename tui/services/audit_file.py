@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -69,6 +70,9 @@ class AuditFile:
         self.notice: str | None = None
         self._opened = False  # a log was open in this process before
         self._loss_said = False
+        #: one user of the connection at a time: the console reads it off
+        #: the UI loop (tui.services.sent_ledger) while keys and sends write
+        self._lock = threading.RLock()
 
     def _settle(self, db: sqlite3.Connection) -> None:
         """Run before every use of the log, outside a transaction."""
@@ -108,7 +112,7 @@ class AuditFile:
         return self._db
 
     def _open_schema(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=LOCK_WAIT_SECONDS, isolation_level=None)
+        db = sqlite3.connect(self.path, timeout=LOCK_WAIT_SECONDS, isolation_level=None, check_same_thread=False)
         try:
             db.executescript(SCHEMA)
             _add_column(db, "audit", "patient_name TEXT")  # a log from before sends named the patient
@@ -128,6 +132,10 @@ class AuditFile:
 
     @contextmanager
     def _guard(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            yield from self._guarded()
+
+    def _guarded(self) -> Iterator[sqlite3.Connection]:
         try:
             db = self._connect()
             if not db.in_transaction:
