@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
-from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
@@ -17,7 +16,7 @@ from textual.binding import Binding
 
 from tui.screens.palette import FrontdeskCommands
 from tui.config import Config
-from tui.crash import crash_message, record_crash
+from tui.app_crash import CrashInPlainWords
 from tui.screens.main import MainScreen
 from tui.paths import data_dir
 from tui.screens.lock import LockScreen
@@ -39,7 +38,7 @@ def styles_dir() -> Path:
     raise FileNotFoundError("frontdesk's styles are missing from this installation")
 
 
-class FrontdeskApp(App[None]):
+class FrontdeskApp(CrashInPlainWords, App[None]):
     CSS_PATH = [styles_dir() / "frontdesk.tcss"]
     TITLE = "frontdesk"
     COMMANDS = App.COMMANDS | {FrontdeskCommands}
@@ -111,22 +110,6 @@ class FrontdeskApp(App[None]):
         for command in super().get_system_commands(screen):
             if command.title in ("Theme", "Keys", "Quit"):
                 yield command
-
-    # -- an unexpected error: a sentence, never a traceback with local variables --
-
-    def _handle_exception(self, error: Exception) -> None:
-        self._crash = error
-        super()._handle_exception(error)
-
-    def _fatal_error(self) -> None:
-        """Textual's own handler prints the traceback *with local variables*
-        (an API key or a patient link can sit in one). Instead: one sentence
-        for staff, and the details, scrubbed and without locals, in crash.log."""
-        error = getattr(self, "_crash", None) or RuntimeError("unknown error")
-        where = record_crash(error, self.config.cliniko.key())
-        self.bell()
-        self._exit_renderables.append(Text(crash_message(error, where)))
-        self._close_messages_no_wait()
 
     # -- a hang-up (SSH dropped, terminal closed) or a stop from the system ------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 from datetime import date
 
 from textual.message import Message
@@ -125,8 +126,9 @@ class DayFeed:
             self._failed(generation, exc, "loading")
 
     def read_sends(self, generation: int, appointment_ids: list[str]) -> None:
-        self.screen.run_worker(self._read_sends(generation, appointment_ids), group="sent-ledger", exclusive=True,
-                               exit_on_error=False, description="read this desk's sends")
+        # a function, not a coroutine: a read replaced before it starts leaves nothing un-awaited
+        self.screen.run_worker(partial(self._read_sends, generation, appointment_ids), group="sent-ledger",
+                               exclusive=True, exit_on_error=False, description="read this desk's sends")
 
     async def _read_sends(self, generation: int, appointment_ids: list[str]) -> None:
         self._say(SendsRead(generation, await read_ledger(self.session.audit, appointment_ids)))
