@@ -45,3 +45,29 @@ async def test_a_locked_log_never_freezes_the_cursor(make_app, tmp_path):
         finally:
             holder.kill()
             holder.wait()
+
+
+async def test_a_key_that_writes_to_a_locked_log_returns_at_once_and_then_says_why(make_app, tmp_path):
+    from console_helpers import Heard
+
+    heard = Heard()
+    app = make_app()
+    async with app.run_test(size=(140, 40), message_hook=heard) as pilot:
+        await settle(pilot)
+        view = eligible(app)
+        app.screen.select_appointment(view.id)
+        await pilot.pause()
+        holder = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path / "data" / "audit.sqlite3"), "6"],
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            assert holder.stdout.readline().strip() == "locked"
+            started = time.monotonic()
+            await pilot.press("c")
+            await pilot.press("j", "k")  # the console keeps answering meanwhile
+            assert time.monotonic() - started < 1.0
+            await settle(pilot)  # the copy's record waits for the lock, in its thread, then gives up
+            assert app.clipboard == ""  # fail closed: not recorded, not copied
+            assert "is locked by another program" in heard and "Patient link not copied" in heard
+        finally:
+            holder.kill()
+            holder.wait()

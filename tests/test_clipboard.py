@@ -54,7 +54,7 @@ async def test_c_inside_a_tmux_that_drops_copies_copies_nothing(make_app, tmux_s
         view = eligible(app)
         app.screen.select_appointment(view.id)
         await pilot.press("c")
-        await pilot.pause()
+        await settle(pilot)  # the audit log is read or written off the UI loop
         assert app.clipboard == ""
         assert "Patient link NOT copied: tmux here keeps copies from reaching your computer (its set-clipboard is " \
                "external)" in heard

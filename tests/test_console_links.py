@@ -50,6 +50,7 @@ async def test_non_telehealth_disables_send_with_reason(make_app, sandbox, state
         await pilot.pause()
         assert not isinstance(app.screen, SendConfirmScreen)
         await pilot.press("c")
+        await settle(pilot)  # the audit log is read or written off the UI loop
         assert app.clipboard == ""
         assert sandbox.memos() == []
 
@@ -85,7 +86,7 @@ async def test_reveal_for_a_few_seconds_and_audited(make_app, tmp_path):
         await pilot.pause()
         link = view.primary_attendee().link
         await pilot.press("v")
-        await pilot.pause()
+        await settle(pilot)  # the audit log is read or written off the UI loop
         assert link.url in links_text(app)
         await pilot.pause(0.5)
         assert link.url in links_text(app)  # still shown within reveal_seconds
@@ -106,6 +107,7 @@ async def test_reveal_hides_when_the_cursor_moves(make_app):
         app.screen.select_appointment(view.id)
         await pilot.pause()
         await pilot.press("v")
+        await settle(pilot)  # the audit log is read or written off the UI loop
         await pilot.press("j")
         await pilot.press("k")
         assert view.primary_attendee().link.url not in links_text(app)
@@ -123,15 +125,18 @@ async def test_copy_patient_link_only_when_eligible(make_app, tmp_path):
         off = of_state(app, "off")
         app.screen.select_appointment(off.id)
         await pilot.press("c")
+        await settle(pilot)  # the audit log is read or written off the UI loop
         assert app.clipboard == ""
         assert notes[-1].startswith("Patient link not copied: Telehealth is off")
         view = eligible(app)
         app.screen.select_appointment(view.id)
         await pilot.press("c")
+        await settle(pilot)  # the audit log is read or written off the UI loop
         assert app.clipboard == view.primary_attendee().link.url
         assert "The PATIENT link for" in notes[-1] and "anyone with it can join" in notes[-1]
         assert "sent to your terminal's clipboard (OSC 52)" in notes[-1]  # what was done, not "copied"
         assert [r[0] for r in audit_rows(tmp_path)] == ["copy"]
         await pilot.press("p")
+        await settle(pilot)  # the audit log is read or written off the UI loop
         assert app.clipboard == view.practitioner_link.url
         assert "PRACTITIONER / ADMIN link (needs a Cliniko login)" in notes[-1]

@@ -170,7 +170,7 @@ async def test_outbox_and_audit_viewer(make_app, mail):
         await settle(pilot)
         await pilot.press("v")
         await pilot.press("o")
-        await pilot.pause()
+        await settle(pilot)  # the audit log is read or written off the UI loop
         assert isinstance(app.screen, OutboxScreen)
         text = dialog_text(app.screen)
         link = view.primary_attendee().link
@@ -179,7 +179,7 @@ async def test_outbox_and_audit_viewer(make_app, mail):
         assert f"· {patient.display_name} · 24 Nov 10:05 AEDT" in text and view.id not in text  # issue 12 #8
         await pilot.press("escape")
         await pilot.press("a")
-        await pilot.pause()
+        await settle(pilot)  # the audit log is read or written off the UI loop
         assert isinstance(app.screen, AuditScreen)
         text = dialog_text(app.screen)
         lines = [line for line in text.splitlines() if "Rosa Delgado" in line]
@@ -203,7 +203,7 @@ async def test_demo_outbox_lists_delivered_messages_masked(tmp_path):
         await pilot.press("y")
         await settle(pilot)
         await pilot.press("o")
-        await pilot.pause()
+        await settle(pilot)  # the audit log is read or written off the UI loop
         text = dialog_text(app.screen)
         link = view.primary_attendee().link
         assert "Outbox — delivered in this demo" in text and link.masked() in text and link.url not in text

@@ -42,7 +42,7 @@ async def test_hostile_names_and_notes_render_as_text(make_app, sandbox):
         app.screen.select_appointment(view.id)
         await pilot.pause()
         await pilot.press("c")  # the notification names the patient too
-        await pilot.pause()
+        await settle(pilot)  # the audit log is read or written off the UI loop
         svg = app.export_screenshot()
         assert "[bold red]Evil[/]" in svg.replace("&#160;", " ")
         assert "\x1b" not in svg and "\u202e" not in svg and "\x07" not in svg

@@ -58,18 +58,18 @@ async def test_no_patient_name_anywhere_with_privacy_on(make_app, sandbox, turne
         await settle(pilot)
         look("sent notification")
         await pilot.press("c")
-        await pilot.pause()
+        await settle(pilot)  # the audit log is read or written off the UI loop
         look("copy notification")
         await pilot.press("d")
         await pilot.pause()
         look("details")
         await pilot.press("d")
         await pilot.press("o")
-        await pilot.pause()
+        await settle(pilot)  # the audit log is read or written off the UI loop
         look("outbox")
         await pilot.press("escape")
         await pilot.press("a")
-        await pilot.pause()
+        await settle(pilot)  # the audit log is read or written off the UI loop
         look("audit viewer")
         await pilot.press("escape")
 

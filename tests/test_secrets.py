@@ -54,7 +54,7 @@ async def _drive(app, revealed):
             await pilot.press("y")
             await settle(pilot)
         await pilot.press("a")
-        await pilot.pause()
+        await settle(pilot)  # the audit log is read or written off the UI loop
         await pilot.press("escape", "o")
         await pilot.pause()
 

@@ -109,7 +109,7 @@ def test_outbox(snap_compare, tmp_path):
         await pilot.pause(0.2)
         pilot.app.clear_notifications()
         await pilot.press("o")
-        await pilot.pause()
+        await settle(pilot)  # the audit log is read or written off the UI loop
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
 

@@ -4,18 +4,22 @@ viewers, for the console.
 A reveal or a copy of a patient link is recorded in the audit log *first*;
 when the log cannot record it, the action is refused with the reason (fail
 closed). Copy follows the send decision's ``copyable``: the link must be a
-live Telehealth link of this account.
+live Telehealth link of this account. The log is read and written in a
+worker thread (``audit-io``), never on the key press itself, so a log
+locked by another program never freezes the console.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from textual.timer import Timer
 
-from tui.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK
+from tui.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK, PractitionerLink
 from tui.screens.console import Console
 from tui.screens.logs import AuditScreen, OutboxScreen
 from tui.services.audit import AuditEntry, AuditUnavailable
@@ -64,13 +68,19 @@ class LinkActions:
             self.screen.say(audit.notice, title="Audit log", severity="warning", timeout=15)
             audit.notice = None
 
+    def _off_the_loop(self, work: Callable[[], Awaitable[None]], doing: str) -> None:
+        self.screen.run_worker(work, group="audit-io", exit_on_error=False, description=doing)
+
     def show_audit(self, view: AppointmentView | None, zone: ZoneInfo | None) -> None:
         """The audit viewer for one appointment, newest first."""
         if view is None:
             self.screen.say("Choose an appointment first.", severity="warning")
             return
+        self._off_the_loop(partial(self._show_audit, view, zone), "read the audit log")
+
+    async def _show_audit(self, view: AppointmentView, zone: ZoneInfo | None) -> None:
         try:
-            entries = self.session.audit.entries(view.id)
+            entries = await asyncio.to_thread(self.session.audit.entries, view.id)
         except AuditUnavailable as exc:
             self.screen.say(exc.message, title="Audit log", severity="error", timeout=10)
             return
@@ -81,8 +91,11 @@ class LinkActions:
 
     def show_outbox(self, zone: ZoneInfo | None) -> None:
         """What was sent from this desk, recipients masked."""
+        self._off_the_loop(partial(self._show_outbox, zone), "read the outbox")
+
+    async def _show_outbox(self, zone: ZoneInfo | None) -> None:
         try:
-            items = self.session.outbox()
+            items = await asyncio.to_thread(self.session.outbox)
         except AuditUnavailable as exc:
             self.screen.say(exc.message, title="Audit log", severity="error", timeout=10)
             return
@@ -93,10 +106,11 @@ class LinkActions:
         state = self.screen.state
         return sent_notes(view, state.sent.of(view.id), state.day.team_sends if state.day else {}, self.screen.when)
 
-    def _audit(self, action: str, view: AppointmentView, attendee: AttendeeView) -> bool:
+    async def _audit(self, action: str, view: AppointmentView, attendee: AttendeeView) -> bool:
         user = self.screen.user
         try:
-            self.session.audit.record(
+            await asyncio.to_thread(
+                self.session.audit.record,
                 action,
                 user_id=user.id if user else None,
                 user_name=user.name if user else None,
@@ -116,9 +130,18 @@ class LinkActions:
             why = f": {NOT_A_PATIENT_LINK}" if chosen is not None and chosen.link_problem else "."
             self.screen.say(f"No patient link to reveal here{why}", severity="warning")
             return
-        if not self._audit("reveal", view, chosen):
+        self._off_the_loop(partial(self._reveal, view, chosen), "record a reveal")
+
+    async def _reveal(self, view: AppointmentView, chosen: AttendeeView) -> None:
+        if not await self._audit("reveal", view, chosen):
             return
-        self.screen.links.revealed = True
+        links = self.screen.links
+        if links.view is None or links.view.id != view.id or links.chosen is None \
+                or links.chosen.attendee.id != chosen.attendee.id:
+            self.screen.say("Not shown: the selection moved while the reveal was being recorded. Press v again.",
+                            severity="warning")
+            return
+        links.revealed = True
         self.stop_reveal_timer()
         self._reveal_timer = self.screen.set_timer(self.session.config.ui.reveal_seconds, self.hide, name="reveal")
 
@@ -139,12 +162,15 @@ class LinkActions:
         if not decision.copyable or chosen.link is None:
             self.screen.say(f"Patient link not copied: {decision.copy_reason}", severity="warning")
             return
-        route = clipboard_route()
+        self._off_the_loop(partial(self._copy_patient, view, chosen), "copy a patient link")
+
+    async def _copy_patient(self, view: AppointmentView, chosen: AttendeeView) -> None:
+        route = await asyncio.to_thread(clipboard_route)  # asks tmux: not on the key press
         if route.reaches is False:
             self.screen.say(f"Patient link NOT copied: {route.words}", title="Not copied", severity="error",
                             timeout=15)
             return
-        if not self._audit("copy", view, chosen):
+        if not await self._audit("copy", view, chosen):
             return
         self.screen.app.copy_to_clipboard(chosen.link.url)
         self.screen.say(f"The PATIENT link for {self.screen.who(chosen.name)} (anyone with it can join) was "
@@ -157,7 +183,10 @@ class LinkActions:
             self.screen.say(NOT_A_PRACTITIONER_LINK if refused else "No practitioner link here to copy.",
                             severity="warning")
             return
-        route = clipboard_route()
+        self._off_the_loop(partial(self._copy_practitioner, view, link), "copy a practitioner link")
+
+    async def _copy_practitioner(self, view: AppointmentView, link: PractitionerLink) -> None:
+        route = await asyncio.to_thread(clipboard_route)
         if route.reaches is False:
             self.screen.say(f"Practitioner link NOT copied: {route.words}", title="Not copied", severity="error",
                             timeout=15)
