@@ -221,3 +221,22 @@ def test_group_rows_count_the_same_attendees_twice(capsys):
 def test_width_is_checked(capsys):
     with pytest.raises(SystemExit):
         main(["today", "--width", "20"])
+
+
+def test_today_honours_columns_when_piped(capsys, monkeypatch):
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", "80")  # what a shell exports; stdout here is not a terminal
+    code, out, _ = run(capsys, "today", "--demo", "--now", NOW_ARG)
+    assert code == 0
+    assert max(cell_len(line) for line in out.splitlines() if not line.startswith("note:")) <= 80
+    code, out, _ = run(capsys, "today", "--demo", "--now", NOW_ARG, "--width", "160")  # --width still wins
+    assert max(cell_len(line) for line in out.splitlines()) > 80
+
+
+@pytest.mark.parametrize("command", ["today", "locations"])
+def test_without_an_account_the_command_says_how_to_start(capsys, command):
+    code, out, err = run(capsys, command)
+    assert code == 2 and out == ""
+    assert "no Cliniko account is set up yet" in err
+    assert "Run `frontdesk` with no command to open the set-up screen" in err and "today --demo" in err

@@ -141,3 +141,26 @@ def test_claims_written_before_owners_named_a_computer_still_expire(tmp_path):
         log.claim_send("appt", "att", "f" * 16, repeat_ok=False)
     later = AuditLog(tmp_path / "audit.sqlite3", clock=lambda: datetime(2026, 11, 23, 23, 16, tzinfo=timezone.utc))
     assert later.claim_send("appt", "att", "f" * 16, repeat_ok=False).intent_id is not None
+
+
+async def test_up_next_says_an_interrupted_send_may_have_reached_the_patient(make_app, tmp_path):
+    from conftest import settle
+    from widgets.up_next import UpNextStrip
+
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        upcoming = app.screen.query_one(UpNextStrip).upcoming
+        assert upcoming is not None and upcoming.link == "link not sent"
+        link = upcoming.view.primary_attendee().link
+        log = app.screen.session.audit
+        claim = log.claim_send(link.appointment_id, link.attendee_id, link.fingerprint(), repeat_ok=False,
+                               channel="sms", user_name="Rosa Delgado")
+        log.delivering(claim, "+61 4•• ••• •12", "P")
+        log.release(claim, why="frontdesk ended (SIGHUP: the terminal or SSH connection closed)")
+        app.screen.read_sends()
+        await settle(pilot)
+        strip = app.screen.query_one(UpNextStrip)
+        assert strip.upcoming.link == "send interrupted 10:05: may have reached the patient"
+        assert "send interrupted 10:05: may have reached the patient" in str(strip.render())
+        assert app.screen.state.marks[upcoming.view.id].sent == "unsure"

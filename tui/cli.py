@@ -29,6 +29,10 @@ EXIT_CONFIG = 2
 EXIT_CLINIKO = 3
 EXIT_UNEXPECTED = 4
 
+NOT_SET_UP = ("no Cliniko account is set up yet ({path} has no API key). Run `frontdesk` with no command to open "
+              "the set-up screen, or set CLINIKO_API_KEY and FRONTDESK_CONTACT_EMAIL; `frontdesk today --demo` "
+              "shows the demo clinic.")
+
 
 def _set_business(config: Config, business_id: str | None) -> Config:
     if not business_id:
@@ -141,7 +145,8 @@ async def _today(args: argparse.Namespace, config: Config) -> int:
         if args.csv:
             sys.stdout.write(await day_sheet(session, day, views, reveal=args.reveal))
         else:
-            width = args.width or (shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 120)
+            # --width, else COLUMNS (also when piped), else the terminal's, else 120
+            width = args.width or max(60, shutil.get_terminal_size((120, 24)).columns)
             print(today_output(day, views, session.clock(), as_json=args.json, reveal=args.reveal,
                                pretty=sys.stdout.isatty(), width=width))
         if session.audit.notice:  # e.g. a damaged log moved aside
@@ -239,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         return _fail(str(exc), EXIT_CONFIG)
     secret = config.cliniko.key()
+    if args.command in ("today", "locations") and not args.demo and not secret:
+        return _fail(NOT_SET_UP.format(path=path), EXIT_CONFIG)
     try:
         if args.command == "today":
             return asyncio.run(_today(args, config))

@@ -40,7 +40,6 @@ SENDING, DELIVERING, INTERRUPTED = "sending", "delivering", "interrupted"
 ACTIONS = {"reveal", "copy", "send", "memo", "arrival", "export"}
 
 
-
 class SendInProgress(Exception):
     """A live window holds the claim to send this attendee's link."""
 
