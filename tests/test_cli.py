@@ -240,3 +240,18 @@ def test_without_an_account_the_command_says_how_to_start(capsys, command):
     assert code == 2 and out == ""
     assert "no Cliniko account is set up yet" in err
     assert "Run `frontdesk` with no command to open the set-up screen" in err and "today --demo" in err
+
+
+@pytest.mark.parametrize("said, expected", [("tomorrow", "2026-11-25"), ("yesterday", "2026-11-23"), ("+2", "2026-11-26"),
+                                            ("-1", "2026-11-23"), ("today", "2026-11-24"), ("2026-11-30", "2026-11-30")])
+def test_today_takes_the_day_as_staff_say_it(capsys, said, expected):
+    """Relative to today in the home location (Sydney: 10:05 on Tue 24 Nov), not this computer's clock (UTC: 23 Nov)."""
+    code, out, _ = run(capsys, "today", "--demo", "--now", NOW_ARG, "--json", "--date", said)
+    assert code == 0 and json.loads(out)["date"] == expected
+
+
+def test_a_day_frontdesk_does_not_know_names_the_forms_it_does(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["today", "--demo", "--date", "next tuesday"])
+    assert exit_.value.code == 2
+    assert "use YYYY-MM-DD, today, tomorrow, yesterday, +N or -N" in capsys.readouterr().err

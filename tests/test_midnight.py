@@ -43,3 +43,19 @@ async def test_a_chosen_day_stays_put(server, mail, tmp_path):
         app.screen._tick()
         await settle(pilot)
         assert "Mon 23 Nov 2026" in header_text(app) and "Midnight passed" not in heard
+
+
+async def test_the_console_opens_on_a_day_said_relative_to_today(server, mail, tmp_path):
+    from tui.app import FrontdeskApp
+    from tui.domain.days import RelativeDay
+
+    clock = Clock(LATE_EVENING)
+    base = app_at(server, tmp_path, mail, clock)
+    app = FrontdeskApp(base.config, config_path=tmp_path / "c.toml", session=base.session, local_date=RelativeDay(1))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert "Wed 25 Nov 2026" in header_text(app)  # tomorrow in Sydney, though it is still the 24th in UTC
+        clock.moment = LATE_EVENING + timedelta(minutes=5)
+        app.screen._tick()
+        await settle(pilot)
+        assert "Wed 25 Nov 2026" in header_text(app)  # a day asked for stays put at midnight

@@ -16,6 +16,7 @@ from textual.binding import Binding
 
 from tui.screens.palette import FrontdeskCommands
 from tui.config import Config
+from tui.domain.days import RelativeDay
 from tui.app_crash import CrashInPlainWords
 from tui.screens.main import MainScreen
 from tui.paths import data_dir
@@ -55,7 +56,7 @@ class FrontdeskApp(CrashInPlainWords, App[None]):
         config_path: Path,
         session: Session | None = None,
         session_factory: SessionFactory | None = None,
-        local_date: date | None = None,
+        local_date: date | RelativeDay | None = None,
         business_id: str | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:

@@ -21,6 +21,7 @@ sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 from tui import __version__  # noqa: E402
 from tui.cliniko.errors import ClinikoError, ConfigurationError  # noqa: E402
 from tui.config import Config, ConfigError, load_config  # noqa: E402
+from tui.domain.days import FORMS, RelativeDay, parse_day  # noqa: E402
 from tui.paths import config_path  # noqa: E402
 from tui.redact import scrub  # noqa: E402
 from tui.services.audit import AuditUnavailable  # noqa: E402
@@ -41,11 +42,11 @@ def _set_business(config: Config, business_id: str | None) -> Config:
     return config.model_copy(update={"cliniko": cliniko})
 
 
-def _date(text: str) -> date:
+def _date(text: str) -> date | RelativeDay:
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-24") from None
+        return parse_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _moment(text: str) -> datetime:
@@ -81,14 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--latency", type=float, default=0.0,
                         help="with --demo: seconds the sandbox adds to every request (a slow connection)")
     day = argparse.ArgumentParser(add_help=False)
-    day.add_argument("--date", type=_date, help="local date, YYYY-MM-DD (default: today)")
+    day.add_argument("--date", type=_date, help=f"the day: {FORMS} (default: today in the home location)")
     day.add_argument("--business", help="business (location) id; default: all locations")
 
     parser.add_argument("--demo", action="store_true", help="open the console on the embedded sandbox")
     parser.add_argument("--now", type=_moment, help=argparse.SUPPRESS)
     parser.add_argument("--latency", type=float, default=0.0,
                         help="with --demo: seconds the sandbox adds to every request (a slow connection)")
-    parser.add_argument("--date", type=_date, help="local date, YYYY-MM-DD (default: today)")
+    parser.add_argument("--date", type=_date, help=f"the day: {FORMS} (default: today in the home location)")
     parser.add_argument("--business", help="business (location) id; default: all locations")
     sub = parser.add_subparsers(dest="command")
     today = sub.add_parser("today", parents=[common, day], help="print the day's appointments")

@@ -11,6 +11,7 @@ import asyncio
 from datetime import date, datetime
 from typing import Any
 
+from tui.domain.days import RelativeDay
 from tui.cliniko.errors import ClinikoError
 from tui.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK
 from tui.domain.wording import BAD_LINK, STATUS_LABELS, TELEHEALTH_SHORT, location_codes
@@ -109,12 +110,11 @@ def render_table(day: Day, views: list[AppointmentView], now: datetime, width: i
     return "\n".join(lines)
 
 
-async def load_today(session: Session, local_date: date | None, reveal: bool) -> tuple[Day, list[AppointmentView], str | None]:
+async def load_today(session: Session, local_date: date | RelativeDay | None, reveal: bool) -> tuple[Day, list[AppointmentView], str | None]:
     """The day, its views, and why it is incomplete (None when it is whole).
     With *reveal* every patient link shown is audited first; a log that
     cannot record it raises :class:`~tui.services.audit.AuditUnavailable`."""
-    if local_date is None:
-        local_date = await session.loader.default_date(session.clock())
+    local_date = await session.loader.date_for(local_date, session.clock())
     user_task = asyncio.ensure_future(session.sign_in()) if reveal else None
     incomplete = None
     try:

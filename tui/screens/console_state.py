@@ -12,6 +12,7 @@ from tui.safe_text import clean
 from tui.services.day import AppointmentView, Day
 from tui.services.row_marks import NOT_SENT, RowMarks
 from tui.services.sent_ledger import SentLedger
+from tui.domain.days import RelativeDay
 from tui.domain.sync_words import SyncFacts
 from tui.domain.wording import person_name
 
@@ -29,8 +30,8 @@ def haystack(view: AppointmentView) -> str:
 
 @dataclass
 class ConsoleState:
-    #: the date staff asked for (None: today in the home location)
-    requested_date: date | None = None
+    #: the day staff asked for: a date, or one relative to today (None: today in the home location)
+    requested_date: date | RelativeDay | None = None
     #: the date on screen, once known
     local_date: date | None = None
     day: Day | None = None
@@ -129,10 +130,10 @@ class ConsoleState:
         today = now.astimezone(self.zone).date()
         return today if today != self.local_date else None
 
-    def go_to(self, requested: date | None) -> None:
+    def go_to(self, requested: date | RelativeDay | None) -> None:
         """Another day (or location): nothing of the last one is kept."""
         self.requested_date = requested
-        if requested is not None:
+        if isinstance(requested, date):
             self.local_date = requested
         self.day = None
         self.current_id = None

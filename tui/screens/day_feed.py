@@ -16,6 +16,7 @@ from textual.message_pump import MessagePump
 
 from tui.cliniko.errors import ClinikoError
 from tui.cliniko.models import User
+from tui.domain.days import RelativeDay
 from tui.services.day import Day
 from tui.services.early_load import EarlyLoad
 from tui.services.heap import HEAP
@@ -95,11 +96,11 @@ class DayFeed:
         account = await self.session.account.get()  # shared with the day's link checks
         self._say(SignedIn(user, account.name))
 
-    def load(self, generation: int, requested: date | None, *, fresh: bool) -> None:
+    def load(self, generation: int, requested: date | RelativeDay | None, *, fresh: bool) -> None:
         self.screen.run_worker(self._load(generation, requested, fresh), group="day", exclusive=True,
                                exit_on_error=False, description="load the day")
 
-    async def _load(self, generation: int, requested: date | None, fresh: bool) -> None:
+    async def _load(self, generation: int, requested: date | RelativeDay | None, fresh: bool) -> None:
         session = self.session
         loader = session.loader
         early, self.early = self.early, None
@@ -116,7 +117,7 @@ class DayFeed:
             if early is not None:
                 local_date = await early.dated
             else:
-                local_date = requested or await loader.default_date(session.clock())
+                local_date = await loader.date_for(requested, session.clock())
             self._say(DateKnown(generation, local_date))
             with HEAP.paused(keep=True):
                 load = early.adopt(progress) if early is not None else loader.load(local_date, on_progress=progress)

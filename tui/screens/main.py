@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from tui.cliniko.models import User
+from tui.domain.days import RelativeDay
 from tui.domain.timezones import business_zone
 from tui.safe_text import clean
 from tui.screens.arrival_flow import ArrivalFlow
@@ -60,13 +61,14 @@ class MainScreen(Navigation, FrontDesk, Screen):
     BINDINGS = CONSOLE_KEYS
     privacy = reactive(False, init=False)
 
-    def __init__(self, session: Session, *, local_date: date | None = None, business_id: str | None = None,
+    def __init__(self, session: Session, *, local_date: date | RelativeDay | None = None, business_id: str | None = None,
                  early: EarlyLoad | None = None) -> None:
         super().__init__()
         self.session = session
         if business_id is not None:
             session.loader.business_id = business_id
-        self.state = ConsoleState(requested_date=local_date, local_date=local_date)
+        self.state = ConsoleState(requested_date=local_date,
+                                  local_date=local_date if isinstance(local_date, date) else None)
         self.feed = DayFeed(self, session, early)
         self.send_flow = SendFlow(self)
         self.link_actions = LinkActions(self)

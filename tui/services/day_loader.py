@@ -32,6 +32,7 @@ from tui.cliniko.models import (
     Patient,
     Practitioner,
 )
+from tui.domain.days import RelativeDay
 from tui.domain.timezones import business_zone, day_window, local_day_of, span_of, zone_problem
 from tui.paths import write_private_text
 from tui.services.account import AccountInfo
@@ -128,6 +129,14 @@ class DayLoader:
         """The configured location, else the first one."""
         businesses = businesses or self.locations_hint()
         return businesses.get(self.business_id or "") or next(iter(businesses.values()), None)
+
+    async def date_for(self, wanted: date | RelativeDay | None, now: datetime) -> date:
+        """The local date staff asked for: a date as it is; a relative day
+        (or none: today) from today in the home location's zone."""
+        if isinstance(wanted, date):
+            return wanted
+        today = await self.default_date(now)
+        return wanted.on(today) if wanted is not None else today
 
     async def default_date(self, now: datetime) -> date:
         """Today in the home location's zone (fetching the locations if none are known)."""

@@ -1,0 +1,35 @@
+"""A day as staff name it on the command line: a date, or a day relative to
+today in the home location (``today``, ``tomorrow``, ``yesterday``, ``+N``,
+``-N``). A relative day is resolved only once the home location's zone is
+known (``DayLoader.date_for``), never against this computer's clock."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+WORDS = {"today": 0, "tomorrow": 1, "yesterday": -1}
+_OFFSET = re.compile(r"[+-][0-9]{1,3}")
+FORMS = "YYYY-MM-DD, today, tomorrow, yesterday, +N or -N (days from today)"
+
+
+@dataclass(frozen=True, slots=True)
+class RelativeDay:
+    days: int  # from today in the home location
+
+    def on(self, today: date) -> date:
+        return today + timedelta(days=self.days)
+
+
+def parse_day(text: str) -> date | RelativeDay:
+    """Raises ValueError, naming the forms that work."""
+    word = text.strip().lower()
+    if word in WORDS:
+        return RelativeDay(WORDS[word])
+    if _OFFSET.fullmatch(word):
+        return RelativeDay(int(word))
+    try:
+        return date.fromisoformat(word)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a day frontdesk knows: use {FORMS}") from None
