@@ -55,9 +55,13 @@ def test_the_decision_uses_the_locations_country_and_the_channels_set_up():
                                         "patient": {"links": {"self": "https://api.au4.cliniko.com/v1/patients/3"}}})
     patient = Patient.model_validate({"id": "3", "first_name": "Mia", "patient_phone_numbers": [
         {"phone_type": "Mobile", "number": "0412 345 678"}]})
-    business = Business.model_validate({"id": "5", "business_name": "Sydney", "country_code": "AU"})
+    business = Business.model_validate({"id": "5", "business_name": "Sydney", "country_code": "AU",
+                                        "time_zone_identifier": "Australia/Sydney"})
     facts = dict(appointment=appointment, appointment_type=kind, attendee=attendee, patient=patient,
                  now=NOW - timedelta(hours=1), hosts=hosts)
     assert decide(**facts, business=business, configured=("email", "sms")).channels == ("sms",)
     assert not decide(**facts, business=business, configured=("email",)).allowed
     assert not decide(**facts, business=None, configured=("email", "sms")).allowed  # whose 04? nobody can say
+    over = facts | {"now": NOW + timedelta(hours=2)}
+    assert decide(**over, business=business, configured=("sms",)).reason == "Appointment ended at 11:30"
+    assert decide(**over, business=None, configured=("sms",)).reason == "Appointment ended at 00:30 UTC"

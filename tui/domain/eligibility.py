@@ -112,7 +112,8 @@ def _link_refusal(
     if now.tzinfo is None:
         return "Clock has no time zone — cannot tell if the appointment is over"
     if appointment.ends_at <= now:
-        return f"Appointment ended at {hhmm(appointment.ends_at, zone)}"
+        # no location to give the clock: the time says which one it is on
+        return f"Appointment ended at {hhmm(appointment.ends_at, zone)}{' UTC' if zone.key == 'UTC' else ''}"
     return None
 
 

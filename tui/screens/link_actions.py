@@ -23,7 +23,7 @@ from tui.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK, Practi
 from tui.screens.console import Console
 from tui.screens.logs import AuditScreen, OutboxScreen
 from tui.services.audit import AuditEntry, AuditUnavailable
-from tui.services.clipboard import clipboard_route
+from tui.services.clipboard import ClipboardRoute, clipboard_route
 from tui.services.day import AppointmentView, AttendeeView
 from tui.services.row_marks import last_send, send_words
 from tui.services.team_log import TeamSend
@@ -164,13 +164,19 @@ class LinkActions:
             return
         self._off_the_loop(partial(self._copy_patient, view, chosen), "copy a patient link")
 
-    async def _copy_patient(self, view: AppointmentView, chosen: AttendeeView) -> None:
-        route = await asyncio.to_thread(clipboard_route)  # asks tmux: not on the key press
+    async def _route(self, which: str) -> ClipboardRoute | None:
+        """Where a copy would go (tmux is asked in a thread, not on the key
+        press); None, having said why, when it cannot reach the clipboard."""
+        route = await asyncio.to_thread(clipboard_route)
         if route.reaches is False:
-            self.screen.say(f"Patient link NOT copied: {route.words}", title="Not copied", severity="error",
+            self.screen.say(f"{which} link NOT copied: {route.words}", title="Not copied", severity="error",
                             timeout=15)
-            return
-        if not await self._audit("copy", view, chosen):
+            return None
+        return route
+
+    async def _copy_patient(self, view: AppointmentView, chosen: AttendeeView) -> None:
+        route = await self._route("Patient")
+        if route is None or not await self._audit("copy", view, chosen):
             return
         self.screen.app.copy_to_clipboard(chosen.link.url)
         self.screen.say(f"The PATIENT link for {self.screen.who(chosen.name)} (anyone with it can join) was "
@@ -186,10 +192,8 @@ class LinkActions:
         self._off_the_loop(partial(self._copy_practitioner, view, link), "copy a practitioner link")
 
     async def _copy_practitioner(self, view: AppointmentView, link: PractitionerLink) -> None:
-        route = await asyncio.to_thread(clipboard_route)
-        if route.reaches is False:
-            self.screen.say(f"Practitioner link NOT copied: {route.words}", title="Not copied", severity="error",
-                            timeout=15)
+        route = await self._route("Practitioner")
+        if route is None:
             return
         self.screen.app.copy_to_clipboard(link.url)
         note = "" if view.telehealth == "on" else " Telehealth is off for this type, so it leads nowhere."

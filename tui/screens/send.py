@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.domain.contact import CHANNEL_WORDS, Channel
+from tui.domain.eligibility import SendEligibility
 from tui.safe_text import clean, clean_lines
 
 
@@ -27,15 +28,17 @@ class ChannelOption:
 @dataclass(frozen=True)
 class GroupRecipient:
     """One attendee a send to every eligible attendee would reach: each
-    channel that reaches them (masked address), and the one used when the
-    channel chosen does not."""
+    channel that reaches them (masked address), and their send decision,
+    which says the channel a send will use."""
 
     name: str
     addresses: dict[Channel, str]
-    default: Channel
+    decision: SendEligibility
 
     def channel_for(self, wanted: Channel) -> Channel:
-        return wanted if wanted in self.addresses else self.default  # as SendEligibility.channel_for
+        channel = self.decision.channel_for(wanted)
+        assert channel is not None  # an eligible attendee has a channel
+        return channel
 
 
 @dataclass(frozen=True)

@@ -94,15 +94,12 @@ class SendFlow:
         group_in: list[GroupRecipient] = []
         group_out: list[tuple[str, str]] = []
         if view.kind == "group":
-            now = self.session.clock()
-            for attendee, reason in self._group(view):
-                if reason is None:
-                    them = view.decision(attendee, now, delivery.configured())
+            for attendee, them in self._group(view):
+                if them.allowed:
                     addresses = {c: recipient_for(attendee.patient, c, country).masked() for c in them.channels}
-                    group_in.append(GroupRecipient(self.screen.who(attendee.name), addresses,
-                                                   them.default_channel or them.channels[0]))
+                    group_in.append(GroupRecipient(self.screen.who(attendee.name), addresses, them))
                 else:
-                    group_out.append((self.screen.who(attendee.name), reason))
+                    group_out.append((self.screen.who(attendee.name), them.reason))
         return SendPlan(
             patient=self.screen.who(chosen.name),
             clinic_time=clinic,
@@ -114,14 +111,10 @@ class SendFlow:
             group_out=group_out,
         )
 
-    def _group(self, view: AppointmentView) -> list[tuple[AttendeeView, str | None]]:
-        """Each attendee, with why a send would not reach them (None: it would)."""
+    def _group(self, view: AppointmentView) -> list[tuple[AttendeeView, SendEligibility]]:
+        """Each attendee, with whether (and how) a send would reach them."""
         now, configured = self.session.clock(), self.session.delivery.configured()
-        out = []
-        for attendee in view.attendees:
-            decision = view.decision(attendee, now, configured)
-            out.append((attendee, None if decision.allowed else decision.reason))
-        return out
+        return [(attendee, view.decision(attendee, now, configured)) for attendee in view.attendees]
 
     async def previous_note(self, view: AppointmentView, chosen: AttendeeView) -> PreviousNote:
         """Earlier sends of this link, from this desk's log and Cliniko's
@@ -145,8 +138,9 @@ class SendFlow:
         targets, skipped = [chosen], []
         if choice.everyone:
             group = self._group(view)
-            targets = [a for a, why in group if why is None]
-            skipped = [(self.screen.who(a.name), f"not sent: {why}", False) for a, why in group if why is not None]
+            targets = [a for a, decision in group if decision.allowed]
+            skipped = [(self.screen.who(a.name), f"not sent: {decision.reason}", False)
+                       for a, decision in group if not decision.allowed]
         self.sending = True
         self._show_sending(True)
         self.screen.run_worker(self._send(view, targets, choice, skipped), group="send", exit_on_error=False,

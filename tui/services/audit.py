@@ -38,6 +38,9 @@ from tui.services.claim_owner import owner_alive, this_owner
 SENDING, DELIVERING, INTERRUPTED = "sending", "delivering", "interrupted"
 
 ACTIONS = {"reveal", "copy", "send", "memo", "arrival", "export"}
+#: an entry's columns, in AuditEntry's order
+COLUMNS = "at, user_id, user_name, action, appointment_id, attendee_id, link_role, link_fingerprint, channel," \
+          " recipient, outcome, memo_id, detail, patient_name"
 
 
 class SendInProgress(Exception):
@@ -135,7 +138,9 @@ class AuditLog(AuditFile):
             raise ValueError(f"unknown audit action {action!r}")
         row = (self._stamp(), user_id, user_name, action, appointment_id, attendee_id, link_role,
                link_fingerprint, channel, recipient, outcome, memo_id, detail, patient_name)
-        if claim is not None and claim.intent_id is not None:
+        if claim is not None:
+            if claim.intent_id is None:
+                raise ValueError("a claim that claimed nothing has no outcome to record")
             pending = (claim.intent_id, claim.owner, claim.attendee_id, row)
             try:
                 with self._guard() as db, transaction(db):
@@ -151,9 +156,6 @@ class AuditLog(AuditFile):
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 row,
             )
-            if claim is not None:
-                db.execute("DELETE FROM send_claims WHERE attendee_id = ? AND owner = ?",
-                           (claim.attendee_id, claim.owner))
 
     @staticmethod
     def _write_outcome(db: sqlite3.Connection, pending: tuple[int, str, str, tuple]) -> None:
@@ -168,7 +170,7 @@ class AuditLog(AuditFile):
 
     def _settle(self, db: sqlite3.Connection) -> None:
         """Write outcomes kept back by a full disk, and release the claims of
-        windows that are gone (see :func:`release_dead`). Errors here are
+        windows that are gone (see :func:`dead_claims`). Errors here are
         left for the action that follows to meet and explain."""
         if self._unwritten:
             try:
@@ -178,11 +180,10 @@ class AuditLog(AuditFile):
                 self._unwritten.clear()
             except sqlite3.Error:
                 return
-        claims = db.execute("SELECT attendee_id, owner, claimed_at FROM send_claims").fetchall()
-        now = self._clock()
-        if any(not owner_alive(owner, datetime.fromisoformat(at), now) for _, owner, at in claims):
+        dead = dead_claims(db, self._clock())
+        if dead:
             with transaction(db):
-                release_dead(db, now)
+                release(db, dead)
 
     def record_many(self, action: str, links: list[tuple[str, str, str]], *, user_id: str | None,
                     user_name: str | None, detail: str | None = None) -> None:
@@ -202,8 +203,7 @@ class AuditLog(AuditFile):
 
     def entries(self, appointment_id: str | None = None) -> list[AuditEntry]:
         """Newest first; all entries, or those of one appointment."""
-        query = "SELECT at, user_id, user_name, action, appointment_id, attendee_id, link_role," \
-                " link_fingerprint, channel, recipient, outcome, memo_id, detail, patient_name FROM audit"
+        query = f"SELECT {COLUMNS} FROM audit"
         params: tuple[str, ...] = ()
         if appointment_id is not None:
             query += " WHERE appointment_id = ?"
@@ -217,23 +217,17 @@ class AuditLog(AuditFile):
         """The latest send of each link of an appointment that reached, or
         may have reached, the patient (sent, or under way or interrupted while
         delivering), by (attendee id, link fingerprint)."""
-        found: dict[tuple[str, str], AuditEntry] = {}
-        for entry in self.entries(appointment_id):  # newest first
-            if entry.action == "send" and (entry.outcome or "").startswith(("sent", DELIVERING, INTERRUPTED)):
-                found.setdefault((entry.attendee_id or "", entry.link_fingerprint or ""), entry)
-        return found
+        return self.sends_for([appointment_id]).get(appointment_id, {})
 
     def sends_for(self, appointment_ids: list[str]) -> dict[str, dict[tuple[str, str], AuditEntry]]:
         """:meth:`last_sends` for many appointments in a few queries (the
         list's sent markers), by appointment id."""
         found: dict[str, dict[tuple[str, str], AuditEntry]] = {}
-        columns = "at, user_id, user_name, action, appointment_id, attendee_id, link_role, link_fingerprint," \
-                  " channel, recipient, outcome, memo_id, detail, patient_name"
         with self._guard() as db:
             for start in range(0, len(appointment_ids), 500):
                 chunk = appointment_ids[start:start + 500]
                 marks = ",".join("?" * len(chunk))
-                rows = db.execute(f"SELECT {columns} FROM audit WHERE action = 'send' AND (outcome LIKE 'sent%'"
+                rows = db.execute(f"SELECT {COLUMNS} FROM audit WHERE action = 'send' AND (outcome LIKE 'sent%'"
                                   f" OR outcome IN (?, ?)) AND appointment_id IN ({marks}) ORDER BY id DESC",
                                   [DELIVERING, INTERRUPTED, *chunk]).fetchall()
                 for r in rows:
@@ -261,7 +255,7 @@ class AuditLog(AuditFile):
         *repeat_ok*: the caller asks staff first)."""
         owner = this_owner()
         with self._guard() as db, transaction(db):
-            release_dead(db, self._clock())
+            release(db, dead_claims(db, self._clock()))
             held = db.execute("SELECT claimed_at FROM send_claims WHERE attendee_id = ?", (attendee_id,)).fetchone()
             if held:
                 raise SendInProgress(datetime.fromisoformat(held[0]))
@@ -295,13 +289,17 @@ class AuditLog(AuditFile):
                 _end_intent(db, claim.intent_id, why or "frontdesk stopped while the message was being delivered")
 
 
-def release_dead(db: sqlite3.Connection, now: datetime) -> None:
+def dead_claims(db: sqlite3.Connection, now: datetime) -> list[tuple[str, str, int | None]]:
+    """(attendee id, owner, intent id) of each claim whose window is gone."""
+    rows = db.execute("SELECT attendee_id, owner, claimed_at, intent_id FROM send_claims").fetchall()
+    return [(attendee_id, owner, intent_id) for attendee_id, owner, claimed_at, intent_id in rows
+            if not owner_alive(owner, datetime.fromisoformat(claimed_at), now)]
+
+
+def release(db: sqlite3.Connection, dead: list[tuple[str, str, int | None]]) -> None:
     """Inside a transaction: drop the claims of windows that are gone, each
     intent with it (see :meth:`AuditLog.release`)."""
-    rows = db.execute("SELECT attendee_id, owner, claimed_at, intent_id FROM send_claims").fetchall()
-    for attendee_id, owner, claimed_at, intent_id in rows:
-        if owner_alive(owner, datetime.fromisoformat(claimed_at), now):
-            continue
+    for attendee_id, owner, intent_id in dead:
         db.execute("DELETE FROM send_claims WHERE attendee_id = ? AND owner = ?", (attendee_id, owner))
         if intent_id is not None:
             _end_intent(db, intent_id, "the window sending it was closed or lost its connection")

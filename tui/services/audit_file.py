@@ -80,9 +80,9 @@ class AuditFile:
     # -- opening, and turning SQLite's troubles into sentences ----------------
 
     def _connect(self) -> sqlite3.Connection:
-        """One connection, kept open: the console asks on every cursor move
-        whether a link was already sent, and opening a connection each time
-        cost more than the query. Autocommit; transactions are explicit."""
+        """One connection, kept open: the console and the delivery service
+        use the log often, and opening a connection each time cost more than
+        the query. Autocommit; transactions are explicit."""
         if self._db is not None:
             return self._db
         try:

@@ -151,6 +151,11 @@ class AppointmentView:
         )
 
 
+def home_business(businesses: dict[str, Business], business_id: str | None) -> Business | None:
+    """The location chosen, else the first one: the clock the header names."""
+    return businesses.get(business_id or "") or next(iter(businesses.values()), None)
+
+
 @dataclass
 class Day:
     """Everything loaded for one local date; mutated by the loader, and by an
@@ -186,9 +191,7 @@ class Day:
         """A location's zone. An appointment whose location is missing or
         unknown is placed on the home location's clock (the one the header
         names), never on UTC, and the day's problems say so."""
-        business = self.businesses.get(business_id or "")
-        if business is None:
-            business = self.businesses.get(self.business_id or "") or next(iter(self.businesses.values()), None)
+        business = self.businesses.get(business_id or "") or home_business(self.businesses, self.business_id)
         return business_zone(business, self.fallback_zone)
 
     def attendees_of(self, booking_id: str) -> list[Attendee]:

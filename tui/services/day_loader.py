@@ -36,7 +36,7 @@ from tui.domain.days import RelativeDay
 from tui.domain.timezones import business_zone, day_window, local_day_of, span_of, zone_problem
 from tui.paths import write_private_text
 from tui.services.account import AccountInfo
-from tui.services.day import Day
+from tui.services.day import Day, home_business
 from tui.services.day_rows import attendee_batches, booking_model, chunks, parse_rows, patient_ids_of
 
 log = logging.getLogger("frontdesk.day")
@@ -127,8 +127,7 @@ class DayLoader:
 
     def home_business(self, businesses: dict[str, Business] | None = None) -> Business | None:
         """The configured location, else the first one."""
-        businesses = businesses or self.locations_hint()
-        return businesses.get(self.business_id or "") or next(iter(businesses.values()), None)
+        return home_business(businesses or self.locations_hint(), self.business_id)
 
     async def date_for(self, wanted: date | RelativeDay | None, now: datetime) -> date:
         """The local date staff asked for: a date as it is; a relative day

@@ -47,10 +47,6 @@ class LinkSend:
     def unsure(self) -> bool:
         return self.state != SENT
 
-    @property
-    def other_desk(self) -> bool:
-        return self.where == "another desk"
-
 
 def last_send(view: AppointmentView, attendee_id: str, fingerprint: str | None,
               mine: Mapping[tuple[str, str], AuditEntry] | None,

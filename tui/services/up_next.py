@@ -65,7 +65,7 @@ def up_next(view: AppointmentView, now: datetime, mine: Mapping[tuple[str, str],
         unsure = sum(s is not None and s.unsure for s in sends)
         link, short = f"links sent to {count} of {len(active)}", f"sent {count}/{len(active)}"
         if unsure:
-            link += f", {unsure} interrupted (may have reached)"
+            link += f", {unsure} unsure (a send interrupted or under way: it may have reached them)"
             short += f", {unsure}?"
     else:
         patient = who(view.patient_label())

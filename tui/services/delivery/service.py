@@ -46,7 +46,6 @@ from tui.services.delivery.reread import Fresh, reread
 from tui.services.team_log import LOOKBACK, TeamSend, latest_for, marker, team_sends
 
 
-
 def in_progress(since: str) -> str:
     return (f"Not sent: this patient link is being sent right now from another frontdesk window "
             f"(since {since}); its outcome will show when it ends.")
@@ -231,16 +230,15 @@ class DeliveryService:
         finally:
             self._under_way.pop(claim.attendee_id, None)
 
-    def stop(self, why: str) -> int:
+    def stop(self, why: str) -> None:
         """The window is closing (SIGHUP, SIGTERM): give up every send still
         under way, now. One whose message had not yet gone leaves no trace;
         one being delivered is recorded as interrupted (*why*), so every
-        screen says it may have reached the patient. Returns how many."""
+        screen says it may have reached the patient."""
         claims = list(self._under_way.values())
         self._under_way.clear()
         for claim in claims:
             self._release(claim, why)
-        return len(claims)
 
     def decision(self, fresh: Fresh, hosts: AccountHosts) -> SendEligibility:
         """The rule on what was just re-read, with the inputs the screens use
