@@ -139,11 +139,11 @@ def make_app(server, clock, tmp_path, mail):
     loopback SMTP catcher and SMS to the sandbox's gateway."""
     from tui.app import FrontdeskApp
 
-    def factory(channels=True, key=DEMO_KEY, **ui):
+    def factory(channels=True, key=DEMO_KEY, client_options=None, **ui):
         ui.setdefault("idle_lock_seconds", 0)
         config = console_config(server, mail if channels else None, key, **ui)
-        session = open_session(config, clock=clock)
-        session.client.governor = RateGovernor(limit=200)
+        options = {"governor": RateGovernor(limit=200), **(client_options or {})}
+        session = open_session(config, clock=clock, client_options=options)
         return FrontdeskApp(config, config_path=tmp_path / "config" / "config.toml", session=session)
 
     return factory

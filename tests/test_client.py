@@ -286,6 +286,3 @@ async def test_redirects_are_not_followed_with_credentials(server):
     await client.aclose()
 
 
-def test_tls_verification_is_always_on():
-    client = ClinikoClient(DEMO_KEY, CONTACT, base_url="https://api.au4.cliniko.com/v1", governor=RateGovernor())
-    assert client._http._transport._pool._ssl_context.verify_mode.name == "CERT_REQUIRED"

@@ -102,7 +102,7 @@ async def test_a_big_group_keeps_send_and_its_reason_in_view(make_app):
         reason = app.screen.query_one("#send-reason")
         for widget in (button, reason):
             assert widget.region.height and widget.region.bottom <= SIZE[1] - 1, widget  # above the footer
-        assert "Ready to send" in str(reason._text) or "Cannot send" in str(reason._text)
+        assert "Ready to send" in reason.plain or "Cannot send" in reason.plain
 
 
 async def test_d_switches_the_lower_pane_and_tab_reaches_each_pane(make_app):

@@ -3,8 +3,9 @@ the console with Pilot) and during a send (the delivery service), against
 the sandbox over loopback. The outcomes are printed as a table at the end of
 `make test` (and written to fault-matrix.md)."""
 
-import httpx
 import pytest
+
+from tui.cliniko.governor import RateGovernor
 
 from tui.sandbox.seed import DEMO_KEY
 from tui.services.delivery.errors import DeliveryError
@@ -145,15 +146,13 @@ def _arm(sandbox, server, fault, phase, view=None, client=None):
         sandbox.faults.add(kind, path=path, times=times)
 
 
-def _fast(client, sandbox):
+def _fast(sandbox) -> dict:
     """Short waits: 1 s for each read (the timeout fault) and 3 s for a whole
-    answer (the slowloris fault, a byte every 0.5 s, never trips the first)."""
-    client.max_rate_wait = 5
-    client._http.timeout = httpx.Timeout(1.0)
-    client.deadline = 3
-    client._sleep = _instant
-    client.governor._sleep = _instant
+    answer (the slowloris fault, a byte every 0.5 s, never trips the first).
+    Returned as the client's options; the sandbox trickles at 0.5 s."""
     sandbox.faults.trickle_seconds = 0.5
+    return dict(max_rate_wait=5, timeout=1.0, deadline=3, sleep=_instant,
+                governor=RateGovernor(limit=200, sleep=_instant))
 
 
 async def _instant(_):
@@ -177,9 +176,8 @@ def _load_outcome(app) -> str:
 @pytest.mark.parametrize("fault", list(FAULTS))
 async def test_fault_during_load_and_refresh(fault, make_app, sandbox, server):
     expect_load, expect_refresh, _ = EXPECTED[fault]
-    app = make_app()
+    app = make_app(client_options=_fast(sandbox))
     app.heard = Heard()
-    _fast(app.session.client, sandbox)
     _arm(sandbox, server, fault, "load", client=app.session.client)
     async with app.run_test(size=(140, 40), message_hook=app.heard) as pilot:
         await settle(pilot)
@@ -214,8 +212,7 @@ async def test_fault_during_load_and_refresh(fault, make_app, sandbox, server):
 @pytest.mark.parametrize("fault", list(FAULTS))
 async def test_fault_during_send(fault, make_app, sandbox, server, mail):
     expected = EXPECTED[fault][2]
-    app = make_app()
-    _fast(app.session.client, sandbox)
+    app = make_app(client_options=_fast(sandbox))
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         view = eligible(app)

@@ -41,6 +41,11 @@ class RateGovernor:
         self._granted: deque[float] = deque()
         self._blocked_until = 0.0
 
+    @property
+    def blocked_until(self) -> float:
+        """When a 429's hold ends (on this governor's clock)."""
+        return self._blocked_until
+
     def _reserve(self) -> float:
         now = self._clock()
         while self._granted and now - self._granted[0] >= self.window:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email.utils
 import math
+import ssl
 import zlib
 
 import httpx
@@ -83,8 +84,23 @@ async def read_body(response: httpx.Response, cap: int) -> bytes:
 
 
 def transport_reason(exc: httpx.TransportError) -> str:
+    if _certificate_refused(exc):
+        return ("Cliniko's certificate could not be verified, so nothing was sent "
+                "(a proxy, a wrong address or this server's clock may be the cause)")
     if isinstance(exc, httpx.ConnectError):
         return "could not connect to Cliniko (offline, or the address is wrong)"
     if isinstance(exc, httpx.RemoteProtocolError):
         return "the connection to Cliniko dropped mid-answer"
     return "the connection to Cliniko failed"
+
+
+def _certificate_refused(exc: BaseException) -> bool:
+    """A failed certificate check, somewhere in the exception's causes."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # causes are short chains; a cycle must not hang us
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

@@ -48,7 +48,7 @@ class ArrivalFlow:
             screen.say(planned, severity="warning")
             return
         self.pending.add(view.id)
-        apply_arrival(day, planned, planned.after)
+        screen.state.loaded(apply_arrival(day, planned, planned.after))
         screen.appointment_changed(view.id)  # painted now; Cliniko confirms below
         screen.run_worker(self._save(planned), group="arrivals", exit_on_error=False,
                           description="record an arrival")
@@ -73,9 +73,9 @@ class ArrivalFlow:
         day = screen.day
         if day is not None:
             if message.error is not None:
-                apply_arrival(day, change, change.before)
+                screen.state.loaded(apply_arrival(day, change, change.before))
             elif message.record is not None:
-                reconcile(day, message.record)
+                screen.state.loaded(reconcile(day, message.record))
             screen.appointment_changed(change.appointment_id)
         outcome = "ok" if message.error is None else f"not saved: {message.error}"
         trouble = self.session.arrivals.record(change, screen.user, outcome)

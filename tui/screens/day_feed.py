@@ -18,6 +18,7 @@ from tui.cliniko.errors import ClinikoError
 from tui.cliniko.models import User
 from tui.domain.days import RelativeDay
 from tui.services.day import Day
+from tui.services.day_loader import RefreshResult
 from tui.services.early_load import EarlyLoad
 from tui.services.heap import HEAP
 from tui.services.sent_ledger import SentLedger, read_ledger
@@ -29,8 +30,14 @@ log = logging.getLogger("frontdesk.ui")
 
 @dataclass
 class DayUpdated(Message):
+    """A day (loading: so far; loaded; refreshed: a new Day)."""
+
     generation: int
     day: Day
+    #: a refresh's answer: what changed since ``refreshed.day``'s base
+    refreshed: RefreshResult | None = None
+    #: the day the refresh was made from (stale once another replaced it)
+    based_on: Day | None = None
 
 
 @dataclass
@@ -141,11 +148,11 @@ class DayFeed:
 
     async def _refresh(self, generation: int, day: Day) -> None:
         try:
-            await self.session.loader.refresh(day)
-        except Exception as exc:  # noqa: BLE001 - ends in a message
+            result = await self.session.loader.refresh(day)
+        except Exception as exc:  # noqa: BLE001 - ends in a message; the day on screen stays as it was
             self._failed(generation, exc, "refreshing")
             return
-        self._say(DayUpdated(generation, day))
+        self._say(DayUpdated(generation, result.day, refreshed=result, based_on=day))
 
     def other_desks(self, generation: int, day: Day) -> None:
         """Other desks' sends of the day's links, from Cliniko's memos; a

@@ -181,16 +181,25 @@ class MainScreen(Navigation, FrontDesk, Screen):
     def on_day_updated(self, message: DayUpdated) -> None:
         if message.generation != self.state.generation:
             return  # an answer for a day that is no longer on screen
+        if message.based_on is not None and message.based_on is not self.day:
+            return  # made from a day since replaced (an arrival): the next refresh asks again
+        before = self.day
         self.state.loaded(message.day)
-        if message.day.complete:
-            for problem in self.state.untold(message.day.problems):
-                self.say(problem, title="Cliniko data", severity="warning", timeout=10)
-            if self._team_checked != message.generation:  # once per load, not on every refresh
-                self._team_checked = message.generation
-                self.feed.other_desks(message.generation, message.day)
-            self._draws.now()
-        else:
+        if not message.day.complete:
             self._draws()  # pages arriving together draw once
+            return
+        for problem in self.state.untold(message.day.problems):
+            self.say(problem, title="Cliniko data", severity="warning", timeout=10)
+        if self._team_checked != message.generation:  # once per load, not on every refresh
+            self._team_checked = message.generation
+            self.feed.other_desks(message.generation, message.day)
+        refreshed = message.refreshed
+        if refreshed is not None and before is not None and refreshed.in_place(before):
+            for appointment_id in refreshed.changed:  # only what changed is redrawn
+                self.appointment_changed(appointment_id)
+            self._update_header()
+        else:
+            self._draws.now()
 
     def _draw_rows(self) -> None:
         self._rebuild(data_changed=True)
@@ -203,7 +212,7 @@ class MainScreen(Navigation, FrontDesk, Screen):
 
     def on_team_sends_found(self, message: TeamSendsFound) -> None:
         if message.generation == self.state.generation and self.day is not None:
-            self.day.team_sends = message.sends
+            self.state.loaded(self.day.copy(team_sends=message.sends))
             self._refresh_marks()
             self._select(self.state.current_id)
 

@@ -53,28 +53,33 @@ def plan_arrival(view: AppointmentView, chosen: AttendeeView | None, mark: Mark)
                          arrival_patch(view.appointment, attendee, after))
 
 
-def apply_arrival(day: Day, change: ArrivalChange, arrival: Arrival) -> None:
-    """Show *arrival* on the day (the optimistic step, or putting it back)."""
+def apply_arrival(day: Day, change: ArrivalChange, arrival: Arrival) -> Day:
+    """The day with *arrival* shown (the optimistic step, or putting it back)."""
     appointment = day.appointments.get(change.appointment_id)
     if appointment is None:
-        return
+        return day
     attendee = day.attendees.get(change.attendee_id or "") if change.patch.resource == "attendees" else None
     if change.patch.resource == "attendees" and attendee is None:
-        return
+        return day
     updated, updated_attendee = with_arrival(appointment, attendee, arrival)
-    day.appointments[updated.id] = updated
+    new = day.copy()
+    new.appointments[updated.id] = updated
     if updated_attendee is not None:
-        day.attendees[updated_attendee.id] = updated_attendee
-        day.changed()
+        new.attendees[updated_attendee.id] = updated_attendee
+        new.changed()
+    return new
 
 
-def reconcile(day: Day, record: IndividualAppointment | Attendee) -> None:
-    """Cliniko's answer to the PATCH is the truth: it replaces the day's copy."""
+def reconcile(day: Day, record: IndividualAppointment | Attendee) -> Day:
+    """Cliniko's answer to the PATCH is the truth: the day with it in place
+    of the day's copy."""
+    new = day.copy()
     if isinstance(record, Attendee):
-        day.attendees[record.id] = record
-        day.changed()
-    elif record.id in day.appointments:
-        day.appointments[record.id] = record
+        new.attendees[record.id] = record
+        new.changed()
+    elif record.id in new.appointments:
+        new.appointments[record.id] = record
+    return new
 
 
 class Arrivals:

@@ -3,8 +3,9 @@ CLI and the console draw from. Pure data; no I/O."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from tui.cliniko.models import (
@@ -158,8 +159,9 @@ def home_business(businesses: dict[str, Business], business_id: str | None) -> B
 
 @dataclass
 class Day:
-    """Everything loaded for one local date; mutated by the loader, and by an
-    arrival (tui.services.arrivals) shown before Cliniko confirms it."""
+    """Everything loaded for one local date. The loader fills it while a day
+    loads; after that a change (a refresh, an arrival, other desks' sends)
+    makes a new Day with :meth:`copy` and leaves the one on screen alone."""
 
     local_date: date
     business_id: str | None = None
@@ -186,6 +188,22 @@ class Day:
     def changed(self) -> None:
         """Call after changing ``attendees``: drops the booking index."""
         self._by_booking = None
+
+    def copy(self, **changes: Any) -> Day:
+        """A new Day to change: its own record maps; the records themselves
+        (immutable models), locations and practitioners are shared."""
+        own: dict[str, Any] = dict(
+            appointment_types=dict(self.appointment_types),
+            appointments=dict(self.appointments),
+            attendees=dict(self.attendees),
+            patients=dict(self.patients),
+            problems=list(self.problems),
+            patients_requested=set(self.patients_requested),
+            team_sends=dict(self.team_sends),
+        )
+        fresh = replace(self, **(own | changes))
+        fresh._by_booking = self._by_booking if "attendees" not in changes else None
+        return fresh
 
     def zone_of(self, business_id: str | None) -> ZoneInfo:
         """A location's zone. An appointment whose location is missing or

@@ -58,9 +58,29 @@ class DayIncomplete(ClinikoError):
 
 @dataclass
 class RefreshResult:
+    """A refresh's answer: the new day, and which appointments changed."""
+
+    day: Day
     changed: set[str] = field(default_factory=set)
+    #: of ``changed``, the appointments new to the day
+    added: set[str] = field(default_factory=set)
     removed: set[str] = field(default_factory=set)
     types_changed: bool = False
+
+    def in_place(self, before: Day) -> bool:
+        """Every change keeps its row where it was (same times, location
+        and type), so those rows can be redrawn alone."""
+        if self.added or self.removed or self.types_changed:
+            return False
+        for appointment_id in self.changed:
+            old, new = before.appointments.get(appointment_id), self.day.appointments.get(appointment_id)
+            if old is None or new is None or _placing(old) != _placing(new):
+                return False
+        return True
+
+
+def _placing(appointment: Any) -> tuple:
+    return (appointment.starts_at, appointment.ends_at, appointment.business_id, appointment.appointment_type_id)
 
 
 class DayLoader:
@@ -317,12 +337,14 @@ class DayLoader:
 
     # -- incremental refresh ----------------------------------------------------
 
-    async def refresh(self, day: Day) -> RefreshResult:
-        """Apply what changed since the last sync: one request per resource when
-        nothing did (bookings, attendees, appointment types)."""
-        since = day.sync_mark or (self.clock() - timedelta(hours=1))
+    async def refresh(self, shown: Day) -> RefreshResult:
+        """What changed since the last sync, as a new Day (*shown* is left as
+        it is): one request per resource when nothing did (bookings,
+        attendees, appointment types)."""
+        since = shown.sync_mark or (self.clock() - timedelta(hours=1))
         next_mark = self.clock() - SYNC_MARGIN
-        result = RefreshResult()
+        day = shown.copy()
+        result = RefreshResult(day)
         dropped: list[str] = []
 
         def changed_q() -> Q:
@@ -339,8 +361,9 @@ class DayLoader:
         for t in parse_rows(AppointmentType, types, dropped, "appointment types"):
             self._types = self._types or {}
             self._types[t.id] = t
-            day.appointment_types[t.id] = t
-            result.types_changed = True
+            if day.appointment_types.get(t.id) != t:
+                day.appointment_types[t.id] = t
+                result.types_changed = True
         new_ids: list[str] = []
         for row in bookings:
             model = booking_model(row)
@@ -357,13 +380,15 @@ class DayLoader:
             if self._in_day(day, appt):
                 if appt.id not in day.appointments:
                     new_ids.append(appt.id)
-                day.appointments[appt.id] = appt
-                result.changed.add(appt.id)
+                    result.added.add(appt.id)
+                if day.appointments.get(appt.id) != appt:  # the same record again is no change
+                    day.appointments[appt.id] = appt
+                    result.changed.add(appt.id)
             elif appt.id in day.appointments:
                 del day.appointments[appt.id]
                 result.removed.add(appt.id)
         for attendee in parse_rows(Attendee, attendees, dropped, "attendees"):
-            if attendee.booking_id in day.appointments:
+            if attendee.booking_id in day.appointments and day.attendees.get(attendee.id) != attendee:
                 day.attendees[attendee.id] = attendee
                 result.changed.add(attendee.booking_id)
         day.changed()

@@ -5,6 +5,7 @@ embedded sandbox in :mod:`tui.demo`; nothing here knows the sandbox.)"""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -101,15 +102,18 @@ class Session:
         self.audit.close()
 
 
-def open_session(config: Config, *, clock: Clock = system_now, audit_dir: Path | None = None) -> Session:
-    client = ClinikoClient(
-        config.cliniko.key() or "",
-        config.cliniko.contact_email,
+def open_session(config: Config, *, clock: Clock = system_now, audit_dir: Path | None = None,
+                 client_options: dict[str, Any] | None = None) -> Session:
+    """*client_options* go to :class:`ClinikoClient` as given (tests use
+    short timeouts and instant back-off sleeps)."""
+    options: dict[str, Any] = dict(
         base_url=config.cliniko.base_url,
         requests_per_minute=config.cliniko.requests_per_minute,
         timeout=config.cliniko.timeout_seconds,
         deadline=config.cliniko.deadline_seconds,
     )
+    options.update(client_options or {})
+    client = ClinikoClient(config.cliniko.key() or "", config.cliniko.contact_email, **options)
     folder = audit_dir or data_dir()
     account = AccountInfo(client)
     loader = DayLoader(client, business_id=config.cliniko.business_id, clock=clock,
