@@ -14,6 +14,7 @@ from tui.cliniko.errors import NotFoundError, PermissionDeniedError, ValidationE
 from tui.cliniko.models import Attendee, GroupAppointment, IndividualAppointment
 from tui.domain.arrival import arrival_of, arrival_patch, arrival_refusal, toggled, with_arrival
 from tui.sandbox.seed import SANDBOX_KEYS
+from tui.screens.ask import AskFirst
 from widgets.appointment_table import AppointmentTable
 
 from conftest import NOW, settle
@@ -103,6 +104,15 @@ def patches(sandbox) -> list[str]:
     return [r.path for r in sandbox.requests if r.method == "PATCH"]
 
 
+async def press_answering_yes(app, pilot, key: str) -> None:
+    """Press A or D; if asked first (not started or ended yet), answer y."""
+    await pilot.press(key)
+    await pilot.pause()
+    if isinstance(app.screen, AskFirst):
+        await pilot.press("y")
+    await settle(pilot)
+
+
 def waiting(app):
     return find(app, lambda v: v.kind == "individual" and v.status == "booked" and v.appointment.starts_at > NOW)
 
@@ -118,6 +128,9 @@ async def test_a_marks_arrived_at_once_and_one_patch_confirms_it(make_app, sandb
         sandbox.requests.clear()
         sandbox.faults.latency = 0.3
         await pilot.press("A")
+        assert isinstance(app.screen, AskFirst)  # not started yet: asked first, nothing written
+        assert patches(sandbox) == [] and table.cell(view.id, "status") == "booked"
+        await pilot.press("y")
         # painted while the PATCH is still on its way
         assert table.cell(view.id, "status") == "arrived"
         assert sandbox.store.individual_appointments[view.id]["patient_arrived"] is False
@@ -126,11 +139,13 @@ async def test_a_marks_arrived_at_once_and_one_patch_confirms_it(make_app, sandb
         assert patches(sandbox) == [f"/v1/individual_appointments/{view.id}"]
         assert sandbox.store.individual_appointments[view.id]["patient_arrived"] is True
         assert table.cell(view.id, "status") == "arrived"
-        await pilot.press("A")  # again: cleared
+        await pilot.press("A")  # again: cleared, at once (an undo is never asked about)
         await settle(pilot)
         assert table.cell(view.id, "status") == "booked"
         assert sandbox.store.individual_appointments[view.id]["patient_arrived"] is False
         await pilot.press("D")
+        assert isinstance(app.screen, AskFirst)  # before its end: asked first
+        await pilot.press("y")
         await settle(pilot)
         row = sandbox.store.individual_appointments[view.id]
         assert row["did_not_arrive"] is True and row["patient_arrived"] is False
@@ -155,8 +170,7 @@ async def test_a_group_marks_the_chosen_attendee(make_app, sandbox):
         chosen = app.screen.links.chosen
         assert chosen.attendee.id == view.attendees[index].attendee.id
         sandbox.requests.clear()
-        await pilot.press("A")
-        await settle(pilot)
+        await press_answering_yes(app, pilot, "A")
         assert patches(sandbox) == [f"/v1/attendees/{chosen.attendee.id}"]
         assert sandbox.store.attendees[chosen.attendee.id]["arrived"] is True
         assert f"{chosen.name} (arrived)" in links_text(app)
@@ -173,8 +187,7 @@ async def test_a_role_that_may_not_edit_gets_the_row_back_and_the_reason(make_ap
         view = waiting(app)
         app.screen.select_appointment(view.id)
         await pilot.pause()
-        await pilot.press("A")
-        await settle(pilot)
+        await press_answering_yes(app, pilot, "A")
         assert app.screen.query_one(AppointmentTable).cell(view.id, "status") == "booked"
         assert "not marked arrived: Your Cliniko role may not change appointments." in heard
         assert sandbox.store.individual_appointments[view.id]["patient_arrived"] is False
@@ -190,8 +203,7 @@ async def test_offline_puts_the_row_back(make_app, sandbox):
         app.screen.select_appointment(view.id)
         await pilot.pause()
         sandbox.faults.add("reset", path="/individual_appointments/", method="PATCH")
-        await pilot.press("A")
-        await settle(pilot)
+        await press_answering_yes(app, pilot, "A")
         assert app.screen.query_one(AppointmentTable).cell(view.id, "status") == "booked"
         assert app.is_running
 
@@ -232,3 +244,50 @@ def test_countdown_words():
     assert countdown(T0, T0 + timedelta(minutes=3, seconds=59)) == "started 3 min ago"
     assert countdown(T0, T0 + timedelta(minutes=3), short=True) == "started 3m ago"
     assert countdown(T0, T0 + timedelta(seconds=20)) == "started just now"
+
+
+async def test_a_not_started_appointment_is_asked_about_and_no_writes_nothing(make_app, sandbox):
+    app, heard = make_app(), Heard()
+    async with app.run_test(size=SIZE, message_hook=heard) as pilot:
+        await settle(pilot)
+        view = waiting(app)
+        app.screen.select_appointment(view.id)
+        await pilot.pause()
+        sandbox.requests.clear()
+        await pilot.press("A")
+        asked = app.screen
+        assert isinstance(asked, AskFirst)
+        words = " ".join(str(w.render()) for w in asked.query("Static"))
+        patient = view.primary_attendee().name
+        assert f"Mark {patient} arrived for {view.local_start} on" in words and "not started yet" in words
+        await pilot.press("n")
+        await settle(pilot)
+        assert not isinstance(app.screen, AskFirst)
+        assert patches(sandbox) == [] and app.screen.table.cell(view.id, "status") == "booked"
+        await pilot.press("D", "escape")
+        await settle(pilot)
+        assert patches(sandbox) == [] and app.screen.table.cell(view.id, "status") == "booked"
+        # yes: written, and the notification offers the undo on the same key
+        await pilot.press("A", "y")
+        await settle(pilot)
+        assert f"{patient}: not arrived → arrived — A again undoes it" in heard
+        await pilot.press("A")
+        await settle(pilot)
+        assert sandbox.store.individual_appointments[view.id]["patient_arrived"] is False
+        assert len(patches(sandbox)) == 2
+
+
+async def test_a_started_appointment_is_marked_at_once(make_app, sandbox):
+    row = next(r for r in sandbox.store.individual_appointments.values()
+               if not r["cancelled_at"] and not r.get("archived_at") and not r["patient_arrived"]
+               and not r["did_not_arrive"] and r["starts_at"] > NOW.isoformat())
+    row["starts_at"] = (NOW - timedelta(minutes=10)).isoformat().replace("+00:00", "Z")  # under way
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.select_appointment(row["id"])
+        await pilot.pause()
+        await pilot.press("A")
+        assert not isinstance(app.screen, AskFirst)
+        await settle(pilot)
+        assert sandbox.store.individual_appointments[row["id"]]["patient_arrived"] is True

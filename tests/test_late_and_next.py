@@ -197,6 +197,8 @@ async def test_up_next_moves_on_when_the_patient_is_marked(make_app, sandbox):
         strip = app.screen.query_one(UpNextStrip)
         first = strip.upcoming.view
         await pilot.press("u", "D")
+        await pilot.pause()
+        await pilot.press("y")  # it has not ended: asked first
         await settle(pilot)
         assert strip.upcoming is not None and strip.upcoming.view.id != first.id
         assert strip.upcoming.view.appointment.starts_at >= first.appointment.starts_at

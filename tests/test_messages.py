@@ -89,7 +89,7 @@ async def test_an_arrival_posts_arrival_saved_and_a_new_day(make_app, sandbox):
         screen.select_appointment(view.id)
         await pilot.pause()
         before_day = screen.day
-        await pilot.press("A")
+        await pilot.press("A", "y")  # not started: asked first
         await settle(pilot)
         saved = posted.of(ArrivalSaved)
         assert len(saved) == 1 and saved[0].error is None and saved[0].change.appointment_id == view.id

@@ -93,6 +93,10 @@ async def test_no_patient_name_anywhere_with_privacy_on(make_app, sandbox, turne
         app.screen.select_appointment(booked.id)
         await pilot.pause()
         await pilot.press("A")
+        await pilot.pause()
+        look("arrival question")
+        if app.screen.query("#ask"):
+            await pilot.press("y")
         await settle(pilot)
         look("arrival notification")
 

@@ -54,6 +54,18 @@ def arrival_refusal(appointment: Appointment, attendee: Attendee | None, mark: M
     return None
 
 
+def arrival_question(appointment: Appointment, after: Arrival, now: datetime) -> str | None:
+    """Why a one-key arrival change should be asked about first (None: it
+    is written at once). A and D sit one Shift away from a and d: marking a
+    patient arrived before the start, or not arrived before the end, is
+    more often a slip than a fact. Clearing a mark (the undo) never asks."""
+    if after == "arrived" and now < appointment.starts_at:
+        return "it has not started yet"
+    if after == "did_not_arrive" and now < appointment.ends_at:
+        return "it has not ended yet"
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class ArrivalPatch:
     """The one request that records an arrival in Cliniko."""

@@ -4,18 +4,17 @@ back with Cliniko's reason. One change per appointment at a time."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from textual.message import Message
 
-from tui.cliniko.errors import ClinikoError, PermissionDeniedError
+from tui.cliniko.errors import PermissionDeniedError
 from tui.cliniko.models import Attendee, IndividualAppointment
-from tui.domain.arrival import ARRIVAL_WORDS, Mark
+from tui.domain.arrival import ARRIVAL_WORDS, Mark, arrival_question
+from tui.screens.ask import AskFirst
 from tui.screens.console import Console
 from tui.services.arrivals import ArrivalChange, apply_arrival, plan_arrival, reconcile
-
-log = logging.getLogger("frontdesk.ui")
+from tui.services.failure import failure_words
 
 
 @dataclass
@@ -47,10 +46,24 @@ class ArrivalFlow:
         if isinstance(planned, str):
             screen.say(planned, severity="warning")
             return
-        self.pending.add(view.id)
-        screen.state.loaded(apply_arrival(day, planned, planned.after))
-        screen.appointment_changed(view.id)  # painted now; Cliniko confirms below
-        screen.run_worker(self._save(planned), group="arrivals", exit_on_error=False,
+        why = arrival_question(view.appointment, planned.after, self.session.clock())
+        if why is None:
+            self._write(planned)
+            return
+        when = f"{view.local_start} on {day.local_date.strftime('%a %d %b')}"
+        question = f"Mark {screen.who(planned.patient)} {ARRIVAL_WORDS[planned.after]} for {when}?"
+        detail = f"{view.type_name} with {view.practitioner_name}: {why}. Nothing is written in Cliniko unless you press y."
+        screen.app.push_screen(AskFirst(question, detail), lambda yes: self._write(planned) if yes else None)
+
+    def _write(self, change: ArrivalChange) -> None:
+        """Show the change now; one PATCH confirms it (or puts it back)."""
+        screen, day = self.screen, self.screen.day
+        if day is None or change.appointment_id not in day.appointments or change.appointment_id in self.pending:
+            return  # the day moved on while staff were asked
+        self.pending.add(change.appointment_id)
+        screen.state.loaded(apply_arrival(day, change, change.after))
+        screen.appointment_changed(change.appointment_id)  # painted now; Cliniko confirms below
+        screen.run_worker(self._save(change), group="arrivals", exit_on_error=False,
                           description="record an arrival")
 
     async def _save(self, change: ArrivalChange) -> None:
@@ -58,11 +71,8 @@ class ArrivalFlow:
             record = await self.session.arrivals.save(change)
         except PermissionDeniedError:
             self.screen.post_message(ArrivalSaved(change, None, "Your Cliniko role may not change appointments."))
-        except ClinikoError as exc:
-            self.screen.post_message(ArrivalSaved(change, None, str(exc)))
-        except Exception as exc:  # noqa: BLE001 - ends in a message, never a traceback
-            log.exception("recording an arrival failed")
-            self.screen.post_message(ArrivalSaved(change, None, f"Unexpected problem ({type(exc).__name__})."))
+        except Exception as exc:  # noqa: BLE001 - ends in a message (the row is put back), never a traceback
+            self.screen.post_message(ArrivalSaved(change, None, failure_words(exc, "record the arrival")))
         else:
             self.screen.post_message(ArrivalSaved(change, record, None))
 
@@ -84,6 +94,15 @@ class ArrivalFlow:
             screen.say(f"{who} not marked {ARRIVAL_WORDS[change.after]}: {message.error}",
                        title="Cliniko", severity="error", timeout=10)
         else:
-            screen.say(f"{who}: {change.words}", title="Saved in Cliniko")
+            undo = f" — {self._key_for(change.after)} again undoes it" if change.after != "booked" else ""
+            screen.say(f"{who}: {change.words}{undo}", title="Saved in Cliniko")
         if trouble:
             screen.say(trouble, title="Audit log", severity="warning", timeout=10)
+
+    def _key_for(self, mark: str) -> str:
+        """The key that toggles *mark*, as mapped in the config."""
+        app = self.screen.app
+        for active in app.active_bindings.values():
+            if active.binding.action == mark:
+                return app.get_key_display(active.binding)
+        return "the same key"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from functools import partial
 from datetime import date
+from functools import partial
 
 from textual.message import Message
 from textual.message_pump import MessagePump
@@ -18,9 +18,10 @@ from tui.cliniko.errors import ClinikoError
 from tui.cliniko.models import User
 from tui.domain.days import RelativeDay
 from tui.services.day import Day
-from tui.services.day_loader import RefreshResult
 from tui.services.early_load import EarlyLoad
+from tui.services.failure import failure_kind, failure_words
 from tui.services.heap import HEAP
+from tui.services.refresh_result import RefreshResult
 from tui.services.sent_ledger import SentLedger, read_ledger
 from tui.services.session import Session
 from tui.services.team_log import day_team_sends
@@ -83,12 +84,8 @@ class DayFeed:
     def _say(self, message: Message) -> None:
         self.screen.post_message(message)
 
-    def _failed(self, generation: int, exc: Exception, doing: str) -> None:
-        if isinstance(exc, ClinikoError):
-            self._say(DayFailed(generation, str(exc), exc.kind))
-        else:  # never a traceback in front of staff
-            log.exception("%s failed", doing)
-            self._say(DayFailed(generation, f"Unexpected problem while {doing} ({type(exc).__name__}).", "error"))
+    def _failed(self, generation: int, exc: Exception, task: str) -> None:
+        self._say(DayFailed(generation, failure_words(exc, task), failure_kind(exc)))
 
     def sign_in(self) -> None:
         self.screen.run_worker(self._sign_in(), group="sign-in", exclusive=True, exit_on_error=False,
@@ -98,7 +95,7 @@ class DayFeed:
         try:
             user = await self.session.sign_in()
         except ClinikoError as exc:
-            self._failed(-1, exc, "signing in")
+            self._failed(-1, exc, "sign in")
             return
         account = await self.session.account.get()  # shared with the day's link checks
         self._say(SignedIn(user, account.name))
@@ -131,7 +128,7 @@ class DayFeed:
                 HEAP.release_previous_soon()  # while the new day's first requests are in flight
                 await load
         except Exception as exc:  # noqa: BLE001 - ends in a message
-            self._failed(generation, exc, "loading")
+            self._failed(generation, exc, "load the day")
 
     def read_sends(self, generation: int, appointment_ids: list[str]) -> None:
         # a function, not a coroutine: a read replaced before it starts leaves nothing un-awaited
@@ -150,7 +147,7 @@ class DayFeed:
         try:
             result = await self.session.loader.refresh(day)
         except Exception as exc:  # noqa: BLE001 - ends in a message; the day on screen stays as it was
-            self._failed(generation, exc, "refreshing")
+            self._failed(generation, exc, "refresh the day")
             return
         self._say(DayUpdated(generation, result.day, refreshed=result, based_on=day))
 

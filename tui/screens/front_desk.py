@@ -17,6 +17,7 @@ from tui.screens.lookup import FoundAppointment, LookupScreen
 from tui.screens.row_watch import RowWatch
 from tui.services.audit import AuditUnavailable
 from tui.services.day_sheet import day_sheet_csv
+from tui.services.failure import failure_words
 from widgets.filter_box import FilterBox
 from widgets.up_next import UpNextStrip
 
@@ -162,8 +163,8 @@ class FrontDesk:
         try:
             write_private_text(path, text)
         except OSError as exc:
-            self.say(f"Day sheet not saved to {path}: {exc.strerror or type(exc).__name__}.", severity="error",
-                     timeout=10)
+            self.say(f"Day sheet not saved to {path}: {failure_words(exc, 'save the day sheet')}.",
+                     severity="error", timeout=10)
             return
         user = self.user
         try:

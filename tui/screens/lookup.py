@@ -11,7 +11,6 @@ same audit). Esc goes back a step.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,16 +24,21 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.cliniko.errors import ClinikoError
 from tui.cliniko.models import Patient
 from tui.domain.contact import mask_email
 from tui.domain.timezones import local_day_of
 from tui.domain.wording import TELEHEALTH_SHORT, person_name
 from tui.safe_text import clean
+from tui.screens.worker_net import WorkerNet
 from tui.services.day import AppointmentView
-from tui.services.lookup import LOOKAHEAD_DAYS, MIN_CHARS, PatientLookup, patient_queries
+from tui.services.failure import failure_words
+from tui.services.lookup import (
+    LOOKAHEAD_DAYS,
+    MIN_CHARS,
+    PatientLookup,
+    patient_queries,
+)
 
-log = logging.getLogger("frontdesk.ui")
 #: typing pauses this long before Cliniko is asked (each key would otherwise be ~3 requests)
 TYPING_PAUSE = 0.25
 
@@ -48,7 +52,7 @@ class FoundAppointment:
     business_id: str | None
 
 
-class LookupScreen(ModalScreen[FoundAppointment | None]):
+class LookupScreen(WorkerNet, ModalScreen[FoundAppointment | None]):
     BINDINGS = [Binding("escape", "back", "Back", id="lookup-back")]
 
     def __init__(self, lookup: PatientLookup, clock: Callable[[], datetime], configured: tuple[str, ...], *,
@@ -100,13 +104,9 @@ class LookupScreen(ModalScreen[FoundAppointment | None]):
         await asyncio.sleep(TYPING_PAUSE)  # a newer key press cancels this worker first
         try:
             found = await self.lookup.search(text)
-        except ClinikoError as exc:
-            if text == self._asked:
-                self._status(f"Could not search: {exc}")
-            return
         except Exception as exc:  # noqa: BLE001 - a notice, never a traceback
-            log.exception("patient search failed")
-            self._status(f"Could not search ({type(exc).__name__}).")
+            if text == self._asked:
+                self._status(f"Could not search: {failure_words(exc, 'search')}")
             return
         if text != self._asked:
             return  # an answer for older text
@@ -147,12 +147,8 @@ class LookupScreen(ModalScreen[FoundAppointment | None]):
     async def _days(self, patient: Patient) -> None:
         try:
             day = await self.lookup.upcoming(patient, self.clock())
-        except ClinikoError as exc:
-            self._status(f"Could not load their appointments: {exc}")
-            return
-        except Exception as exc:  # noqa: BLE001
-            log.exception("loading a patient's days failed")
-            self._status(f"Could not load their appointments ({type(exc).__name__}).")
+        except Exception as exc:  # noqa: BLE001 - a notice, never a traceback
+            self._status(f"Could not load their appointments: {failure_words(exc, 'load their appointments')}")
             return
         self.views = day.views()
         self._show_days(patient)

@@ -24,6 +24,7 @@ from tui.cliniko.models import User
 from tui.domain.days import RelativeDay
 from tui.domain.timezones import business_zone
 from tui.safe_text import clean
+from tui.screens.worker_net import WorkerNet
 from tui.screens.arrival_flow import ArrivalFlow
 from tui.screens.console_state import ConsoleState
 from tui.screens.day_feed import (
@@ -56,7 +57,7 @@ NARROW = 160  # below this width the panes stack under the list
 DRAW_INTERVAL = 0.15  # while a day loads, rows are redrawn at most this often
 
 
-class MainScreen(Navigation, FrontDesk, Screen):
+class MainScreen(Navigation, FrontDesk, WorkerNet, Screen):
     AUTO_FOCUS = "#appointments"
     BINDINGS = CONSOLE_KEYS
     privacy = reactive(False, init=False)

@@ -16,6 +16,8 @@ from textual.widgets import Static
 from tui.domain.contact import CHANNEL_WORDS, Channel
 from tui.domain.eligibility import SendEligibility
 from tui.safe_text import clean, clean_lines
+from tui.screens.worker_net import WorkerNet
+from tui.services.failure import failure_words
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ class SendChoice:
     confirm_repeat: bool
 
 
-class SendConfirmScreen(ModalScreen[SendChoice | None]):
+class SendConfirmScreen(WorkerNet, ModalScreen[SendChoice | None]):
     BINDINGS = [
         Binding("y,enter", "confirm", "Send", id="confirm-send", tooltip="Send the patient link"),
         Binding("n,escape", "cancel", "Cancel", id="cancel-send", tooltip="Close without sending"),
@@ -108,7 +110,8 @@ class SendConfirmScreen(ModalScreen[SendChoice | None]):
         try:
             self.previous = await self.check()
         except Exception as exc:  # noqa: BLE001 - a failed check asks, never blocks
-            self.previous = PreviousNote([f"Earlier sends could not be checked ({type(exc).__name__})."], repeat=False)
+            words = failure_words(exc, "check earlier sends")
+            self.previous = PreviousNote([f"Earlier sends could not be checked: {words}"], repeat=False)
         self._draw()
 
     def _option(self) -> ChannelOption:

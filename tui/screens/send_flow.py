@@ -8,7 +8,6 @@ from Cliniko, and is the authority. The flow only asks and reports.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from functools import partial
 
@@ -28,11 +27,8 @@ from tui.screens.send import (
     SendPlan,
 )
 from tui.services.day import AppointmentView, AttendeeView
-from tui.services.delivery.errors import DeliveryError
+from tui.services.failure import failure_words
 from tui.services.row_marks import from_entry, from_memo, send_words
-
-
-log = logging.getLogger("frontdesk.ui")
 
 
 @dataclass
@@ -163,11 +159,8 @@ class SendFlow:
                     attendee.link, channel, kind=view.kind, practitioner=view.practitioner_name,
                     confirm_repeat=choice.confirm_repeat or choice.everyone,
                 )
-            except DeliveryError as exc:
-                results.append((who, exc.message, False))
-            except Exception as exc:  # noqa: BLE001 - report, never crash
-                log.exception("send failed")
-                results.append((who, f"not sent: unexpected problem ({type(exc).__name__})", False))
+            except Exception as exc:  # noqa: BLE001 - a result line, never a crash
+                results.append((who, failure_words(exc, "send the link"), False))
             else:
                 text = f"sent by {CHANNEL_WORDS[outcome.channel]} to {outcome.recipient}"
                 if outcome.memo_error:

@@ -25,7 +25,9 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from tui.config import Config, EmailSection, SMSSection, save_config
+from tui.screens.worker_net import WorkerNet
 from tui.services.checks import check_settings
+from tui.services.failure import failure_words
 from tui.services.pin import PIN_RULE, PinError, PinLock
 
 #: which input a finding is about (see ``Report.fields``)
@@ -45,7 +47,7 @@ class CheckResult(Message):
     problems: dict[str, str]  # input id → what to do there
 
 
-class SetupScreen(Screen[Config]):
+class SetupScreen(WorkerNet, Screen[Config]):
     """Dismissed with the saved config once the settings have been checked."""
 
     BINDINGS = [Binding("ctrl+s", "save", "Save", id="setup-save", tooltip="Save the checked settings")]
@@ -215,7 +217,8 @@ class SetupScreen(Screen[Config]):
         try:
             report = await check_settings(candidate)
         except Exception as exc:  # noqa: BLE001 - a sentence, never a crash
-            self.post_message(CheckResult(False, f"Could not check the settings ({type(exc).__name__}).", None, {}))
+            words = failure_words(exc, "check the settings")
+            self.post_message(CheckResult(False, f"Could not check the settings: {words}", None, {}))
             return
         if report.failed:
             problems = {FIELD_OF[where]: hint for where, hint in report.fields.items()}

@@ -13,9 +13,8 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -38,6 +37,7 @@ from tui.paths import write_private_text
 from tui.services.account import AccountInfo
 from tui.services.day import Day, home_business
 from tui.services.day_rows import attendee_batches, booking_model, chunks, parse_rows, patient_ids_of
+from tui.services.refresh_result import RefreshResult
 
 log = logging.getLogger("frontdesk.day")
 SYNC_MARGIN = timedelta(seconds=60)
@@ -54,33 +54,6 @@ class DayIncomplete(ClinikoError):
     def __init__(self, day: Day, shortfalls: list[str]) -> None:
         super().__init__("; ".join(shortfalls) + " — showing what arrived, day incomplete")
         self.day = day
-
-
-@dataclass
-class RefreshResult:
-    """A refresh's answer: the new day, and which appointments changed."""
-
-    day: Day
-    changed: set[str] = field(default_factory=set)
-    #: of ``changed``, the appointments new to the day
-    added: set[str] = field(default_factory=set)
-    removed: set[str] = field(default_factory=set)
-    types_changed: bool = False
-
-    def in_place(self, before: Day) -> bool:
-        """Every change keeps its row where it was (same times, location
-        and type), so those rows can be redrawn alone."""
-        if self.added or self.removed or self.types_changed:
-            return False
-        for appointment_id in self.changed:
-            old, new = before.appointments.get(appointment_id), self.day.appointments.get(appointment_id)
-            if old is None or new is None or _placing(old) != _placing(new):
-                return False
-        return True
-
-
-def _placing(appointment: Any) -> tuple:
-    return (appointment.starts_at, appointment.ends_at, appointment.business_id, appointment.appointment_type_id)
 
 
 class DayLoader:
