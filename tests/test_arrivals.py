@@ -259,7 +259,7 @@ async def test_a_not_started_appointment_is_asked_about_and_no_writes_nothing(ma
         assert isinstance(asked, AskFirst)
         words = " ".join(str(w.render()) for w in asked.query("Static"))
         patient = view.primary_attendee().name
-        assert f"Mark {patient} arrived for {view.local_start} on" in words and "not started yet" in words
+        assert f"Mark {patient} arrived for {app.screen.table.cell(view.id, 'time')} on" in words and "not started yet" in words
         await pilot.press("n")
         await settle(pilot)
         assert not isinstance(app.screen, AskFirst)

@@ -9,6 +9,8 @@ carries a ▶ in its first column, so the cursor never relies on colour.
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
@@ -19,6 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.domain.timezones import hhmm
 from tui.domain.wording import (
     BAD_LINK,
     LATE,
@@ -28,12 +31,12 @@ from tui.domain.wording import (
     TELEHEALTH_NARROW,
     TELEHEALTH_SHORT,
     location_codes,
+    person_name,
     short_labels,
 )
 from tui.safe_text import column_widths
 from tui.services.day import AppointmentView
 from tui.services.row_marks import RowMarks
-from tui.domain.wording import person_name
 from widgets.text import fit
 
 CANCELLED = "✕ "
@@ -88,6 +91,9 @@ class AppointmentTable(ScrollView, can_focus=True):
         self.multi_location = False
         self.location_names: list[str] = []
         self.show_location = False
+        #: the one clock every row's time is read on (the header names it):
+        #: with several locations, times then never go backwards down the list
+        self.list_zone: ZoneInfo | None = None
         self.privacy = False
         self.cursor_row = 0
         self._keys: list[str] = []
@@ -140,7 +146,7 @@ class AppointmentTable(ScrollView, can_focus=True):
         marks = self.marks.get(view.id)
         late = marks is not None and marks.late > 0
         return (
-            view.local_start,
+            hhmm(view.appointment.starts_at, self.list_zone) if self.list_zone else view.local_start,
             *((self._locations.get(view.business_name, view.business_name),) if self.show_location else ()),
             patient,
             view.practitioner_name,
@@ -179,7 +185,7 @@ class AppointmentTable(ScrollView, can_focus=True):
         """Show *views* in order; keep the cursor on *keep* if it is there,
         else on the same row number."""
         self._views = views
-        self.show_location = self.multi_location  # at every width: times are each location's own
+        self.show_location = self.multi_location  # at every width: which location each row is
         names = sorted(set(self.location_names) | {v.business_name for v in views})
         self._locations = location_codes(names) if self._narrow() else short_labels(names)
         widths = self._widths()
@@ -189,7 +195,8 @@ class AppointmentTable(ScrollView, can_focus=True):
         width_key = tuple(widths[name] for name in names)
         titles = COLUMN_TITLES | ({"location": "Loc", "sent": "✓"} if self._narrow() else {})
         self._header = " " * (widths["mark"] + 2 * _PAD) + self._line(tuple(titles[n] for n in names), width_key)
-        shape = (self.privacy, self.show_location, tuple(self._locations.items()), width_key, self._narrow())
+        shape = (self.privacy, self.show_location, tuple(self._locations.items()), width_key, self._narrow(),
+                 self.list_zone)
         if shape == self._shape:
             shape = self._shape  # the same object: each row's cache check is then a few identity tests
         self._shape = shape

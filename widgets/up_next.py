@@ -19,16 +19,19 @@ class UpNextStrip(Widget):
     upcoming: reactive[UpNext | None] = reactive(None, always_update=True)
     #: a day has been looked through (before that there is nothing to say)
     looked = reactive(False)
+    #: the list's day when it is not today ("tomorrow", "3 days ago"); "" on today
+    not_today = reactive("")
 
     def render(self) -> Text:
         width = max(0, self.size.width - 2)
         up = self.upcoming
+        label = f"Up next ({self.not_today})" if self.not_today else "Up next"
         if up is None:
-            idle = "Up next: no Telehealth call left on this day" if self.looked else "Up next: …"
+            idle = f"{label}: no Telehealth call left on this day" if self.looked else f"{label}: …"
             return Text(fit(idle, width).rstrip(), style="dim")
         # the time, the countdown and the link's state always show; the names share what is left
         narrow = width < 100
-        head = f"Up next {up.view.local_start} {up.when_short if narrow else up.when} · "
+        head = f"{label} {up.start} {up.when_short if narrow else up.when} · "
         tail = f" · {clean(up.link_short if narrow else up.link)}"
         hint = "" if narrow else " · u"
         room = width - cells(head) - cells(tail) - cells(hint)
@@ -38,5 +41,5 @@ class UpNextStrip(Widget):
         if practitioner_room >= 4:
             middle += " · " + fit(up.practitioner, min(practitioner_room, cells(up.practitioner))).rstrip()
         text = Text(fit(head + middle + tail + hint, width).rstrip())
-        text.stylize("bold", 0, len("Up next"))
+        text.stylize("bold", 0, len(label))
         return text

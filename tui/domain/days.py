@@ -33,3 +33,21 @@ def parse_day(text: str) -> date | RelativeDay:
         return date.fromisoformat(word)
     except ValueError:
         raise ValueError(f"'{text}' is not a day frontdesk knows: use {FORMS}") from None
+
+
+def day_words(day: date, today: date) -> str:
+    """How far *day* is from *today*, as staff say it."""
+    offset = (day - today).days
+    for word, days in WORDS.items():
+        if offset == days:
+            return word
+    return f"in {offset} days" if offset > 0 else f"{-offset} days ago"
+
+
+def date_label(day: date, today: date | None) -> str:
+    """The header's date: a day that is not today says so in words (the
+    list, up next and every "late" are about that day, not this one)."""
+    shown = day.strftime("%a %d %b %Y")
+    if today is None or day == today:
+        return shown
+    return f"{shown} ({day_words(day, today)}) · NOT TODAY"

@@ -5,6 +5,7 @@ so the console's state can be tested without a terminal."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from tui.cliniko.models import Business
 from tui.domain.timezones import business_zone
@@ -58,14 +59,21 @@ def sync_status(f: SyncFacts) -> str:
     return "loading…"
 
 
-def location_labels(businesses: dict[str, Business], business_id: str | None) -> tuple[str, str]:
+def location_labels(businesses: dict[str, Business], business_id: str | None,
+                    clock: ZoneInfo | None = None) -> tuple[str, str]:
     """The header's location, long and short: the chosen one's name (short:
-    without the words all locations share), or "All locations", saying
-    times are each location's own where their zones differ."""
+    without the words all locations share), or "All locations", naming
+    the one clock the list's times are on (*clock*) where zones differ."""
     business = businesses.get(business_id or "")
     if business is not None:
         return business.name, short_labels([b.name for b in businesses.values()]).get(business.name, "")
     zones = {business_zone(b).key for b in businesses.values() if b.archived_at is None}
-    if len(zones) > 1:
-        return "All locations · times are each location's own", "All locations (local times)"
+    if len(zones) > 1 and clock is not None:
+        city = zone_city(clock)
+        return f"All locations · times in {city} time", f"All locations ({city} time)"
     return "All locations", "All locations"
+
+
+def zone_city(zone: ZoneInfo) -> str:
+    """"Australia/Sydney" → "Sydney": how staff name a clock."""
+    return zone.key.rsplit("/", 1)[-1].replace("_", " ")

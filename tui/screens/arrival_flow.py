@@ -50,7 +50,7 @@ class ArrivalFlow:
         if why is None:
             self._write(planned)
             return
-        when = f"{view.local_start} on {day.local_date.strftime('%a %d %b')}"
+        when = f"{screen.state.hhmm(view.appointment.starts_at)} on {day.local_date.strftime('%a %d %b')}"
         question = f"Mark {screen.who(planned.patient)} {ARRIVAL_WORDS[planned.after]} for {when}?"
         detail = f"{view.type_name} with {view.practitioner_name}: {why}. Nothing is written in Cliniko unless you press y."
         screen.app.push_screen(AskFirst(question, detail), lambda yes: self._write(planned) if yes else None)

@@ -106,6 +106,10 @@ class ConsoleState:
         today = now.astimezone(self.zone).date() if self.zone else now.date()
         return local.strftime("%H:%M") if local.date() == today else local.strftime("%d %b %H:%M")
 
+    def today(self, now: datetime) -> date | None:
+        """Today at the home location (None until its zone is known)."""
+        return now.astimezone(self.zone).date() if self.zone else None
+
     def hhmm(self, moment: datetime) -> str:
         return moment.astimezone(self.zone).strftime("%H:%M") if self.zone else moment.strftime("%H:%M UTC")
 
@@ -222,11 +226,23 @@ class ConsoleState:
         """Where the cursor belongs among the rows shown: where staff put it,
         else on the next appointment due (not over, not cancelled)."""
         if self.user_moved:
-            return self.wanted
+            return self._at_or_after(self.wanted)
         if not self.shown:
             return self.current_id
         due = next((v for v in self.shown if v.appointment.ends_at > now and v.status != "cancelled"), self.shown[-1])
         return due.id
+
+    def _at_or_after(self, wanted: str | None) -> str | None:
+        """*wanted* if it is shown; else (a filter hid it) the first row shown
+        at or after its start, so the cursor keeps its time of day, not its
+        row number; past the last, the last."""
+        if not self.shown or wanted is None or any(v.id == wanted for v in self.shown):
+            return wanted
+        appointment = self.day.appointments.get(wanted) if self.day else None
+        if appointment is None:
+            return wanted
+        start = appointment.starts_at
+        return next((v.id for v in self.shown if v.appointment.starts_at >= start), self.shown[-1].id)
 
     def current_view(self) -> AppointmentView | None:
         return self.day.view(self.current_id) if (self.day and self.current_id) else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from tui.domain.days import day_words
 from tui.paths import exports_dir, write_private_text
 from tui.screens.arrival_flow import ArrivalFlow, ArrivalSaved
 from tui.screens.console import Console
@@ -71,6 +72,9 @@ class FrontDesk:
 
     def _update_up_next(self: Desk) -> None:
         strip = self.query_one(UpNextStrip)
+        today = self.state.today(self.session.clock())
+        shown = self.state.local_date
+        strip.not_today = day_words(shown, today) if shown and today and shown != today else ""
         strip.upcoming = self.rows.up_next(self.state.calls())
         strip.looked = self.day is not None and self.day.complete
 

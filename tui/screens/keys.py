@@ -13,7 +13,7 @@ CONSOLE_KEYS = [
     Binding("left_square_bracket", "prev_day", "Prev day", show=False, id="prev-day", tooltip="Previous day"),
     Binding("right_square_bracket", "next_day", "Next day", show=False, id="next-day", tooltip="Next day"),
     Binding("t", "today", "Today", show=False, id="today", tooltip="Back to today"),
-    Binding("b", "business", "Location", show=False, id="business", tooltip="Choose a location"),
+    Binding("b", "business", "Location", show=False, id="business", tooltip="Choose a location; lists each location tag (SYD, AUC…) with its name and clock"),
     Binding("f", "telehealth_only", "Telehealth only", show=False, id="telehealth-only", tooltip="Show only Telehealth appointments"),
     Binding("v", "reveal", "Reveal", id="reveal", tooltip="Show the patient link for a few seconds (audited)"),
     Binding("c", "copy_patient", "Copy", id="copy-patient", tooltip="Copy the patient link when it is a live Telehealth link of this account (audited)"),

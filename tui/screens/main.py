@@ -21,10 +21,10 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from tui.cliniko.models import User
-from tui.domain.days import RelativeDay
+from tui.domain.days import RelativeDay, date_label
+from tui.domain.sync_words import location_labels, sync_status
 from tui.domain.timezones import business_zone
 from tui.safe_text import clean
-from tui.screens.worker_net import WorkerNet
 from tui.screens.arrival_flow import ArrivalFlow
 from tui.screens.console_state import ConsoleState
 from tui.screens.day_feed import (
@@ -35,13 +35,14 @@ from tui.screens.day_feed import (
     SignedIn,
     TeamSendsFound,
 )
+from tui.screens.front_desk import FrontDesk
 from tui.screens.keys import CONSOLE_KEYS
 from tui.screens.link_actions import LinkActions
-from tui.screens.front_desk import FrontDesk
 from tui.screens.navigation import Navigation
 from tui.screens.row_watch import RowWatch
 from tui.screens.send_flow import SendFinished, SendFlow
 from tui.screens.throttle import Throttle
+from tui.screens.worker_net import WorkerNet
 from tui.services.day import AppointmentView, Day
 from tui.services.early_load import EarlyLoad
 from tui.services.session import Session
@@ -49,7 +50,6 @@ from widgets.appointment_table import AppointmentTable
 from widgets.detail_pane import DetailPane
 from widgets.filter_box import FilterBox
 from widgets.link_panel import LinkPanel
-from tui.domain.sync_words import location_labels, sync_status
 from widgets.sync_header import SyncHeader
 from widgets.up_next import UpNextStrip
 
@@ -220,18 +220,22 @@ class MainScreen(Navigation, FrontDesk, WorkerNet, Screen):
     # -- drawing ------------------------------------------------------------------------
 
     def _update_header(self) -> None:
-        home = self.session.loader.home_business(self.day.businesses if self.day else None)
-        self.state.zone = business_zone(home) if home else None
+        self._home_clock()
         header = self.query_one(SyncHeader)
         header.account = self.account + (" (demo sandbox)" if self.session.demo else "")
         if self.user is not None:
             header.user = f"{clean(self.user.name)} ({self.user.role or 'unknown role'})"
         loader = self.session.loader
         businesses = (self.day.businesses if self.day else None) or loader.locations_hint()
-        header.location, header.location_short = location_labels(businesses, loader.business_id)
+        header.location, header.location_short = location_labels(businesses, loader.business_id, self.state.zone)
         if self.state.local_date:
-            header.date_label = self.state.local_date.strftime("%a %d %b %Y")
+            header.date_label = date_label(self.state.local_date, self.state.today(self.session.clock()))
         header.sync = sync_status(self.state.sync_facts())
+
+    def _home_clock(self) -> None:
+        """The home location's zone: the header's clock and the list's."""
+        home = self.session.loader.home_business(self.day.businesses if self.day else None)
+        self.state.zone = business_zone(home) if home else None
 
     def _rebuild(self, *, data_changed: bool = False) -> None:
         """Re-show the rows, the cursor where it belongs (see ConsoleState)."""
@@ -242,6 +246,8 @@ class MainScreen(Navigation, FrontDesk, WorkerNet, Screen):
         table.marks = self.state.marks
         table.privacy = self.privacy
         table.multi_location = self.session.loader.business_id is None and len(self.day.businesses) > 1
+        self._home_clock()
+        table.list_zone = self.state.zone  # one clock for every row (the header names it)
         table.location_names = [b.name for b in self.day.businesses.values()]
         table.show(views, keep=self.state.cursor_target(self.session.clock()))
         self._select(table.current_key)

@@ -52,10 +52,14 @@ class LocationPicker(ModalScreen[str | None]):
         self.current = current
 
     def compose(self) -> ComposeResult:
-        options = [Option("All locations", id=ALL_LOCATIONS)]
-        options += [Option(clean(name), id=bid) for bid, name in self.locations]
+        def label(bid: str, name: str) -> str:
+            return clean(name) + ("  ◀ shown now" if bid == self.current else "")
+
+        options = [Option(label(ALL_LOCATIONS, "All locations"), id=ALL_LOCATIONS)]
+        options += [Option(label(bid, name), id=bid) for bid, name in self.locations]
         with Vertical(classes="dialog", id="picker"):
             yield Static(Text("Choose a location (enter to pick, esc to cancel)", style="bold"))
+            yield Static(Text("Each location: its tag in a narrow list, its name, its own clock", style="dim"))
             yield OptionList(*options, id="locations")
 
     def on_mount(self) -> None:

@@ -9,6 +9,9 @@ from datetime import date, datetime, timedelta
 
 from textual.widgets import Input
 
+from tui.domain.sync_words import zone_city
+from tui.domain.timezones import business_zone
+from tui.domain.wording import location_codes
 from tui.screens.console import Console
 from tui.screens.modals import ALL_LOCATIONS, LocationPicker
 from widgets.filter_box import FilterBox
@@ -79,7 +82,11 @@ class Navigation:
     def action_business(self: Console) -> None:
         loader = self.session.loader
         businesses = (self.day.businesses if self.day else None) or loader.locations_hint()
-        locations = [(b.id, b.name) for b in businesses.values() if b.archived_at is None]
+        open_ones = [b for b in businesses.values() if b.archived_at is None]
+        codes = location_codes([b.name for b in open_ones])
+        # the picker is also the tags' legend: each with its tag, name and clock
+        locations = [(b.id, f"{codes.get(b.name, '?'):<4}{b.name} ({zone_city(business_zone(b))} time)")
+                     for b in open_ones]
 
         def chosen(result: str | None) -> None:
             if result is not None:

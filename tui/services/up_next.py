@@ -49,6 +49,8 @@ class UpNext:
     #: the same, for an 80-column line
     when_short: str = ""
     link_short: str = ""
+    #: its start on the list's clock (the header names it)
+    start: str = ""
 
 
 def up_next(view: AppointmentView, now: datetime, mine: Mapping[tuple[str, str], AuditEntry] | None,
@@ -81,4 +83,4 @@ def up_next(view: AppointmentView, now: datetime, mine: Mapping[tuple[str, str],
             short = f"sent {hhmm(sent.at)}"
     starts = view.appointment.starts_at
     return UpNext(view, countdown(starts, now), patient, view.practitioner_name, link,
-                  countdown(starts, now, short=True), short)
+                  countdown(starts, now, short=True), short, start=hhmm(starts))
