@@ -33,9 +33,9 @@ def late_app(server, tmp_path, mail=None, hours=6):
 
 
 def cursor_in_view(app) -> bool:
+    """Exactly one row on screen carries the cursor's ▶."""
     table = app.screen.query_one(AppointmentTable)
-    marked = [line for line in screen_lines(table) if "▶" in line]
-    return table.scroll_y <= table.cursor_row < table.scroll_y + table._visible_rows() and len(marked) == 1
+    return len([line for line in screen_lines(table) if "▶" in line]) == 1
 
 
 async def choose_location(pilot, ups: int) -> None:
@@ -55,7 +55,7 @@ async def test_the_header_keeps_the_date_with_a_long_location_name(make_app):
         assert bottom.startswith("Tue 24 Nov 2026 · updated") and "appointments" in bottom
         await pilot.press("right_square_bracket")
         await settle(pilot)
-        assert header_text(app).split("\n")[1].startswith("Wed 25 Nov 2026 · ")
+        assert header_text(app).split("\n")[1].startswith("Wed 25 Nov 2026 (tomorrow) · NOT TODAY · ")
 
 
 async def test_all_locations_tag_each_row_and_say_the_times_are_local(make_app):
@@ -67,7 +67,7 @@ async def test_all_locations_tag_each_row_and_say_the_times_are_local(make_app):
         assert lines[0].split()[:3] == ["Time", "Loc", "Patient"]
         tags = {line.split()[1] for line in lines[1:] if line.strip()[:1].isdigit()}
         assert tags <= {"SYD", "AUC", "TEL"} and len(tags) > 1
-        assert "(local times)" in header_text(app).split("\n")[0]
+        assert "(Sydney time)" in header_text(app).split("\n")[0]
 
 
 async def test_the_chosen_row_stays_in_view_after_every_change(server, tmp_path):
@@ -243,3 +243,58 @@ async def test_help_wraps_each_description_in_its_own_column(make_app):
         for line in lines:
             head = line[:indent].rstrip()
             assert head in keys or head == "", line
+
+
+def rows_on_screen(app) -> int:
+    table = app.screen.query_one(AppointmentTable)
+    return len([line for line in screen_lines(table)[1:] if line.strip()[:2].isdigit() or "▶" in line])
+
+
+async def test_the_list_shows_at_least_twelve_rows_and_the_send_state(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert rows_on_screen(app) >= 12
+        reason = app.screen.query_one("#send-reason")
+        link_lines = screen_lines(app.screen.query_one("#patient-links"))
+        assert link_lines[0].lstrip().startswith("PATIENT LINK — anyone with this link can join")
+        assert reason.region.height == 1 and ("Ready to send" in reason.plain or "Cannot send" in reason.plain)
+
+
+async def test_notifications_go_to_the_status_line_and_never_cover_the_send_state(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = find(app, lambda v: v.kind == "individual" and v.telehealth == "on")
+        app.screen.select_appointment(view.id)
+        await pilot.pause()
+        for _ in range(3):
+            await pilot.press("p")  # each copy is told
+            await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        status = app.screen.query_one("#status")
+        assert "Showing Telehealth appointments only" in str(status.render())
+        reason = app.screen.query_one("#send-reason")
+        toasts = [t for t in app.screen.query("Toast") if t.display and t.region.height]
+        assert toasts == [], "no toast is drawn over the panes"
+        assert status.region.y > reason.region.y and status.region.bottom <= SIZE[1] - 1
+
+
+async def test_tab_grows_the_lower_pane_to_every_attendee_and_the_list_takes_it_back(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = group(app)
+        app.screen.select_appointment(view.id)
+        await pilot.pause()
+        patients = app.screen.query_one("#patient-links")
+        compact = screen_lines(patients)
+        assert sum(": https://" in line for line in compact) == 1 and f"1/{len(view.attendees)}" in compact[1]
+        await pilot.press("tab")
+        await pilot.pause(0.4)
+        grown = screen_lines(patients)
+        assert sum(": https://" in line for line in grown) == len(view.attendees)
+        await pilot.press("shift+tab")
+        await pilot.pause(0.4)
+        assert app.screen.focused is app.screen.table and rows_on_screen(app) >= 12

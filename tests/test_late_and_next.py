@@ -134,7 +134,8 @@ async def test_up_next_the_sent_column_and_u(make_app, sandbox, mail):
         assert upcoming is not None and upcoming.view.telehealth == "on"
         assert upcoming.view.appointment.ends_at > NOW
         line = screen_lines(strip)[0]
-        assert line.strip().startswith(f"Up next {upcoming.view.local_start} ")
+        # on the list's clock: the strip's time is the row's time
+        assert line.strip().startswith(f"Up next {screen.table.cell(upcoming.view.id, 'time')} ")
         assert line.rstrip().endswith(" · not sent")  # at 80 columns: the short words, never cut
         table = screen.query_one(AppointmentTable)
         lines = screen_lines(table)

@@ -13,6 +13,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.binding import Binding
+from textual.notifications import Notify
 
 from tui.screens.palette import FrontdeskCommands
 from tui.config import Config
@@ -152,6 +153,14 @@ class FrontdeskApp(CrashInPlainWords, App[None]):
         idle = self.config.ui.idle_lock_seconds
         if idle and self._monotonic() - self._last_input >= idle:
             self.action_lock()
+
+    def on_notify(self, event: Notify) -> None:
+        """Also on the console's status line: where toasts are hidden (a
+        short terminal) that line is where notifications are read."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                note = event.notification
+                screen.status.say(note.message, title=note.title, severity=note.severity, timeout=note.timeout)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While locked nothing but the lock screen works: no palette (it

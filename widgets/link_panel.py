@@ -26,6 +26,8 @@ from tui.domain.arrival import late_attendees, minutes_late
 from tui.domain.links import NOT_A_PRACTITIONER_LINK, PATIENT_LABEL, PRACTITIONER_LABEL
 from tui.domain.wording import DEAD_LINK
 from tui.services.day import AppointmentView, AttendeeView
+from tui.services.row_marks import SENT, UNSURE, SentNote
+from tui.domain.contact import CHANNEL_WORDS
 from tui.domain.wording import person_name
 from widgets.text import clean
 from widgets.text_lines import TextLines
@@ -39,6 +41,7 @@ class LinkPanel(Vertical):
     LinkPanel #send-row { height: auto; margin-top: 1; }
     LinkPanel #send { min-width: 18; }
     LinkPanel #send-reason { width: 1fr; padding: 0 1; }
+    LinkPanel.compact #send-row { margin-top: 0; }
     """
 
     class SendRequested(Message):
@@ -57,8 +60,10 @@ class LinkPanel(Vertical):
     #: channels set up in the config
     configured: reactive[tuple[str, ...]] = reactive(())
     #: "already sent …" notes, by attendee id (this desk's log and other desks')
-    sent_notes: reactive[dict[str, str]] = reactive(dict)
+    sent_notes: reactive[dict[str, SentNote]] = reactive(dict)
     sending = reactive(False)
+    #: a short terminal: one line per thing (link, chosen attendee, note, send state)
+    compact = reactive(False)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -95,11 +100,22 @@ class LinkPanel(Vertical):
         self._index = index
         self.revealed = False
         self._redraw()
+        self.call_after_refresh(self._scroll_to_chosen)
         self.post_message(self.AttendeeChosen(self.chosen))
+
+    def _scroll_to_chosen(self) -> None:
+        """A long group scrolls so the ▶ line is in view (never left off screen)."""
+        v = self.view
+        if v is None or self.compact:
+            return
+        line = 1 + (v.telehealth != "on") + min(self._index, len(v.attendees) - 1)
+        scroller = self.query_one("#attendee-links", VerticalScroll)
+        if not scroller.scroll_y <= line < scroller.scroll_y + scroller.scrollable_content_region.height:
+            scroller.scroll_to(y=max(0, line - 1), animate=False)
 
     def on_mount(self) -> None:
         self.watch(self, "view", self._new_view, init=False)
-        for name in ("now", "revealed", "privacy", "configured", "sent_notes", "sending"):
+        for name in ("now", "revealed", "privacy", "configured", "sent_notes", "sending", "compact"):
             self.watch(self, name, self._redraw, init=False)
         self._redraw()
 
@@ -128,64 +144,112 @@ class LinkPanel(Vertical):
             button.disabled = True
             reason.update(Text(""))
             return
-        text = Text()
-        text.append(PRACTITIONER_LABEL + "\n", style="bold")
-        link = v.practitioner_link
-        if link is not None:
-            text.append(link.url + "\n", style="" if v.telehealth == "on" else "dim")
-        elif v.practitioner_link_refused:
-            text.append(NOT_A_PRACTITIONER_LINK + "\n", style="bold")
-        else:
-            text.append("Cliniko gave no practitioner link\n", style="dim")
-        practitioner.update(text, min_lines=3)
-
-        dead = v.telehealth != "on"
-        text = Text()
-        text.append(PATIENT_LABEL + "\n", style="bold")
-        if dead:
-            text.append(DEAD_LINK[v.telehealth] + "\n", style="italic")
-        if not v.attendees:
-            text.append("No attendee on this appointment\n", style="dim")
         chosen = self.chosen
-        for a in v.attendees:
-            marker = "▶ " if (a is chosen and len(v.attendees) > 1) else ("  " if len(v.attendees) > 1 else "")
-            name = person_name(a.name, private=self.privacy)
-            shown = "Cliniko gave no patient link"
-            if a.link is not None:
-                shown = a.link.url if (self.revealed and a is chosen) else a.link.masked()
-            elif a.link_problem:
-                shown = "not a Cliniko patient link — hidden, never sent"
-            style = "dim" if dead or not a.active else ""
-            suffix = " (cancelled)" if not a.active else " (arrived)" if v.kind == "group" and a.attendee.arrived else ""
-            text.append(f"{marker}{name}{suffix}: ", style=style + (" bold" if a is chosen else ""))
-            text.append(shown + "\n", style=style)
-        if self.revealed and chosen is not None:
-            text.append("Revealed — hides again shortly\n", style="bold")
-        note = self.sent_notes.get(chosen.attendee.id, "") if chosen is not None else ""
-        if note:
-            text.append(clean(note) + "\n", style="bold")
-        late = late_attendees(v.appointment, v.appointment_type, [a.attendee for a in v.attendees],
-                              self.now, self.late_after)
-        if chosen is not None and chosen.attendee in late:
-            minutes = minutes_late(v.appointment, self.now)
-            again = "resends" if note else "sends"  # a note: it went, or may have gone
-            text.append(f"Late? Not marked arrived {minutes} min after the start — s {again} the link, "
-                        "A marks arrived\n", style="bold")
-        patients.update(text, min_lines=4 + len(v.attendees))
+        compact = self.compact
+        self.set_class(compact, "compact")
+        practitioner.update(self._practitioner_text(v, compact), min_lines=1 if compact else 3)
+        patients.update(self._patient_text(v, chosen, compact),
+                        min_lines=3 if compact else 4 + len(v.attendees))
 
         decision = v.decision(chosen, self.now, self.configured)
         disabled = not decision.allowed or self.sending
         if button.disabled != disabled:
             button.disabled = disabled
+        lines = 1 if self.compact else 2
         if self.sending:
-            reason.update(Text("Sending…", style="bold"), min_lines=2)
+            reason.update(self._line("Sending…", "bold"), min_lines=lines)
         elif decision.allowed:
             who = person_name(chosen.name, private=self.privacy)
-            reason.update(Text(f"Ready to send to {who}", style="bold"), min_lines=2)
+            reason.update(self._line(f"Ready to send to {who}", "bold"), min_lines=lines)
         else:
-            reason.update(Text(f"Cannot send: {decision.reason}"), min_lines=2)
+            reason.update(self._line(f"Cannot send: {decision.reason}"), min_lines=lines)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id == "send":
             self.post_message(self.SendRequested())
+
+    def _line(self, words: str, style: str = "") -> Text:
+        """Compact: one line, cut with an ellipsis (tab grows the pane)."""
+        return Text(words, style=style, no_wrap=self.compact, overflow="ellipsis" if self.compact else None)
+
+    def _practitioner_text(self, v: AppointmentView, compact: bool) -> Text:
+        text = self._line("")
+        text.append(PRACTITIONER_LABEL + (": " if compact else "\n"), style="bold")
+        link = v.practitioner_link
+        if link is not None:
+            text.append(link.url, style="" if v.telehealth == "on" else "dim")
+        elif v.practitioner_link_refused:
+            text.append(NOT_A_PRACTITIONER_LINK, style="bold")
+        else:
+            text.append("Cliniko gave no practitioner link", style="dim")
+        return text if compact else text + "\n"
+
+    def _patient_text(self, v: AppointmentView, chosen: AttendeeView | None, compact: bool) -> Text:
+        """The patient link's label, each attendee's masked link (compact:
+        the chosen one, with its place in a group), then the notes."""
+        dead = v.telehealth != "on"
+        text = self._line("")
+        text.append(PATIENT_LABEL, style="bold")
+        if dead:
+            text.append((" · " if compact else "\n") + DEAD_LINK[v.telehealth], style="italic")
+        text.append("\n")
+        if not v.attendees:
+            text.append("No attendee on this appointment\n", style="dim")
+        many = len(v.attendees) > 1
+        for n, a in enumerate(v.attendees, 1):
+            if compact and a is not chosen:
+                continue
+            name = person_name(a.name, private=self.privacy)
+            style = "dim" if dead or not a.active else ""
+            suffix = " (cancelled)" if not a.active else " (arrived)" if v.kind == "group" and a.attendee.arrived else ""
+            if many and not compact:  # a group: who, sent or not, how they'll be reached; the link once, below
+                text.append(f"{'▶ ' if a is chosen else '  '}{name}{suffix}", style=style + (" bold" if a is chosen else ""))
+                text.append(f" · {self._reach(v, a)}\n", style=style)
+                continue
+            marker = f"▶ {n}/{len(v.attendees)} (, .) " if many else ""
+            text.append(f"{marker}{name}{suffix}: ", style=style + (" bold" if a is chosen else ""))
+            text.append(self._shown_link(a) + "\n", style=style)
+        if many and not compact and chosen is not None:
+            text.append(f"Link of ▶ {person_name(chosen.name, private=self.privacy)}: ", style="bold")
+            text.append(self._shown_link(chosen) + "\n", style="dim" if dead or not chosen.active else "")
+        notes = self._notes(v, chosen)
+        text.append(" · ".join(notes) if compact else "".join(f"{n}\n" for n in notes), style="bold")
+        if compact:
+            text.rstrip()  # exactly its lines: the pane is counted to the line at 80x24
+        return text
+
+    def _shown_link(self, a: AttendeeView) -> str:
+        """The patient link as shown: masked unless revealed (the chosen only)."""
+        if a.link is not None:
+            return a.link.url if (self.revealed and a is self.chosen) else a.link.masked()
+        if a.link_problem:
+            return "not a Cliniko patient link — hidden, never sent"
+        return "Cliniko gave no patient link"
+
+    def _reach(self, v: AppointmentView, a: AttendeeView) -> str:
+        """A group attendee in a few words: sent or not, and by what."""
+        sent = self.sent_notes.get(a.attendee.id)
+        mark = {SENT: "✓ sent", UNSURE: "? may have gone"}.get(sent.mark, "") if sent is not None else "not sent"
+        decision = v.decision(a, self.now, self.configured) if self.now is not None else None
+        channel = decision.default_channel if decision is not None and decision.allowed else None
+        how = f"by {CHANNEL_WORDS[channel]}" if channel else "cannot be sent"
+        return f"{mark} · {how}"
+
+    def _notes(self, v: AppointmentView, chosen: AttendeeView | None) -> list[str]:
+        """Revealed, sent (or may have been), late: what staff must not miss."""
+        notes = []
+        if self.revealed and chosen is not None:
+            notes.append("Revealed — hides again shortly")
+        sent = self.sent_notes.get(chosen.attendee.id) if chosen is not None else None
+        note = sent.words if sent is not None else ""
+        if note:
+            notes.append(clean(note))
+        late = late_attendees(v.appointment, v.appointment_type, [a.attendee for a in v.attendees],
+                              self.now, self.late_after)
+        if chosen is not None and chosen.attendee in late:
+            minutes = minutes_late(v.appointment, self.now)
+            again = "resends" if note else "sends"  # a note: it went, or may have gone
+            notes.append(f"Late? Not marked arrived {minutes} min after the start — s {again} the link, "
+                         "A marks arrived")
+        return notes

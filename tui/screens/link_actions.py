@@ -25,7 +25,7 @@ from tui.screens.logs import AuditScreen, OutboxScreen
 from tui.services.audit import AuditEntry, AuditUnavailable
 from tui.services.clipboard import ClipboardRoute, clipboard_route
 from tui.services.day import AppointmentView, AttendeeView
-from tui.services.row_marks import last_send, send_words
+from tui.services.row_marks import SENT, UNSURE, SentNote, last_send, send_words
 from tui.services.team_log import TeamSend
 
 
@@ -33,18 +33,19 @@ AUDIT_DOWN = "Audit log unavailable: cannot tell whether this link was sent from
 
 
 def sent_notes(view: AppointmentView, mine: dict[tuple[str, str], AuditEntry] | None,
-               theirs: dict[tuple[str, str], TeamSend], when: Callable[[datetime], str]) -> dict[str, str]:
+               theirs: dict[tuple[str, str], TeamSend], when: Callable[[datetime], str]) -> dict[str, SentNote]:
     """"Already sent …" for each attendee whose link went out, from this
-    desk's log (*mine*; None when it cannot be read) or another desk's memo."""
-    notes: dict[str, str] = {}
+    desk's log (*mine*; None when it cannot be read) or another desk's memo,
+    with its mark (sent, or unsure: it may have gone)."""
+    notes: dict[str, SentNote] = {}
     for a in view.attendees:
         if a.link is None:
             continue
         sent = last_send(view, a.attendee.id, a.link.fingerprint(), mine, theirs)
         if sent is not None:
-            notes[a.attendee.id] = send_words(sent, when)
+            notes[a.attendee.id] = SentNote(UNSURE if sent.unsure else SENT, send_words(sent, when))
         elif mine is None:
-            notes[a.attendee.id] = AUDIT_DOWN
+            notes[a.attendee.id] = SentNote(UNSURE, AUDIT_DOWN)
     return notes
 
 

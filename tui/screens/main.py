@@ -51,9 +51,11 @@ from widgets.detail_pane import DetailPane
 from widgets.filter_box import FilterBox
 from widgets.link_panel import LinkPanel
 from widgets.sync_header import SyncHeader
+from widgets.status_line import StatusLine
 from widgets.up_next import UpNextStrip
 
 NARROW = 160  # below this width the panes stack under the list
+SHORT = 34  # below this height (stacked) the links pane is one line per thing, until tab or d
 DRAW_INTERVAL = 0.15  # while a day loads, rows are redrawn at most this often
 
 
@@ -93,6 +95,7 @@ class MainScreen(Navigation, FrontDesk, WorkerNet, Screen):
                 yield LinkPanel(id="links").data_bind(MainScreen.privacy)
                 with VerticalScroll(id="detail-box"):
                     yield DetailPane(id="detail").data_bind(MainScreen.privacy)
+        yield StatusLine(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -111,6 +114,7 @@ class MainScreen(Navigation, FrontDesk, WorkerNet, Screen):
 
     def on_resize(self) -> None:
         self.set_class(self.app.size.width < NARROW, "narrow")
+        self.set_class(self.app.size.height < SHORT, "short")
         self.show_pane(self.pane)
 
     # -- read-only views for the palette and tests --------------------------------------
@@ -122,6 +126,10 @@ class MainScreen(Navigation, FrontDesk, WorkerNet, Screen):
     @property
     def links(self) -> LinkPanel:
         return self.query_one(LinkPanel)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
 
     @property
     def day(self) -> Day | None:
@@ -281,6 +289,7 @@ class MainScreen(Navigation, FrontDesk, WorkerNet, Screen):
         self.state.privacy = privacy
         if privacy:
             self.app.clear_notifications()  # said before: they may name patients in full
+            self.status.forget()
         self._rebuild()
         self._update_header()
         self._update_up_next()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from textual import events
 from textual.widgets import Input
 
 from tui.domain.sync_words import zone_city
@@ -121,9 +122,7 @@ class Navigation:
         self.pane = pane
         self.set_class(pane == "details", "show-details")
         self.set_class(pane == "links", "show-links")
-        side = self.query_one("#side")
-        other = "links" if pane == "details" else "details"
-        side.border_title = f"{pane.capitalize()} · d {other} · tab scrolls" if self.has_class("narrow") else ""
+        self.fit_panes()
         if self.has_class("narrow"):
             # focus must not stay on the pane just hidden (keys would go nowhere)
             hidden = self.query_one("#detail-box" if pane == "links" else LinkPanel)
@@ -135,3 +134,21 @@ class Navigation:
 
     def action_lock(self: Console) -> None:
         self.app.action_lock()
+
+    def fit_panes(self: Console) -> None:
+        """Stacked, the lower pane is as small as what matters (the chosen
+        row's link line and its send state: one line each on a short
+        terminal), and grows while staff are in it (tab) or reading the
+        details (d)."""
+        narrow = self.has_class("narrow")
+        focused = self.focused
+        inside = focused is not None and any(node.id == "side" for node in focused.ancestors_with_self)
+        grown = narrow and (self.pane == "details" or inside)
+        self.set_class(grown, "grown")
+        self.links.compact = compact = narrow and self.has_class("short") and not grown
+        other = "links" if self.pane == "details" else "details"
+        tab = "tab shows all" if compact else "tab scrolls"
+        self.query_one("#side").border_title = f"{self.pane.capitalize()} · d {other} · {tab}" if narrow else ""
+
+    def on_descendant_focus(self: Console, _: events.DescendantFocus) -> None:
+        self.fit_panes()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import datetime, timedelta
 
 from tui.domain.arrival import late_attendees
@@ -17,6 +18,13 @@ from tui.services.day import AppointmentView
 from tui.services.team_log import TeamSend
 
 SENT, NOT_SENT, NOT_SENDABLE, UNSURE = "sent", "not_sent", "", "unsure"
+
+
+class SentNote(NamedTuple):
+    """One attendee's send as the link panel says it: its mark and words."""
+
+    mark: str  # SENT or UNSURE
+    words: str
 
 
 @dataclass(frozen=True, slots=True)
