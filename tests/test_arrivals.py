@@ -254,12 +254,13 @@ async def test_a_not_started_appointment_is_asked_about_and_no_writes_nothing(ma
         app.screen.select_appointment(view.id)
         await pilot.pause()
         sandbox.requests.clear()
+        listed_at = app.screen.table.cell(view.id, "time")
         await pilot.press("A")
         asked = app.screen
         assert isinstance(asked, AskFirst)
         words = " ".join(str(w.render()) for w in asked.query("Static"))
         patient = view.primary_attendee().name
-        assert f"Mark {patient} arrived for {app.screen.table.cell(view.id, 'time')} on" in words and "not started yet" in words
+        assert f"Mark {patient} arrived for {listed_at} on" in words and "not started yet" in words
         await pilot.press("n")
         await settle(pilot)
         assert not isinstance(app.screen, AskFirst)

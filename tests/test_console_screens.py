@@ -84,7 +84,7 @@ async def test_help_and_palette_list_every_console_action(make_app):
     assert {b.description for b in CONSOLE_KEYS} <= helped
     offered = {action for _, action in palette_actions()}
     assert {b.action for b in CONSOLE_KEYS if b.id not in NOT_IN_PALETTE} == offered
-    assert {"toggle_pane", "prev_attendee", "next_attendee"} <= offered  # the ones the hand-kept list lacked
+    assert {"toggle_pane", "panel('previous_attendee')", "panel('next_attendee')"} <= offered  # the ones the hand-kept list lacked
 
 
 async def test_palette_runs_actions(make_app):

@@ -97,3 +97,21 @@ async def test_f_keeps_the_time_of_day_and_gives_the_row_back(make_app):
         await pilot.press("f")  # all again: back on the row staff chose
         await settle(pilot)
         assert screen.current_view().id == chosen.id
+
+
+async def test_a_row_on_another_date_on_the_list_clock_names_its_day(make_app, sandbox):
+    """An Auckland appointment at 00:30 is 22:30 the evening before in
+    Sydney: on the list's clock it reads "Mon 22:30", never a bare 22:30
+    above the morning's rows."""
+    auckland = next(b["id"] for b in sandbox.store.businesses.values()
+                    if b.get("time_zone_identifier") == "Pacific/Auckland")
+    row = next(r for r in sandbox.store.individual_appointments.values()
+               if r["business_id"] == auckland and not r["cancelled_at"])
+    row["starts_at"], row["ends_at"] = "2026-11-23T11:30:00Z", "2026-11-23T12:00:00Z"  # 00:30 NZDT Tue 24
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.table
+        assert app.screen.views[0].id == row["id"]
+        assert table.cell(row["id"], "time") == "Mon 22:30"
+        assert all(len(t.split()) == 1 for t in times_down_the_list(app)[1:])  # the day's own: a bare time

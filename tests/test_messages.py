@@ -116,3 +116,34 @@ async def test_a_send_posts_send_finished_then_the_sends_are_read_again(make_app
         assert len(finished) == 1 and finished[0].single and finished[0].results[0][2] is True
         assert [type(m) for m in after if isinstance(m, (SendFinished, SendsRead))] == [SendFinished, SendsRead]
         assert len(mail.received) == 1
+
+
+async def test_the_link_panel_owns_its_keys_and_asks_with_messages(make_app):
+    """v c p s are the panel's (LinkPanel.KEYS, each an action of the panel);
+    each press posts what it asks for, with the appointment and the attendee
+    chosen in the panel, before anything is revealed, copied or sent."""
+    from widgets.link_panel import LinkPanel
+
+    for binding in LinkPanel.KEYS:
+        name = binding.action.removeprefix("panel('").removesuffix("')")
+        assert callable(getattr(LinkPanel, f"action_{name}", None)), binding.action
+    app, posted = make_app(), Posted()
+    async with app.run_test(size=SIZE, message_hook=posted) as pilot:
+        await settle(pilot)
+        view = find(app, lambda v: v.kind == "group" and v.telehealth == "on" and len(v.attendees) > 2)
+        app.screen.select_appointment(view.id)
+        await pilot.pause()
+        await pilot.press("full_stop")
+        start = len(posted.messages)
+        await pilot.press("v", "c", "p")
+        await pilot.pause()
+        asked = [m for m in posted.messages[start:]
+                 if isinstance(m, (LinkPanel.RevealRequested, LinkPanel.CopyRequested))]
+        assert [type(m).__name__ for m in asked] == ["RevealRequested", "CopyRequested", "CopyRequested"]
+        assert [getattr(m, "role", None) for m in asked] == [None, "patient", "practitioner"]
+        assert all(m.view.id == view.id and m.attendee.attendee.id == view.attendees[1].attendee.id for m in asked)
+        await settle(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        [send] = [m for m in posted.messages if isinstance(m, LinkPanel.SendRequested)]
+        assert send.attendee.attendee.id == view.attendees[1].attendee.id

@@ -241,3 +241,21 @@ def test_80x24_patient_lookup(snap_compare, make_app, sandbox):
         await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+# -- every width gets a layout chosen for it (step 12) ------------------------------------
+
+
+def test_100x30_group_selected(snap_compare, make_app):
+    """Tagged locations (a name would squeeze the patient), long words, the
+    compact links pane under a list of 18 rows."""
+    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=selecting(group))
+
+
+def test_120x40_group_selected(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=selecting(group))
+
+
+def test_200x50_group_selected(snap_compare, make_app):
+    """Side by side: locations named, the links and details beside the list."""
+    assert snap_compare(make_app(), terminal_size=(200, 50), run_before=selecting(group))

@@ -9,6 +9,7 @@ carries a ▶ in its first column, so the cursor never relies on colour.
 
 from __future__ import annotations
 
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from rich.cells import cell_len
@@ -21,7 +22,6 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.domain.timezones import hhmm
 from tui.domain.wording import (
     BAD_LINK,
     LATE,
@@ -43,7 +43,8 @@ CANCELLED = "✕ "
 COLUMN_TITLES = {"time": "Time", "location": "Location", "patient": "Patient", "practitioner": "Practitioner",
                  "type": "Type", "telehealth": "Telehealth", "sent": "Sent", "status": "Status"}
 _PAD = 1  # blank cells either side of every column
-WIDE = 100  # from this width the words are the long ones and locations named
+WIDE = 100  # from this width the words are the long ones
+NAMED = 140  # from this width locations are named; below, a three-letter tag (b lists them)
 
 
 class AppointmentTable(ScrollView, can_focus=True):
@@ -94,6 +95,10 @@ class AppointmentTable(ScrollView, can_focus=True):
         #: the one clock every row's time is read on (the header names it):
         #: with several locations, times then never go backwards down the list
         self.list_zone: ZoneInfo | None = None
+        #: the day shown: a row that falls on another date on the list's
+        #: clock (an Auckland morning is the evening before in Sydney) says so
+        self.list_date: date | None = None
+        self._other_dates = False
         self.privacy = False
         self.cursor_row = 0
         self._keys: list[str] = []
@@ -121,17 +126,21 @@ class AppointmentTable(ScrollView, can_focus=True):
     def _narrow(self) -> bool:
         return self._width() < WIDE
 
+    def _tagged(self) -> bool:
+        """Locations as three-letter tags: a name would squeeze the patient."""
+        return self._width() < NAMED
+
     def _widths(self) -> dict[str, int]:
         """Fixed columns for time, location and the words; the names share
         the rest. Narrow (an SSH terminal's 80 columns) the words are the
         short ones and the location is a three-letter tag."""
         narrow = self._narrow()
-        fixed = {"mark": 1, "time": 5, "telehealth": 11 if narrow else 13, "sent": 1 if narrow else 4,
+        fixed = {"mark": 1, "time": 9 if self._other_dates else 5, "telehealth": 11 if narrow else 13, "sent": 1 if narrow else 4,
                  "status": 13 if narrow else 14}
         weights = {"patient": 6, "practitioner": 4, "type": 5}
         if self.show_location:
             longest = max((cell_len(label) for label in self._locations.values()), default=3)
-            fixed |= {"location": 3 if narrow else min(16, longest)}
+            fixed |= {"location": 3 if self._tagged() else min(16, longest)}
         return column_widths(max(60, self._width() - 2), fixed, weights, gap=2 * _PAD)
 
     def _raw(self, view: AppointmentView) -> tuple[str, ...]:
@@ -146,7 +155,7 @@ class AppointmentTable(ScrollView, can_focus=True):
         marks = self.marks.get(view.id)
         late = marks is not None and marks.late > 0
         return (
-            hhmm(view.appointment.starts_at, self.list_zone) if self.list_zone else view.local_start,
+            self._time(view),
             *((self._locations.get(view.business_name, view.business_name),) if self.show_location else ()),
             patient,
             view.practitioner_name,
@@ -155,6 +164,13 @@ class AppointmentTable(ScrollView, can_focus=True):
             SENT_MARKS[marks.sent] if marks is not None else "",
             (CANCELLED if cancelled else "") + (LATE if late else status[view.status]),
         )
+
+    def _time(self, view: AppointmentView) -> str:
+        """The start on the list's clock ("Mon 23:05" when that is another date)."""
+        if self.list_zone is None:
+            return view.local_start
+        local = view.appointment.starts_at.astimezone(self.list_zone)
+        return local.strftime("%a %H:%M" if self.list_date and local.date() != self.list_date else "%H:%M")
 
     def _row(self, view: AppointmentView, shape: tuple, widths: tuple[int, ...]) -> tuple[str, bool]:
         """A row's line and whether it is cancelled, cached per view object
@@ -186,16 +202,19 @@ class AppointmentTable(ScrollView, can_focus=True):
         else on the same row number."""
         self._views = views
         self.show_location = self.multi_location  # at every width: which location each row is
+        zone, day = self.list_zone, self.list_date
+        self._other_dates = bool(zone and day) and any(v.appointment.starts_at.astimezone(zone).date() != day
+                                                       for v in views)
         names = sorted(set(self.location_names) | {v.business_name for v in views})
-        self._locations = location_codes(names) if self._narrow() else short_labels(names)
+        self._locations = location_codes(names) if self._tagged() else short_labels(names)
         widths = self._widths()
         names = ["time", *(["location"] if self.show_location else []), "patient", "practitioner", "type",
                  "telehealth", "sent", "status"]
         self._columns = [(name, widths[name]) for name in names]
         width_key = tuple(widths[name] for name in names)
-        titles = COLUMN_TITLES | ({"location": "Loc", "sent": "✓"} if self._narrow() else {})
+        titles = COLUMN_TITLES | ({"sent": "✓"} if self._narrow() else {}) | ({"location": "Loc"} if self._tagged() else {})
         self._header = " " * (widths["mark"] + 2 * _PAD) + self._line(tuple(titles[n] for n in names), width_key)
-        shape = (self.privacy, self.show_location, tuple(self._locations.items()), width_key, self._narrow(),
+        shape = (self.privacy, self.show_location, tuple(self._locations.items()), width_key, self._narrow(), self._tagged(),
                  self.list_zone)
         if shape == self._shape:
             shape = self._shape  # the same object: each row's cache check is then a few identity tests

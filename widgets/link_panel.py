@@ -5,9 +5,13 @@ non-Telehealth appointment's patient link is dimmed and labelled as leading
 nowhere. The button is disabled, with the reason beside it, whenever the
 send decision says no.
 
-The panel owns which attendee of a group is chosen (``,`` and ``.`` move
-it); it says so with :class:`LinkPanel.AttendeeChosen`, and ``chosen`` reads
-it. Everything else comes down as reactives from the screen.
+The panel owns its keys (:attr:`LinkPanel.KEYS`: reveal, copy, send and
+the attendee moves), which attendee of a group is chosen, and how long a
+revealed link stays shown. It asks for what needs the audit log, the
+clipboard or Cliniko with messages carrying the appointment and attendee
+(:class:`RevealRequested`, :class:`CopyRequested`, :class:`SendRequested`);
+everything else comes down as reactives from the screen. Adding a key here
+is one Binding in ``KEYS`` and one ``action_`` method.
 """
 
 from __future__ import annotations
@@ -17,9 +21,11 @@ from datetime import datetime, timedelta
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widgets import Button
 
 from tui.domain.arrival import late_attendees, minutes_late
@@ -44,13 +50,37 @@ class LinkPanel(Vertical):
     LinkPanel.compact #send-row { margin-top: 0; }
     """
 
-    class SendRequested(Message):
-        """The send button was pressed (the screen decides what happens)."""
+    #: bound on the console screen, which hands each press to the panel
+    #: (``panel('name')`` runs ``action_name`` here): focus stays on the list
+    KEYS = [
+        Binding("v", "panel('reveal')", "Reveal", id="reveal", tooltip="Show the patient link for a few seconds (audited)"),
+        Binding("c", "panel('copy_patient')", "Copy", id="copy-patient",
+                tooltip="Copy the patient link when it is a live Telehealth link of this account (audited)"),
+        Binding("p", "panel('copy_practitioner')", "Copy pract.", show=False, id="copy-practitioner",
+                tooltip="Copy the practitioner / admin link"),
+        Binding("s", "panel('send')", "Send", id="send", tooltip="Send the patient link to the patient"),
+        Binding("comma", "panel('previous_attendee')", "Prev attendee", show=False, id="prev-attendee",
+                tooltip="Group: previous attendee"),
+        Binding("full_stop", "panel('next_attendee')", "Next attendee", show=False, id="next-attendee",
+                tooltip="Group: next attendee"),
+    ]
 
     @dataclass
-    class AttendeeChosen(Message):
-        """Another attendee (or appointment) is chosen: a reveal ends."""
+    class RevealRequested(Message):
+        view: AppointmentView | None
+        attendee: AttendeeView | None
 
+    @dataclass
+    class CopyRequested(Message):
+        view: AppointmentView | None
+        attendee: AttendeeView | None
+        role: str  # "patient" or "practitioner"
+
+    @dataclass
+    class SendRequested(Message):
+        """s or the send button (the screen decides what happens)."""
+
+        view: AppointmentView | None
         attendee: AttendeeView | None
 
     view: reactive[AppointmentView | None] = reactive(None, always_update=True)
@@ -69,6 +99,7 @@ class LinkPanel(Vertical):
         super().__init__(**kwargs)
         self._index = 0
         self._view_id: str | None = None
+        self._hide: Timer | None = None
         #: a video call this old with its patient not marked arrived reads "late?"
         self.late_after = timedelta(minutes=5)
 
@@ -87,11 +118,46 @@ class LinkPanel(Vertical):
             return None
         return v.attendees[min(self._index, len(v.attendees) - 1)]
 
-    def choose_next(self) -> None:
+    # -- keys ----------------------------------------------------------------
+
+    def action_reveal(self) -> None:
+        self.post_message(self.RevealRequested(self.view, self.chosen))
+
+    def action_copy_patient(self) -> None:
+        self.post_message(self.CopyRequested(self.view, self.chosen, "patient"))
+
+    def action_copy_practitioner(self) -> None:
+        self.post_message(self.CopyRequested(self.view, self.chosen, "practitioner"))
+
+    def action_send(self) -> None:
+        self.post_message(self.SendRequested(self.view, self.chosen))
+
+    def action_next_attendee(self) -> None:
         self._choose(self._index + 1)
 
-    def choose_previous(self) -> None:
+    def action_previous_attendee(self) -> None:
         self._choose(self._index - 1)
+
+    def reveal_for(self, seconds: float, view_id: str, attendee_id: str) -> bool:
+        """Show the chosen attendee's link for *seconds* (its reveal is
+        audited by then); False when the choice moved on meanwhile."""
+        chosen = self.chosen
+        if self.view is None or self.view.id != view_id or chosen is None or chosen.attendee.id != attendee_id:
+            return False
+        self.revealed = True
+        if self._hide is not None:
+            self._hide.stop()
+        self._hide = self.set_timer(seconds, self._hide_link, name="reveal")
+        return True
+
+    def _hide_link(self) -> None:
+        self._hide = None
+        self.revealed = False
+
+    def watch_revealed(self, revealed: bool) -> None:
+        if not revealed and self._hide is not None:  # another attendee or appointment: hidden at once
+            self._hide.stop()
+            self._hide = None
 
     def _choose(self, index: int) -> None:
         v = self.view
@@ -101,7 +167,6 @@ class LinkPanel(Vertical):
         self.revealed = False
         self._redraw()
         self.call_after_refresh(self._scroll_to_chosen)
-        self.post_message(self.AttendeeChosen(self.chosen))
 
     def _scroll_to_chosen(self) -> None:
         """A long group scrolls so the ▶ line is in view (never left off screen)."""
@@ -127,7 +192,6 @@ class LinkPanel(Vertical):
             self._view_id = view_id
             self._index = 0
             self.revealed = False
-            self.post_message(self.AttendeeChosen(self.chosen))
         self._redraw()
 
     def _redraw(self, *_: object) -> None:
@@ -167,7 +231,7 @@ class LinkPanel(Vertical):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id == "send":
-            self.post_message(self.SendRequested())
+            self.action_send()
 
     def _line(self, words: str, style: str = "") -> Text:
         """Compact: one line, cut with an ellipsis (tab grows the pane)."""

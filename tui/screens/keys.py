@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+from widgets.link_panel import LinkPanel
+
 CONSOLE_KEYS = [
     Binding("j", "cursor_down", "Down", show=False, id="down", tooltip="Next appointment (also ↓)"),
     Binding("k", "cursor_up", "Up", show=False, id="up", tooltip="Previous appointment (also ↑)"),
@@ -15,12 +17,7 @@ CONSOLE_KEYS = [
     Binding("t", "today", "Today", show=False, id="today", tooltip="Back to today"),
     Binding("b", "business", "Location", show=False, id="business", tooltip="Choose a location; lists each location tag (SYD, AUC…) with its name and clock"),
     Binding("f", "telehealth_only", "Telehealth only", show=False, id="telehealth-only", tooltip="Show only Telehealth appointments"),
-    Binding("v", "reveal", "Reveal", id="reveal", tooltip="Show the patient link for a few seconds (audited)"),
-    Binding("c", "copy_patient", "Copy", id="copy-patient", tooltip="Copy the patient link when it is a live Telehealth link of this account (audited)"),
-    Binding("p", "copy_practitioner", "Copy pract.", show=False, id="copy-practitioner", tooltip="Copy the practitioner / admin link"),
-    Binding("s", "send", "Send", id="send", tooltip="Send the patient link to the patient"),
-    Binding("comma", "prev_attendee", "Prev attendee", show=False, id="prev-attendee", tooltip="Group: previous attendee"),
-    Binding("full_stop", "next_attendee", "Next attendee", show=False, id="next-attendee", tooltip="Group: next attendee"),
+    *LinkPanel.KEYS,  # v c p s , . (the link panel's own keys)
     Binding("d", "toggle_pane", "Links/details", show=False, id="details", tooltip="Switch the lower pane between the links and the details"),
     Binding("A", "arrived", "Arrived", show=False, id="arrived",
             tooltip="Mark the patient arrived in Cliniko (again: clear it)"),

@@ -17,7 +17,6 @@ from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from textual.timer import Timer
 
 from tui.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK, PractitionerLink
 from tui.screens.console import Console
@@ -53,7 +52,6 @@ class LinkActions:
     def __init__(self, screen: Console) -> None:
         self.screen = screen
         self.session = screen.session
-        self._reveal_timer: Timer | None = None
 
     def check_audit_log(self) -> None:
         """Tell staff at once when the local audit log cannot be used (the day
@@ -136,24 +134,9 @@ class LinkActions:
     async def _reveal(self, view: AppointmentView, chosen: AttendeeView) -> None:
         if not await self._audit("reveal", view, chosen):
             return
-        links = self.screen.links
-        if links.view is None or links.view.id != view.id or links.chosen is None \
-                or links.chosen.attendee.id != chosen.attendee.id:
+        if not self.screen.links.reveal_for(self.session.config.ui.reveal_seconds, view.id, chosen.attendee.id):
             self.screen.say("Not shown: the selection moved while the reveal was being recorded. Press v again.",
                             severity="warning")
-            return
-        links.revealed = True
-        self.stop_reveal_timer()
-        self._reveal_timer = self.screen.set_timer(self.session.config.ui.reveal_seconds, self.hide, name="reveal")
-
-    def stop_reveal_timer(self) -> None:
-        if self._reveal_timer is not None:
-            self._reveal_timer.stop()
-            self._reveal_timer = None
-
-    def hide(self) -> None:
-        self.stop_reveal_timer()
-        self.screen.links.revealed = False
 
     def copy_patient(self, view: AppointmentView | None, chosen: AttendeeView | None) -> None:
         if view is None or chosen is None:

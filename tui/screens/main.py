@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.reactive import reactive
@@ -38,9 +37,10 @@ from tui.screens.day_feed import (
 from tui.screens.front_desk import FrontDesk
 from tui.screens.keys import CONSOLE_KEYS
 from tui.screens.link_actions import LinkActions
+from tui.screens.link_routes import LinkRoutes
 from tui.screens.navigation import Navigation
 from tui.screens.row_watch import RowWatch
-from tui.screens.send_flow import SendFinished, SendFlow
+from tui.screens.send_flow import SendFlow
 from tui.screens.throttle import Throttle
 from tui.screens.worker_net import WorkerNet
 from tui.services.day import AppointmentView, Day
@@ -59,7 +59,7 @@ SHORT = 34  # below this height (stacked) the links pane is one line per thing, 
 DRAW_INTERVAL = 0.15  # while a day loads, rows are redrawn at most this often
 
 
-class MainScreen(Navigation, FrontDesk, WorkerNet, Screen):
+class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
     AUTO_FOCUS = "#appointments"
     BINDINGS = CONSOLE_KEYS
     privacy = reactive(False, init=False)
@@ -256,6 +256,7 @@ class MainScreen(Navigation, FrontDesk, WorkerNet, Screen):
         table.multi_location = self.session.loader.business_id is None and len(self.day.businesses) > 1
         self._home_clock()
         table.list_zone = self.state.zone  # one clock for every row (the header names it)
+        table.list_date = self.day.local_date
         table.location_names = [b.name for b in self.day.businesses.values()]
         table.show(views, keep=self.state.cursor_target(self.session.clock()))
         self._select(table.current_key)
@@ -293,37 +294,3 @@ class MainScreen(Navigation, FrontDesk, WorkerNet, Screen):
         self._rebuild()
         self._update_header()
         self._update_up_next()
-
-    # -- links and sending ------------------------------------------------------------------
-
-    def action_prev_attendee(self) -> None:
-        self.links.choose_previous()
-
-    def action_next_attendee(self) -> None:
-        self.links.choose_next()
-
-    def on_link_panel_attendee_chosen(self, _: LinkPanel.AttendeeChosen) -> None:
-        self.link_actions.stop_reveal_timer()
-
-    def action_reveal(self) -> None:
-        self.link_actions.reveal(self.current_view(), self.links.chosen)
-
-    def action_copy_patient(self) -> None:
-        self.link_actions.copy_patient(self.current_view(), self.links.chosen)
-
-    def action_copy_practitioner(self) -> None:
-        self.link_actions.copy_practitioner(self.current_view())
-
-    @on(LinkPanel.SendRequested)
-    def action_send(self) -> None:
-        self.send_flow.start(self.current_view(), self.links.chosen)
-
-    def on_send_finished(self, message: SendFinished) -> None:
-        self.send_flow.finished(message)
-        self.read_sends()  # the marks, notes and up next follow
-
-    def action_outbox(self) -> None:
-        self.link_actions.show_outbox(self.state.zone)
-
-    def action_audit(self) -> None:
-        self.link_actions.show_audit(self.current_view(), self.state.zone)
