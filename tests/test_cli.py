@@ -67,7 +67,7 @@ def test_today_reveal_is_audited(capsys, isolated_dirs):
 
 def test_today_text_table_and_business_and_date(capsys):
     code, out, _ = run(capsys, "today", "--demo", "--date", "2026-11-25", "--now", NOW_ARG)
-    assert code == 0 and out.startswith("2026-11-25 — ")
+    assert code == 0 and out.startswith("2026-11-25 · all locations — ")
     assert "Telehealth" in out and "PATIENT" not in out
     code, out, _ = run(capsys, "today", "--demo", "--json", "--business", "1391000000000000002", "--now", NOW_ARG)
     assert {a["business"]["name"] for a in json.loads(out)["appointments"]} == {"Harbour Health Auckland"}
@@ -255,3 +255,46 @@ def test_a_day_frontdesk_does_not_know_names_the_forms_it_does(capsys):
         main(["today", "--demo", "--date", "next tuesday"])
     assert exit_.value.code == 2
     assert "use YYYY-MM-DD, today, tomorrow, yesterday, +N or -N" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("wanted", ["auck", "AUC", "Harbour Health Auckland", "auckland", "1391000000000000002"])
+def test_business_takes_a_name_a_unique_prefix_or_the_tag(capsys, wanted):
+    code, out, _ = run(capsys, "today", "--demo", "--business", wanted, "--now", NOW_ARG)
+    assert code == 0 and out.startswith("2026-11-24 · Harbour Health Auckland — ")
+    assert "times in Auckland time" in out.split("\n", 1)[0]
+
+
+def test_an_ambiguous_business_lists_the_matches(capsys):
+    code, out, err = run(capsys, "today", "--demo", "--business", "harbour", "--now", NOW_ARG)
+    assert code == 2 and out == ""
+    assert "‘harbour’ matches 3 locations: 1391000000000000001 Harbour Health Sydney (SYD); " in err
+    assert "Give more of the name, its three-letter tag or its id." in err
+
+
+def test_every_time_in_the_text_table_is_on_one_clock_and_in_order(capsys):
+    code, out, _ = run(capsys, "today", "--demo", "--now", NOW_ARG, "--width", "120")
+    rows = [line for line in out.splitlines()[3:] if line[:2].isdigit()]
+    times = [line.split()[0] for line in rows]
+    assert code == 0 and len(rows) > 40 and times == sorted(times)
+    assert "times in Sydney time" in out.splitlines()[0]
+
+
+@pytest.mark.parametrize("command", [[], ["today"], ["doctor"], ["set-pin"], ["locations"], ["sandbox"]])
+def test_every_help_names_the_files_the_exit_codes_and_two_examples(capsys, command, isolated_dirs):
+    with pytest.raises(SystemExit) as done:
+        main([*command, "--help"])
+    out = capsys.readouterr().out
+    assert done.value.code == 0
+    from tui.paths import config_path, data_dir
+
+    assert str(config_path()) in out and str(data_dir()) in out
+    assert "exit codes:" in out and "3    Cliniko failed" in out
+    examples = out.split("examples:\n", 1)[1].strip().splitlines()
+    assert len(examples) == 2 and all(line.strip().startswith(("frontdesk", "ssh")) for line in examples)
+
+
+def test_csv_for_excel_starts_with_a_byte_order_mark(capsys):
+    code, out, _ = run(capsys, "today", "--demo", "--csv", "--bom", "--now", NOW_ARG)
+    assert code == 0 and out.startswith("\ufeff")
+    code, plain, _ = run(capsys, "today", "--demo", "--csv", "--now", NOW_ARG)
+    assert not plain.startswith("\ufeff") and plain == out[1:]

@@ -78,7 +78,8 @@ async def test_the_console_exports_the_day_sheet(make_app, tmp_path, monkeypatch
     path = tmp_path / "Documents" / "frontdesk" / "day-sheet-2026-11-24.csv"
     assert f"Day sheet saved (no links, only you can read it): {path}" in heard
     assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700
-    rows = sheet(path.read_text(encoding="utf-8"))
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads accents right (it is opened there)
+    rows = sheet(path.read_text(encoding="utf-8-sig"))
     assert len({(r["time"], r["practitioner"], r["type"]) for r in rows}) <= shown <= len(rows)
     assert "/c/" not in path.read_text(encoding="utf-8")
     db = tmp_path / "data" / "audit.sqlite3"

@@ -11,6 +11,7 @@ import shutil
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 # httpx imports its optional command-line client (click, rich.progress,
 # pygments) whenever those happen to be installed, and uvicorn brings click.
@@ -26,6 +27,8 @@ from tui.paths import config_path  # noqa: E402
 from tui.redact import scrub  # noqa: E402
 from tui.services.audit import AuditUnavailable  # noqa: E402
 
+BUSINESS_HELP = ("a location: its id, name, the start of its name or its three-letter tag (SYD); "
+                 "default: all locations")
 EXIT_CONFIG = 2
 EXIT_CLINIKO = 3
 EXIT_UNEXPECTED = 4
@@ -69,11 +72,47 @@ def _width(text: str) -> int:
     return width
 
 
+EXIT_CODES = """exit codes:
+  0    done
+  1    doctor found a problem
+  2    set-up or usage problem: nothing was done
+  3    Cliniko failed, or the day is incomplete (what arrived is printed)
+  4    unexpected: the details are in crash.log in the data folder
+  130  interrupted (ctrl+c)"""
+
+
+def _epilog(*examples: str) -> str:
+    """Every command's --help ends with where its files are, what its exit
+    code means and two examples."""
+    from tui.paths import data_dir, exports_dir
+
+    return "\n".join([
+        "files:",
+        f"  settings   {config_path()}  (or FRONTDESK_CONFIG)",
+        f"  data       {data_dir()}  (audit log, desk id, crash.log; or FRONTDESK_DATA_DIR)",
+        f"  day sheets {exports_dir()}  (the console's export; or FRONTDESK_EXPORT_DIR)",
+        "",
+        EXIT_CODES,
+        "",
+        "examples:",
+        *(f"  {example}" for example in examples),
+    ])
+
+
+def _command(sub: Any, name: str, examples: tuple[str, str], **options: Any) -> argparse.ArgumentParser:
+    return sub.add_parser(name, epilog=_epilog(*examples), formatter_class=argparse.RawDescriptionHelpFormatter,
+                          **options)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="frontdesk",
         description="Keyboard console for Cliniko reception staff. The API key is read from "
-        "CLINIKO_API_KEY or the config file, never from the command line.",
+        "CLINIKO_API_KEY or the config file, never from the command line. With no command: "
+        "the console (the set-up screen first, when nothing is set up).",
+        epilog=_epilog("frontdesk                      # the console on today",
+                       "frontdesk --demo --date tomorrow   # the demo clinic, no account needed"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"frontdesk {__version__}")
     common = argparse.ArgumentParser(add_help=False)
@@ -83,27 +122,36 @@ def build_parser() -> argparse.ArgumentParser:
                         help="with --demo: seconds the sandbox adds to every request (a slow connection)")
     day = argparse.ArgumentParser(add_help=False)
     day.add_argument("--date", type=_date, help=f"the day: {FORMS} (default: today in the home location)")
-    day.add_argument("--business", help="business (location) id; default: all locations")
+    day.add_argument("--business", help=BUSINESS_HELP)
 
     parser.add_argument("--demo", action="store_true", help="open the console on the embedded sandbox")
     parser.add_argument("--now", type=_moment, help=argparse.SUPPRESS)
     parser.add_argument("--latency", type=float, default=0.0,
                         help="with --demo: seconds the sandbox adds to every request (a slow connection)")
     parser.add_argument("--date", type=_date, help=f"the day: {FORMS} (default: today in the home location)")
-    parser.add_argument("--business", help="business (location) id; default: all locations")
+    parser.add_argument("--business", help=BUSINESS_HELP)
     sub = parser.add_subparsers(dest="command")
-    today = sub.add_parser("today", parents=[common, day], help="print the day's appointments")
+    today = _command(sub, "today", ("frontdesk today --date tomorrow --business syd",
+                                    "ssh clinic-server frontdesk today --csv --bom > day.csv   # a sheet for Excel, at home"),
+                     parents=[common, day], help="print the day's appointments")
     shape = today.add_mutually_exclusive_group()
     shape.add_argument("--json", action="store_true", help="machine-readable output")
     shape.add_argument("--csv", action="store_true", help="the day sheet as CSV, one row per attendee")
+    today.add_argument("--bom", action="store_true",
+                       help="with --csv: start with a byte-order mark, so Excel reads accents (García) right")
     today.add_argument("--reveal", action="store_true", help="show patient links unmasked (audited)")
     today.add_argument("--width", type=_width, help="columns for the text table (default: the terminal's)")
-    sub.add_parser("doctor", parents=[common], help="check the set-up and the connection")
-    pin = sub.add_parser("set-pin", help="set the PIN that unlocks the screen lock (asked for twice)")
+    _command(sub, "doctor", ("frontdesk doctor", "frontdesk doctor --demo"), parents=[common],
+             help="check the set-up and the connection")
+    pin = _command(sub, "set-pin", ("frontdesk set-pin", "frontdesk set-pin --clear"),
+                   help="set the PIN that unlocks the screen lock (asked for twice)")
     pin.add_argument("--clear", action="store_true", help="remove the PIN (any key unlocks again)")
-    places = sub.add_parser("locations", parents=[common], help="list the account's locations (ids for --business)")
+    places = _command(sub, "locations", ("frontdesk locations", "frontdesk locations --json"), parents=[common],
+                      help="list the account's locations (ids, tags and clocks for --business)")
     places.add_argument("--json", action="store_true", help="machine-readable output")
-    sandbox = sub.add_parser("sandbox", help="serve the fake Cliniko on loopback")
+    sandbox = _command(sub, "sandbox", ("frontdesk sandbox --port 8765",
+                                        "frontdesk sandbox --individual 5000 --latency 0.1   # a big, slow clinic"),
+                       help="serve the fake Cliniko on loopback")
     sandbox.add_argument("--port", type=int, default=8765)
     sandbox.add_argument("--now", type=_moment, help="fixed clock for the seeded clinic")
     sandbox.add_argument("--latency", type=float, default=0.0, help="seconds added to every request")
@@ -136,6 +184,7 @@ def _session(args: argparse.Namespace, config: Config):
 
 async def _today(args: argparse.Namespace, config: Config) -> int:
     from tui.cli_commands.today import day_sheet, load_today, today_output
+    from tui.services.day_sheet import for_excel
 
     config = _set_business(config, args.business)
     session = _session(args, config)
@@ -144,7 +193,8 @@ async def _today(args: argparse.Namespace, config: Config) -> int:
     try:
         day, views, incomplete = await load_today(session, args.date, args.reveal)
         if args.csv:
-            sys.stdout.write(await day_sheet(session, day, views, reveal=args.reveal))
+            sheet = await day_sheet(session, day, views, reveal=args.reveal)
+            sys.stdout.write(for_excel(sheet) if args.bom else sheet)
         else:
             # --width, else COLUMNS (also when piped), else the terminal's, else 120
             width = args.width or max(60, shutil.get_terminal_size((120, 24)).columns)

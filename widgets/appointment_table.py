@@ -22,6 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.domain.timezones import list_time
 from tui.domain.wording import (
     BAD_LINK,
     LATE,
@@ -169,8 +170,7 @@ class AppointmentTable(ScrollView, can_focus=True):
         """The start on the list's clock ("Mon 23:05" when that is another date)."""
         if self.list_zone is None:
             return view.local_start
-        local = view.appointment.starts_at.astimezone(self.list_zone)
-        return local.strftime("%a %H:%M" if self.list_date and local.date() != self.list_date else "%H:%M")
+        return list_time(view.appointment.starts_at, self.list_zone, self.list_date)
 
     def _row(self, view: AppointmentView, shape: tuple, widths: tuple[int, ...]) -> tuple[str, bool]:
         """A row's line and whether it is cancelled, cached per view object

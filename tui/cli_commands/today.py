@@ -13,6 +13,8 @@ from typing import Any
 
 from tui.domain.days import RelativeDay
 from tui.cliniko.errors import ClinikoError
+from tui.domain.sync_words import zone_city
+from tui.domain.timezones import list_time
 from tui.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK
 from tui.domain.wording import BAD_LINK, STATUS_LABELS, TELEHEALTH_SHORT, location_codes
 from tui.safe_text import clean, column_widths, dumps_json, fit
@@ -77,10 +79,14 @@ def _codes(names: list[str]) -> dict[str, str]:
 
 
 def render_table(day: Day, views: list[AppointmentView], now: datetime, width: int = 120) -> str:
-    """The day as text, cut to *width* terminal cells. With more than one
-    location a column says which (each time is that location's own)."""
+    """The day as text, cut to *width* terminal cells, every time on the
+    home location's clock (the title names it). With more than one
+    location a column says which."""
     multi = len({v.appointment.business_id for v in views}) > 1
-    fixed = {"Time": 5, "Telehealth": 13, "Status": 14} | ({"Loc": 4} if multi else {})
+    clock = day.zone_of(day.business_id)
+    times = {v.id: list_time(v.appointment.starts_at, clock, day.local_date) for v in views}
+    fixed = {"Time": max((len(t) for t in times.values()), default=5), "Telehealth": 13, "Status": 14} \
+        | ({"Loc": 4} if multi else {})
     widths = column_widths(width, fixed, {"Patient": 5, "Practitioner": 3, "Type": 4, "Send": 7}, gap=2)
     order = ["Time", *(["Loc"] if multi else []), "Patient", "Practitioner", "Type", "Telehealth", "Status", "Send"]
     codes = _codes([v.business_name for v in views]) if multi else {}
@@ -89,9 +95,8 @@ def render_table(day: Day, views: list[AppointmentView], now: datetime, width: i
         return "  ".join(fit(cells[name], widths[name]) for name in order).rstrip()
 
     header = line({name: name for name in order})
-    zones = {v.zone.key for v in views}
-    where = f" · times are each location's own ({', '.join(sorted(zones))})" if multi and len(zones) > 1 else ""
-    title = f"{day.local_date.isoformat()} — {len(views)} appointments{where}"
+    place = day.businesses[day.business_id].name if day.business_id in day.businesses else "all locations"
+    title = f"{day.local_date.isoformat()} · {clean(place)} — {len(views)} appointments · times in {zone_city(clock)} time"
     lines = [fit(title, width).rstrip(), header, "-" * min(width, 200)]
     for v in views:
         if v.kind == "group":
@@ -102,7 +107,7 @@ def render_table(day: Day, views: list[AppointmentView], now: datetime, width: i
             decision = v.decision(v.primary_attendee(), now)
             send = "yes" if decision.allowed else f"no: {decision.reason}"
         telehealth = BAD_LINK if v.telehealth == "on" and v.bad_patient_link else TELEHEALTH_SHORT[v.telehealth]
-        lines.append(line({"Time": v.local_start, "Loc": codes.get(clean(v.business_name), ""),
+        lines.append(line({"Time": times[v.id], "Loc": codes.get(clean(v.business_name), ""),
                            "Patient": v.patient_label(), "Practitioner": v.practitioner_name, "Type": v.type_name,
                            "Telehealth": telehealth, "Status": STATUS_LABELS[v.status], "Send": send}))
     for problem in day.problems:

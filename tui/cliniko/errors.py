@@ -22,12 +22,20 @@ class ConfigurationError(ClinikoError):
 
 
 class UnknownLocationError(ConfigurationError):
-    """A location id (``--business``, ``business_id``) this account does not have."""
+    """A location (``--business``, ``business_id``) this account does not have."""
 
     def __init__(self, business_id: str, locations: dict[str, str]) -> None:
         names = "; ".join(f"{bid} {name}" for bid, name in locations.items()) or "none"
         super().__init__(f"This Cliniko account has no location ‘{business_id}’. Its locations: {names}. "
                          "(`frontdesk locations` lists them.)")
+
+
+class AmbiguousLocationError(ConfigurationError):
+    """``--business`` text that names more than one location."""
+
+    def __init__(self, wanted: str, matches: list[str]) -> None:
+        super().__init__(f"‘{wanted}’ matches {len(matches)} locations: {'; '.join(matches)}. "
+                         "Give more of the name, its three-letter tag or its id.")
 
 
 class AuthenticationError(ClinikoError):

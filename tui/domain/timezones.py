@@ -109,3 +109,11 @@ def hhmm(moment: datetime, zone: ZoneInfo) -> str:
 def span_of(windows: list[tuple[datetime, datetime]]) -> tuple[datetime, datetime]:
     """The smallest UTC range that covers every window."""
     return min(w[0] for w in windows), max(w[1] for w in windows)
+
+
+def list_time(moment: datetime, zone: ZoneInfo, day: date | None) -> str:
+    """A start as a list reads it: on the list's one clock (*zone*), "09:30";
+    on another date there ("Mon 22:30": an Auckland morning is the evening
+    before in Sydney), so times read in order down the list."""
+    local = moment.astimezone(zone)
+    return local.strftime("%a %H:%M" if day is not None and local.date() != day else "%H:%M")

@@ -17,7 +17,7 @@ from tui.screens.day_feed import DayFeed, SendsRead
 from tui.screens.lookup import FoundAppointment, LookupScreen
 from tui.screens.row_watch import RowWatch
 from tui.services.audit import AuditUnavailable
-from tui.services.day_sheet import day_sheet_csv
+from tui.services.day_sheet import day_sheet_csv, for_excel
 from tui.services.failure import failure_words
 from widgets.filter_box import FilterBox
 from widgets.up_next import UpNextStrip
@@ -165,7 +165,7 @@ class FrontDesk:
         where = f"-{day.business_id}" if day.business_id else ""
         path = exports_dir() / f"day-sheet-{day.local_date.isoformat()}{where}.csv"
         try:
-            write_private_text(path, text)
+            write_private_text(path, for_excel(text))  # for Excel, where staff open it
         except OSError as exc:
             self.say(f"Day sheet not saved to {path}: {failure_words(exc, 'save the day sheet')}.",
                      severity="error", timeout=10)

@@ -32,6 +32,7 @@ from tui.cliniko.models import (
     Practitioner,
 )
 from tui.domain.days import RelativeDay
+from tui.domain.locations import pick_location
 from tui.domain.timezones import business_zone, day_window, local_day_of, span_of, zone_problem
 from tui.paths import write_private_text
 from tui.services.account import AccountInfo
@@ -173,8 +174,8 @@ class DayLoader:
         return local_day_of(appt.starts_at, day.zone_of(appt.business_id)) == day.local_date
 
     async def load(self, local_date: date, on_progress: Progress | None = None) -> Day:
-        if self.business_id and not self.business_id.isdigit():
-            self._unknown_location(await self.businesses())
+        if self.business_id and not self.business_id.isdigit():  # a name, tag or prefix: its id, once
+            self.business_id = pick_location(self.business_id, await self.businesses()).id
         day = Day(local_date=local_date, business_id=self.business_id, fallback_zone=self.fallback_zone)
         sync_mark = self.clock() - SYNC_MARGIN
         problems = day.problems

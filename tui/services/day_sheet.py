@@ -67,3 +67,9 @@ def day_sheet_csv(views: list[AppointmentView], now: datetime, *,
                 row.append(attendee.link.url if attendee is not None and attendee.link is not None else "")
             writer.writerow([_cell(value) for value in row])
     return out.getvalue()
+
+
+def for_excel(sheet: str) -> str:
+    """The sheet with a UTF-8 byte-order mark: Excel then reads "García" and
+    "Nguyễn" as written, not as "GarcÃ­a" (other programs skip the mark)."""
+    return "\ufeff" + sheet
