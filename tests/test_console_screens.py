@@ -283,3 +283,44 @@ async def test_setup_with_a_pin_locks_with_it(tmp_path, server, monkeypatch):
     assert PinLock(pin_file).verify("97531") and not PinLock(pin_file).verify("1234")
     assert "97531" not in pin_file.read_text()
     assert "97531" not in (tmp_path / "config" / "config.toml").read_text()
+
+
+async def test_setup_leaves_with_esc_or_ctrl_q_and_says_so(tmp_path, server):
+    for key in ("escape", "ctrl+q"):
+        app = setup_app(tmp_path, server)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert "esc or ctrl+q leaves, nothing saved" in str(screen.query_one("#setup-intro").render())
+            await pilot.press("a", "b", key)
+            await pilot.pause()
+            assert not app.is_running
+        assert not (tmp_path / "config" / "config.toml").exists()
+
+
+async def test_setup_tab_only_reaches_fields_on_screen_and_each_error_sits_under_its_input(tmp_path, server):
+    from textual.widgets import Input
+
+    app = setup_app(tmp_path, server)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        fields = screen.query_one("#setup-fields")
+        seen = set()
+        for _ in range(30):
+            focused = screen.focused
+            seen.add(focused.id)
+            if isinstance(focused, Input):  # typing goes where staff can see it
+                visible = fields.content_region
+                assert visible.y <= focused.region.y and focused.region.bottom <= visible.bottom, focused.id
+            await pilot.press("tab")
+            await pilot.pause()
+        assert {"api-key", "contact", "smtp-port", "sms-token", "pin", "check"} <= seen
+        # a problem with the port of the server/port pair is shown under the port, not the server
+        screen.query_one("#smtp-host", Input).value = "smtp.example.com"
+        screen.query_one("#smtp-port", Input).value = "99999"
+        screen.action_check()
+        await settle(pilot)
+        error, port, host = (screen.query_one(f"#{n}") for n in ("smtp-port-error", "smtp-port", "smtp-host"))
+        assert str(error.render()).startswith("✕ ")
+        assert error.region.x == port.region.x and error.region.x > host.region.right - 1

@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import SecretStr
 from pydantic import ValidationError as PydanticValidationError
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -50,7 +50,12 @@ class CheckResult(Message):
 class SetupScreen(WorkerNet, Screen[Config]):
     """Dismissed with the saved config once the settings have been checked."""
 
-    BINDINGS = [Binding("ctrl+s", "save", "Save", id="setup-save", tooltip="Save the checked settings")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="setup-save", tooltip="Save the checked settings"),
+        Binding("escape", "leave", "Leave, nothing saved", id="setup-leave",
+                tooltip="Close frontdesk without saving these settings"),
+        Binding("ctrl+q", "app.quit", "Quit", id="setup-quit", tooltip="Close frontdesk without saving"),
+    ]
 
     def __init__(self, config: Config, path: Path, pin: PinLock) -> None:
         super().__init__()
@@ -60,21 +65,22 @@ class SetupScreen(WorkerNet, Screen[Config]):
         self.checked: Config | None = None
 
     def _field(self, label: str, *inputs: Widget) -> Iterator[Widget]:
+        """A label, then each input with its own ✕ line right under it (a
+        pair side by side: each problem under the input it is about)."""
         yield Label(label)
-        if len(inputs) == 1:
-            yield inputs[0]
-        else:
-            with Horizontal(classes="pair"):
-                yield from inputs
-        for widget in inputs:
-            yield Static("", id=f"{widget.id}-error", classes="field-error")
+        with Horizontal(classes="pair"):
+            for widget in inputs:
+                with Vertical(classes="field"):
+                    yield widget
+                    yield Static("", id=f"{widget.id}-error", classes="field-error")
 
     def compose(self) -> ComposeResult:
         email, sms, cliniko = self.config.email, self.config.sms, self.config.cliniko
         with Vertical(id="setup", classes="dialog"):
             yield Static(Text("Connect frontdesk to Cliniko", style="bold"), id="setup-title")
             yield Static("Your own Cliniko API key (My info → Manage API keys) is kept only in your private "
-                         "config file. Tab moves between fields; enter checks.", id="setup-intro")
+                         "config file. Tab moves between fields; enter checks; esc or ctrl+q leaves, nothing saved.",
+                         id="setup-intro")
             with VerticalScroll(id="setup-fields"):
                 yield from self._field("API key", Input(password=True, id="api-key", placeholder="paste it here"))
                 yield from self._field("Contact email (Cliniko requires one for API clients)",
@@ -116,6 +122,13 @@ class SetupScreen(WorkerNet, Screen[Config]):
 
     def on_mount(self) -> None:
         self.query_one("#api-key", Input).focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """tab lands on a field staff can see: it is scrolled into view."""
+        event.widget.scroll_visible(animate=False)
+
+    def action_leave(self) -> None:
+        self.dismiss(None)
 
     def _value(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value.strip()
