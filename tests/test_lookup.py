@@ -14,7 +14,8 @@ from tui.cliniko.governor import RateGovernor
 from tui.screens.lookup import LookupScreen
 from tui.screens.send import SendConfirmScreen
 from tui.services.day_loader import DayLoader
-from tui.services.lookup import PatientLookup, patient_queries
+from tui.services.audit import AuditLog
+from tui.services.lookup import PatientLookup, patient_queries, phone_digits
 
 from conftest import NOW, settle
 
@@ -33,6 +34,29 @@ def test_what_staff_type_becomes_clinikos_filters(typed, expected):
     assert [list(q) for q in patient_queries(typed)] == expected
 
 
+@pytest.mark.parametrize(("typed", "order", "expected"), [
+    ("21/02/1993", "dmy", "1993-02-21"),
+    ("21.02.1993", "dmy", "1993-02-21"),
+    ("02/21/1993", "mdy", "1993-02-21"),
+    ("1993-02-21", "mdy", "1993-02-21"),  # ISO in every country
+    ("1993-02-21", None, "1993-02-21"),
+    ("21/02/1993", None, None),  # the account's country not known yet: only ISO is certain
+    ("02/21/1993", "dmy", None),  # no 21st month
+    ("31/02/1993", "dmy", None),
+])
+def test_a_date_of_birth_as_the_clinic_writes_it(typed, order, expected):
+    queries = patient_queries(typed, order)
+    assert [list(q) for q in queries] == ([[f"date_of_birth:={expected}"]] if expected else [])
+
+
+@pytest.mark.parametrize(("typed", "digits"), [
+    ("0412 175 294", "412175294"), ("+61 412 175 294", "61412175294"), ("294", "294"), ("(02) 9555-0101", "295550101"),
+    ("12", None), ("21/02/1993", None), ("Mia", None), ("1993-02-21", None),
+])
+def test_what_counts_as_a_phone_number(typed, digits):
+    assert phone_digits(typed) == digits
+
+
 def a_patient_with_days_ahead(sandbox) -> dict:
     """A patient with an individual and a group appointment in the next days."""
     store = sandbox.store
@@ -44,8 +68,12 @@ def a_patient_with_days_ahead(sandbox) -> dict:
     raise LookupError
 
 
-async def test_search_merges_name_fields_and_hides_archived(client, sandbox):
-    lookup = PatientLookup(client, DayLoader(client, clock=lambda: NOW))
+def lookup_for(client, tmp_path) -> PatientLookup:
+    return PatientLookup(client, DayLoader(client, clock=lambda: NOW), AuditLog(tmp_path / "audit.sqlite3"), "desk-test")
+
+
+async def test_search_merges_name_fields_and_hides_archived(client, sandbox, tmp_path):
+    lookup = lookup_for(client, tmp_path)
     patient = next(iter(sandbox.store.patients.values()))
     found = await lookup.search(patient["last_name"])
     assert patient["id"] in {p.id for p in found}
@@ -58,12 +86,12 @@ async def test_search_merges_name_fields_and_hides_archived(client, sandbox):
     assert all(p.date_of_birth == patient["date_of_birth"] for p in by_birth)
 
 
-async def test_fourteen_days_in_at_most_three_round_trips(sandbox, make_client):
+async def test_fourteen_days_in_at_most_three_round_trips(sandbox, make_client, tmp_path):
     """With every answer 0.2 s late, more than three sequential round trips
     would take 0.8 s or more."""
     client = make_client()
     client.governor = RateGovernor(limit=200)
-    lookup = PatientLookup(client, DayLoader(client, clock=lambda: NOW))
+    lookup = lookup_for(client, tmp_path)
     raw = a_patient_with_days_ahead(sandbox)
     [patient] = [p for p in await lookup.search(raw["email"] or raw["last_name"]) if p.id == raw["id"]][:1] or [None]
     assert patient is not None
@@ -159,3 +187,82 @@ async def test_send_from_a_looked_up_appointment_is_the_usual_send(make_app, san
         await pilot.press("s")
         await settle(pilot)
         assert isinstance(app.screen, SendConfirmScreen)
+
+
+def patient_line(lookup, patient_id: str) -> str:
+    options = lookup.query_one("#lookup-patients")
+    return next(str(options.get_option_at_index(n).prompt) for n in range(options.option_count)
+                if options.get_option_at_index(n).id == patient_id)
+
+
+async def test_staff_type_a_birth_date_their_way_and_results_tell_namesakes_apart(make_app, sandbox):
+    from collections import Counter
+
+    names = Counter((p["first_name"], p["last_name"]) for p in sandbox.store.patients.values()
+                    if not p.get("archived_at"))
+    first, last = next(name for name, count in names.items() if count > 1)
+    twins = [p for p in sandbox.store.patients.values() if (p["first_name"], p["last_name"]) == (first, last)]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        lookup = app.screen
+        assert "DD/MM/YYYY" in str(lookup.query_one("#lookup-hint").render())  # an Australian account
+        await pilot.press(*f"{first} {last}")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        lines = [patient_line(lookup, p["id"]) for p in twins]
+        assert len(set(lines)) == len(lines), "two patients of the same name read differently"
+        born = twins[0]["date_of_birth"]
+        year, month, day = born.split("-")
+        assert f"born {day}/{month}/{year}" in lines[0]
+        await pilot.press(*["backspace"] * len(f"{first} {last}"), *f"{day}/{month}/{year}")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        assert twins[0]["id"] in {p.id for p in lookup.patients}
+        assert all(p.date_of_birth == born for p in lookup.patients)
+
+
+async def test_a_phone_number_is_matched_among_the_coming_days_patients(make_app, sandbox):
+    raw = a_patient_with_days_ahead(sandbox)
+    number = next(p["number"] for p in raw["patient_phone_numbers"] if p.get("number"))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        lookup = app.screen
+        spaced = f"{number[:4]} {number[4:7]} {number[7:]}"
+        await pilot.press(*spaced)
+        await pilot.pause(0.4)
+        await settle(pilot)
+        assert raw["id"] in {p.id for p in lookup.patients}
+        status = str(lookup.query_one("#lookup-status").render())
+        assert "among the patients booked in the next 14 days" in status
+        assert f"…{number[-3:]}" in patient_line(lookup, raw["id"])
+
+
+async def test_a_link_already_sent_is_said_in_the_patients_days(make_app, sandbox, mail):
+    from console_helpers import eligible, open_send
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        view = eligible(app)
+        attendee = view.primary_attendee()
+        await open_send(app, pilot, view)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        lookup = app.screen
+        await pilot.press(*attendee.patient.email)
+        await pilot.pause(0.4)
+        await settle(pilot)
+        index = [p.id for p in lookup.patients].index(attendee.patient.id)
+        await pilot.press("down", *(["down"] * index), "enter")
+        await settle(pilot)
+        options = lookup.query_one("#lookup-appointments").options
+        [line] = [str(o.prompt) for o in options if o.id == view.id]
+        assert "Already sent" in line and "Rosa Delgado" in line

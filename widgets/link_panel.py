@@ -255,8 +255,8 @@ class LinkPanel(Vertical):
         dead = v.telehealth != "on"
         text = self._line("")
         text.append(PATIENT_LABEL, style="bold")
-        if dead:
-            text.append((" · " if compact else "\n") + DEAD_LINK[v.telehealth], style="italic")
+        if dead and not compact:  # compact: it leads the notes line, where it fits whole
+            text.append("\n" + DEAD_LINK[v.telehealth], style="italic")
         text.append("\n")
         if not v.attendees:
             text.append("No attendee on this appointment\n", style="dim")
@@ -277,7 +277,7 @@ class LinkPanel(Vertical):
         if many and not compact and chosen is not None:
             text.append(f"Link of ▶ {person_name(chosen.name, private=self.privacy)}: ", style="bold")
             text.append(self._shown_link(chosen) + "\n", style="dim" if dead or not chosen.active else "")
-        notes = self._notes(v, chosen)
+        notes = ([DEAD_LINK[v.telehealth]] if dead and compact else []) + self._notes(v, chosen)
         text.append(" · ".join(notes) if compact else "".join(f"{n}\n" for n in notes), style="bold")
         if compact:
             text.rstrip()  # exactly its lines: the pane is counted to the line at 80x24

@@ -32,12 +32,9 @@ from tui.safe_text import clean
 from tui.screens.worker_net import WorkerNet
 from tui.services.day import AppointmentView
 from tui.services.failure import failure_words
-from tui.services.lookup import (
-    LOOKAHEAD_DAYS,
-    MIN_CHARS,
-    PatientLookup,
-    patient_queries,
-)
+from tui.domain.local_ways import date_hint, date_words
+from tui.services.row_marks import last_send, send_words
+from tui.services.lookup import LOOKAHEAD_DAYS, MIN_CHARS, PatientLookup, patient_queries, phone_digits
 
 #: typing pauses this long before Cliniko is asked (each key would otherwise be ~3 requests)
 TYPING_PAUSE = 0.25
@@ -66,12 +63,15 @@ class LookupScreen(WorkerNet, ModalScreen[FoundAppointment | None]):
         self.patients: list[Patient] = []
         self.views: list[AppointmentView] = []
         self._asked = ""  # the text the last search was for
+        #: how the clinic writes dates (None: its country is not known yet, so ISO only)
+        self.order = lookup.known_order()
+        self._sent: dict[str, str] = {}  # appointment id → "Already sent …" for the chosen patient
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="lookup"):
             yield Static(Text("Find a patient's appointments (next 14 days)", style="bold"))
-            yield Static(Text("Name, email or date of birth (YYYY-MM-DD) · ↓ to the list · enter opens · esc back",
-                              style="dim"))
+            yield Static(Text(f"Name, email, phone or date of birth ({self._date_form()}) · ↓ to the list · "
+                              "enter opens · esc back", style="dim"), id="lookup-hint")
             yield Input(placeholder="e.g. Mia Kelly", id="lookup-query")
             yield Static("", id="lookup-status")
             yield OptionList(id="lookup-patients")
@@ -90,11 +90,11 @@ class LookupScreen(WorkerNet, ModalScreen[FoundAppointment | None]):
     def _typed(self, event: Input.Changed) -> None:
         text = event.value
         self._asked = text
-        if not patient_queries(text):
+        if not patient_queries(text, self.order) and phone_digits(text) is None:
             self.workers.cancel_group(self, "lookup-search")
             self._show_patients([])
-            self._status(f"Type at least {MIN_CHARS} letters, an email or a date of birth (YYYY-MM-DD)."
-                         if text.strip() else "")
+            self._status(f"Type at least {MIN_CHARS} letters, an email, a phone number or a date of birth "
+                         f"({self._date_form()})." if text.strip() else "")
             return
         self._status("Searching…")
         self.run_worker(self._search(text), group="lookup-search", exclusive=True, exit_on_error=False,
@@ -102,8 +102,9 @@ class LookupScreen(WorkerNet, ModalScreen[FoundAppointment | None]):
 
     async def _search(self, text: str) -> None:
         await asyncio.sleep(TYPING_PAUSE)  # a newer key press cancels this worker first
+        digits = phone_digits(text)
         try:
-            found = await self.lookup.search(text)
+            found = await (self.lookup.by_phone(digits, self.clock()) if digits else self.lookup.search(text))
         except Exception as exc:  # noqa: BLE001 - a notice, never a traceback
             if text == self._asked:
                 self._status(f"Could not search: {failure_words(exc, 'search')}")
@@ -111,16 +112,36 @@ class LookupScreen(WorkerNet, ModalScreen[FoundAppointment | None]):
         if text != self._asked:
             return  # an answer for older text
         self._show_patients(found)
-        self._status(f"{len(found)} patient{'s' * (len(found) != 1)} found" + (" — ↓ to choose" if found else ""))
+        where = (f" with a phone number ending {digits}, among the patients booked in the next {LOOKAHEAD_DAYS} "
+                 "days (Cliniko cannot search all patients by phone)") if digits else ""
+        self._status(f"{len(found)} patient{'s' * (len(found) != 1)} found{where}" + (" — ↓ to choose" if found else ""))
 
     def _show_patients(self, patients: list[Patient]) -> None:
         self.patients = patients
         options = self.query_one("#lookup-patients", OptionList)
         options.clear_options()
         for patient in patients:
-            born = f" · born {patient.date_of_birth}" if patient.date_of_birth else ""
-            email = f" · {mask_email(patient.email)}" if patient.email else ""
-            options.add_option(Option(self._named(patient) + clean(f"{born}{email}"), id=patient.id))
+            options.add_option(Option(self._named(patient) + clean(self._tells_apart(patient)), id=patient.id))
+
+    def _date_form(self) -> str:
+        return f"{date_hint(self.order)} or YYYY-MM-DD" if self.order else "YYYY-MM-DD"
+
+    def _tells_apart(self, patient: Patient) -> str:
+        """What tells two William Nguyens apart: born, the phone's last
+        digits, the email (masked)."""
+        parts = []
+        born = date.fromisoformat(patient.date_of_birth) if patient.date_of_birth and \
+            len(patient.date_of_birth) == 10 and patient.date_of_birth[4] == "-" else None
+        if born is not None:
+            parts.append(f"born {date_words(born, self.order) if self.order else born.isoformat()}")
+        phones = [p for p in patient.patient_phone_numbers if p.number or p.normalized_number]
+        if phones:
+            mobile = next((p for p in phones if (p.phone_type or "").lower() == "mobile"), phones[0])
+            digits = "".join(ch for ch in (mobile.normalized_number or mobile.number or "") if ch.isdigit())
+            parts.append(f"{(mobile.phone_type or 'phone').lower()} …{digits[-3:]}")
+        if patient.email:
+            parts.append(mask_email(patient.email))
+        return "".join(f" · {part}" for part in parts)
 
     @on(Input.Submitted, "#lookup-query")
     def _to_list(self) -> None:
@@ -145,12 +166,21 @@ class LookupScreen(WorkerNet, ModalScreen[FoundAppointment | None]):
                         description="load a patient's days")
 
     async def _days(self, patient: Patient) -> None:
+        now = self.clock()
         try:
-            day = await self.lookup.upcoming(patient, self.clock())
+            day = await self.lookup.upcoming(patient, now)
+            ledger = await self.lookup.sends(day, now)
         except Exception as exc:  # noqa: BLE001 - a notice, never a traceback
             self._status(f"Could not load their appointments: {failure_words(exc, 'load their appointments')}")
             return
         self.views = day.views()
+        self._sent = {}
+        for view in self.views:
+            mine = next((a for a in view.attendees if a.attendee.patient_id == patient.id), None)
+            sent = last_send(view, mine.attendee.id, mine.link.fingerprint(), ledger.of(view.id), day.team_sends) \
+                if mine is not None and mine.link is not None else None
+            if sent is not None:
+                self._sent[view.id] = send_words(sent, lambda moment, z=view.zone: f"{moment.astimezone(z):%d %b %H:%M}")
         self._show_days(patient)
         if not day.complete:
             self._status(f"Incomplete: {'; '.join(day.problems)}. Only what could be read is listed.")
@@ -183,6 +213,8 @@ class LookupScreen(WorkerNet, ModalScreen[FoundAppointment | None]):
         text.append(clean(state))
         text.append(clean("can be sent" if decision.allowed else decision.reason),
                     style="bold" if decision.allowed else "dim")
+        if view.id in self._sent:
+            text.append(clean(f"\n  {self._sent[view.id]}"), style="bold")
         return text
 
     @on(OptionList.OptionSelected, "#lookup-appointments")

@@ -21,6 +21,8 @@ class Account:
     hosts: AccountHosts
     #: why the account's own host is not known (links then only need cliniko.com)
     problem: str | None = None
+    #: ISO 3166-1 ("AU", "US"): how the clinic writes dates
+    country_code: str | None = None
 
 
 class AccountInfo:
@@ -55,5 +57,6 @@ class AccountInfo:
             hosts = AccountHosts(None, shard)  # not a host name: no help in checking links
             subdomain = None
         self._known = Account(account.name if account else None, hosts,
-                              None if subdomain else "Cliniko did not say the account's subdomain.")
+                              None if subdomain else "Cliniko did not say the account's subdomain.",
+                              account.country_code if account else None)
         return self._known

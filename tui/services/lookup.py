@@ -14,35 +14,59 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from tui.cliniko.client import ClinikoClient
+from tui.cliniko.errors import ClinikoError
 from tui.cliniko.filters import Q
 from tui.cliniko.models import Attendee, GroupAppointment, IndividualAppointment, Patient
+from tui.domain.local_ways import DateOrder, date_order, looks_like_a_date, read_date
 from tui.domain.timezones import business_zone, day_window, local_day_of
+from tui.services.audit import AuditLog
 from tui.services.day import Day
 from tui.services.day_loader import DayLoader
 from tui.services.day_rows import chunks, parse_rows
+from tui.services.sent_ledger import SentLedger, read_ledger
+from tui.services.team_log import day_team_sends
 
 LOOKAHEAD_DAYS = 14
 #: fewer characters than this match too many patients to be worth a request
 MIN_CHARS = 2
 MAX_MATCHES = 20
-_DOB = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: typed digits (spaces, +, - and brackets aside) this many or more: a phone number
+MIN_PHONE_DIGITS = 3
+_PHONE = re.compile(r"^[\d\s+()\-]+$")
+#: the coming days' patients are read again after this long
+COMING_FOR = timedelta(minutes=10)
 
 
-def patient_queries(text: str) -> list[Q]:
+def phone_digits(text: str) -> str | None:
+    """The digits of a typed phone number (None: not a phone number). A
+    leading 0 or country code is dropped, so 0412 345 678 and +61 412 345
+    678 both end a stored number the same way."""
+    text = text.strip()
+    if not _PHONE.match(text) or looks_like_a_date(text):
+        return None
+    digits = re.sub(r"\D", "", text)
+    return digits.lstrip("0") if len(digits) >= MIN_PHONE_DIGITS else None
+
+
+def phone_matches(patient: Patient, digits: str) -> bool:
+    return any(re.sub(r"\D", "", p.normalized_number or p.number or "").endswith(digits)
+               for p in patient.patient_phone_numbers)
+
+
+def patient_queries(text: str, order: DateOrder | None = None) -> list[Q]:
     """The ``GET /patients`` filters for what staff typed (run together,
-    results merged): a date of birth, an email, or name words."""
+    results merged): a date of birth (ISO or the clinic's own order), an
+    email, or name words. Phone numbers are not filtered by Cliniko (see
+    :meth:`PatientLookup.by_phone`)."""
     text = " ".join(text.split())
     if len(text) < MIN_CHARS:
         return []
-    if _DOB.match(text):
-        try:
-            date.fromisoformat(text)
-        except ValueError:
-            return []
-        return [Q().where("date_of_birth", "=", text)]
+    if looks_like_a_date(text):
+        born = read_date(text, order)  # order None: ISO only
+        return [Q().where("date_of_birth", "=", born.isoformat())] if born else []
     if "@" in text:
         return [Q().where("email", "~", text)]
     words = text.split()
@@ -54,13 +78,72 @@ def patient_queries(text: str) -> list[Q]:
 
 
 class PatientLookup:
-    def __init__(self, client: ClinikoClient, loader: DayLoader) -> None:
+    def __init__(self, client: ClinikoClient, loader: DayLoader, audit: AuditLog, desk: str) -> None:
         self.client = client
         self.loader = loader
+        self.audit = audit
+        self.desk = desk
+        self._coming: tuple[datetime, list[Patient]] | None = None
+
+    async def date_order(self) -> DateOrder | None:
+        account = await self.loader.account.get()
+        return date_order(account.country_code) if account.country_code else None
+
+    def known_order(self) -> DateOrder | None:
+        """How the clinic writes dates, if its settings are read (None: ISO only)."""
+        account = self.loader.account.known
+        return date_order(account.country_code) if account is not None and account.country_code else None
+
+    async def by_phone(self, digits: str, now: datetime) -> list[Patient]:
+        """Patients whose phone number ends with *digits*, among those with
+        an appointment in the coming LOOKAHEAD_DAYS: Cliniko cannot filter
+        patients by phone, so the coming days' patients are read (once,
+        then again after COMING_FOR) and matched here."""
+        if self._coming is None or now - self._coming[0] > COMING_FOR:
+            self._coming = (now, await self._coming_patients(now))
+        found = [p for p in self._coming[1] if phone_matches(p, digits)]
+        return sorted(found, key=lambda p: ((p.last_name or "").casefold(), p.display_name.casefold()))[:MAX_MATCHES]
+
+    async def _coming_patients(self, now: datetime) -> list[Patient]:
+        start, end = await self._window(now)
+        window = Q().where("starts_at", ">=", start).where("starts_at", "<", end)
+        individual, group = await asyncio.gather(
+            self.client.list_all("/individual_appointments", "individual_appointments", window.copy()),
+            self.client.list_all("/group_appointments", "group_appointments", window.copy()))
+        dropped: list[str] = []
+        ids = {a.patient_id for a in parse_rows(IndividualAppointment, individual, dropped, "appointments")
+               if a.patient_id}
+        groups = sorted(g.id for g in parse_rows(GroupAppointment, group, dropped, "appointments"))
+        for rows in await asyncio.gather(*(self.client.list_all("/attendees", "attendees",
+                                                                 Q().any_of("booking_id", batch))
+                                           for batch in chunks(groups))):
+            ids |= {a.patient_id for a in parse_rows(Attendee, rows, dropped, "attendees") if a.patient_id}
+        pages = await asyncio.gather(*(self.client.list_all("/patients", "patients", Q().any_of("id", batch))
+                                       for batch in chunks(sorted(ids))))
+        return [p for rows in pages for p in parse_rows(Patient, rows, dropped, "patients") if p.archived_at is None]
+
+    async def _window(self, now: datetime) -> tuple[datetime, datetime]:
+        """From the start of today at the home location, LOOKAHEAD_DAYS long."""
+        loader = self.loader
+        home = loader.home_business(loader.locations_hint() or await loader.businesses())
+        today = local_day_of(now, business_zone(home)) if home else now.date()
+        start = day_window(today, business_zone(home))[0] if home else now - timedelta(hours=12)
+        return start, start + timedelta(days=LOOKAHEAD_DAYS)
+
+    async def sends(self, day: Day, now: datetime) -> SentLedger:
+        """This desk's sends of the day's appointments (read off the UI
+        loop); other desks' go into ``day.team_sends`` from Cliniko's memos."""
+        ledger = await read_ledger(self.audit, day.appointments)
+        try:
+            day.team_sends = await day_team_sends(self.client, day.appointments.values(), day.appointment_types,
+                                                  day.attendees_of, now, self.desk)
+        except ClinikoError:
+            pass  # then this desk's log alone says what was sent
+        return ledger
 
     async def search(self, text: str) -> list[Patient]:
         """Up to MAX_MATCHES patients, by last then first name."""
-        queries = patient_queries(text)
+        queries = patient_queries(text, await self.date_order())
         if not queries:
             return []
         answers = await asyncio.gather(*(
@@ -78,10 +161,9 @@ class PatientLookup:
         """The patient's appointments from the start of today (the home
         location's day) for LOOKAHEAD_DAYS, with their own attendee records."""
         loader = self.loader
+        start, end = await self._window(now)
         home = loader.home_business(loader.locations_hint() or await loader.businesses())
         today = local_day_of(now, business_zone(home)) if home else now.date()
-        start = day_window(today, business_zone(home))[0] if home else now - timedelta(hours=12)
-        end = start + timedelta(days=LOOKAHEAD_DAYS)
         day = Day(local_date=today, fallback_zone=loader.fallback_zone)
         window = Q().where("starts_at", ">=", start).where("starts_at", "<", end)
         # round trip 1: the appointments (and any reference data not cached yet)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -72,9 +73,10 @@ class Session:
     def arrivals(self) -> Arrivals:
         return Arrivals(self.client, self.audit)
 
-    @property
+    @cached_property
     def lookup(self) -> PatientLookup:
-        return PatientLookup(self.client, self.loader)
+        """One per session: it keeps the coming days' patients for phone searches."""
+        return PatientLookup(self.client, self.loader, self.audit, self.desk)
 
     async def sign_in(self) -> User:
         self.user = await self.client.current_user()
