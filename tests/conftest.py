@@ -23,6 +23,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
+def clock_style_per_test():
+    """How times are written is one per process (like a locale): each test
+    starts on the default, whatever the last one's account set."""
+    from tui.domain.clock import ClockStyle, use_clock
+
+    use_clock(ClockStyle())
+    yield
+    use_clock(ClockStyle())
+
+
+@pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path, monkeypatch):
     """Never read or write the developer's real config or audit log."""
     monkeypatch.setenv("FRONTDESK_CONFIG", str(tmp_path / "config" / "config.toml"))

@@ -65,6 +65,8 @@ class UISection(BaseModel):
     late_after_minutes: int = Field(default=5, ge=1, le=120)
     privacy_initials: bool = False
     keys: dict[str, str] = Field(default_factory=dict)
+    #: "12h" or "24h"; unset: the account's country decides (12-hour in the US and Canada)
+    clock: Literal["12h", "24h"] | None = None
 
 
 def _secret(env_name: str | None, inline: SecretStr | None) -> str | None:

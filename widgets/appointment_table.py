@@ -22,6 +22,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.domain.clock import current as clock_style
+from tui.domain.clock import time_width
 from tui.domain.timezones import list_time
 from tui.domain.wording import (
     BAD_LINK,
@@ -136,7 +138,7 @@ class AppointmentTable(ScrollView, can_focus=True):
         the rest. Narrow (an SSH terminal's 80 columns) the words are the
         short ones and the location is a three-letter tag."""
         narrow = self._narrow()
-        fixed = {"mark": 1, "time": 9 if self._other_dates else 5, "telehealth": 11 if narrow else 13, "sent": 1 if narrow else 4,
+        fixed = {"mark": 1, "time": time_width() + (4 if self._other_dates else 0), "telehealth": 11 if narrow else 13, "sent": 1 if narrow else 4,
                  "status": 13 if narrow else 14}
         weights = {"patient": 6, "practitioner": 4, "type": 5}
         if self.show_location:
@@ -215,6 +217,7 @@ class AppointmentTable(ScrollView, can_focus=True):
         titles = COLUMN_TITLES | ({"sent": "✓"} if self._narrow() else {}) | ({"location": "Loc"} if self._tagged() else {})
         self._header = " " * (widths["mark"] + 2 * _PAD) + self._line(tuple(titles[n] for n in names), width_key)
         shape = (self.privacy, self.show_location, tuple(self._locations.items()), width_key, self._narrow(), self._tagged(),
+                 clock_style(),
                  self.list_zone)
         if shape == self._shape:
             shape = self._shape  # the same object: each row's cache check is then a few identity tests

@@ -8,17 +8,17 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual.reactive import reactive
 
+from tui.domain.clock import clock_time, weekday_date
 from tui.domain.timezones import zone_for
-from tui.domain.wording import STATUS_LABELS, TELEHEALTH_LONG
+from tui.domain.wording import STATUS_LABELS, TELEHEALTH_LONG, person_name
 from tui.services.day import AppointmentView
-from tui.domain.wording import person_name
 from widgets.text import clean
 from widgets.text_lines import TextLines
 
 
 def _when(start: datetime, end: datetime, zone: ZoneInfo) -> str:
     a, b = start.astimezone(zone), end.astimezone(zone)
-    return f"{a:%H:%M}–{b:%H:%M} {a:%a %d %b}"
+    return f"{clock_time(a)}–{clock_time(b)} {weekday_date(a.date())}"
 
 
 class DetailPane(TextLines, can_focus=False):

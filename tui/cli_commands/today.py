@@ -131,6 +131,7 @@ async def load_today(session: Session, local_date: date | RelativeDay | None, re
         if user_task is not None:
             user_task.cancel()
         raise
+    session.apply_clock()  # the account is read with the day: its times are written its way
     views = day.views()
     if user_task is not None:
         user = await user_task

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from tui.domain.clock import full_date
+
 WORDS = {"today": 0, "tomorrow": 1, "yesterday": -1}
 _OFFSET = re.compile(r"[+-][0-9]{1,3}")
 FORMS = "YYYY-MM-DD, today, tomorrow, yesterday, +N or -N (days from today)"
@@ -47,7 +49,7 @@ def day_words(day: date, today: date) -> str:
 def date_label(day: date, today: date | None) -> str:
     """The header's date: a day that is not today says so in words (the
     list, up next and every "late" are about that day, not this one)."""
-    shown = day.strftime("%a %d %b %Y")
+    shown = full_date(day)
     if today is None or day == today:
         return shown
     return f"{shown} ({day_words(day, today)}) · NOT TODAY"

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from tui.domain.clock import clock_time, long_date
+
 PLACEHOLDERS = frozenset({"first_name", "date", "time", "practitioner", "business", "link"})
 
 DEFAULT_SUBJECT = "Your Telehealth appointment on {date}"
@@ -48,8 +50,8 @@ class MessageValues:
         local = self.starts_at.astimezone(self.zone)
         return {
             "first_name": self.first_name,
-            "date": local.strftime("%A %d %B %Y").replace(" 0", " "),
-            "time": f"{local:%H:%M} {local.tzname() or ''}".strip(),
+            "date": long_date(local.date()),
+            "time": f"{clock_time(local)} {local.tzname() or ''}".strip(),
             "practitioner": self.practitioner,
             "business": self.business,
             "link": link,

@@ -11,6 +11,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tui.cliniko.models import Business
+from tui.domain.clock import clock_time
 
 # Cliniko's human-readable zone labels (Rails names) for the zones its
 # clinics mostly use; used only when a business has no IANA identifier.
@@ -103,7 +104,8 @@ def local_day_of(moment: datetime, zone: ZoneInfo) -> date:
 
 
 def hhmm(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%H:%M")
+    """*moment* on *zone*'s clock, written the clinic's way (09:30 or 9:30 am)."""
+    return clock_time(moment.astimezone(zone))
 
 
 def span_of(windows: list[tuple[datetime, datetime]]) -> tuple[datetime, datetime]:
@@ -116,4 +118,4 @@ def list_time(moment: datetime, zone: ZoneInfo, day: date | None) -> str:
     on another date there ("Mon 22:30": an Auckland morning is the evening
     before in Sydney), so times read in order down the list."""
     local = moment.astimezone(zone)
-    return local.strftime("%a %H:%M" if day is not None and local.date() != day else "%H:%M")
+    return f"{local:%a} {clock_time(local)}" if day is not None and local.date() != day else clock_time(local)

@@ -17,7 +17,8 @@ class ReadRoutes:
     """Part of :class:`~tui.sandbox.server.Sandbox`."""
 
     def _settings(self, parts: list[str], user_id: str) -> Response:
-        account = {"id": "1", "name": "Harbour Health", "country": "Australia", "country_code": "AU",
+        country, code = self.store.country
+        account = {"id": "1", "name": "Harbour Health", "country": country, "country_code": code,
                    "currency_symbol": "$", "subdomain": self.store.subdomain, "time_zone_support": True}
         public = {"account": account, "terminology": {"patient": "patient"}}
         if parts == ["settings", "public"]:

@@ -29,6 +29,8 @@ class Store:
 
     now: datetime
     subdomain: str = SUBDOMAIN
+    #: the account's country (ISO 3166-1), which sets how it writes dates and times
+    country: tuple[str, str] = ("Australia", "AU")
     shard: str = SHARD
     businesses: dict[str, dict] = field(default_factory=dict)
     practitioners: dict[str, dict] = field(default_factory=dict)

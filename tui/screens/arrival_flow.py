@@ -11,6 +11,7 @@ from textual.message import Message
 from tui.cliniko.errors import PermissionDeniedError
 from tui.cliniko.models import Attendee, IndividualAppointment
 from tui.domain.arrival import ARRIVAL_WORDS, Mark, arrival_question
+from tui.domain.clock import weekday_date
 from tui.screens.ask import AskFirst
 from tui.screens.console import Console
 from tui.services.arrivals import ArrivalChange, apply_arrival, plan_arrival, reconcile
@@ -50,7 +51,7 @@ class ArrivalFlow:
         if why is None:
             self._write(planned)
             return
-        when = f"{screen.state.hhmm(view.appointment.starts_at)} on {day.local_date.strftime('%a %d %b')}"
+        when = f"{screen.state.hhmm(view.appointment.starts_at)} on {weekday_date(day.local_date)}"
         question = f"Mark {screen.who(planned.patient)} {ARRIVAL_WORDS[planned.after]} for {when}?"
         detail = f"{view.type_name} with {view.practitioner_name}: {why}. Nothing is written in Cliniko unless you press y."
         screen.app.push_screen(AskFirst(question, detail), lambda yes: self._write(planned) if yes else None)

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from tui.domain.clock import clock_time, date_and_time
+from tui.domain.days import RelativeDay
+from tui.domain.sync_words import SyncFacts
+from tui.domain.wording import person_name
 from tui.safe_text import clean
 from tui.services.day import AppointmentView, Day
 from tui.services.row_marks import NOT_SENT, RowMarks
 from tui.services.sent_ledger import SentLedger
-from tui.domain.days import RelativeDay
-from tui.domain.sync_words import SyncFacts
-from tui.domain.wording import person_name
-
 
 #: the status filter's steps, in the order its key cycles through them
 STATUS_FILTERS = ("all", "not_arrived", "late", "not_sent")
@@ -98,20 +98,20 @@ class ConsoleState:
         return person_name(name, private=self.privacy)
 
     def when(self, moment: datetime) -> str:
-        return (moment.astimezone(self.zone) if self.zone else moment).strftime("%d %b %H:%M")
+        return date_and_time(moment.astimezone(self.zone) if self.zone else moment)
 
     def time_of(self, moment: datetime, now: datetime) -> str:
         """"08:02" on *now*'s date in the clinic, else "24 Nov 08:02"."""
         local = moment.astimezone(self.zone) if self.zone else moment
         today = now.astimezone(self.zone).date() if self.zone else now.date()
-        return local.strftime("%H:%M") if local.date() == today else local.strftime("%d %b %H:%M")
+        return clock_time(local) if local.date() == today else date_and_time(local)
 
     def today(self, now: datetime) -> date | None:
         """Today at the home location (None until its zone is known)."""
         return now.astimezone(self.zone).date() if self.zone else None
 
     def hhmm(self, moment: datetime) -> str:
-        return moment.astimezone(self.zone).strftime("%H:%M") if self.zone else moment.strftime("%H:%M UTC")
+        return clock_time(moment.astimezone(self.zone)) if self.zone else f"{clock_time(moment)} UTC"
 
     def sync_facts(self) -> SyncFacts:
         day, failure, hhmm = self.day, self.failure, self.hhmm

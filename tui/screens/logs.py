@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.domain.clock import date_and_time
 from tui.domain.contact import CHANNEL_WORDS
 from tui.services.audit import AuditEntry, outcome_words
 from tui.services.session import OutboxItem
@@ -44,7 +45,7 @@ class OutboxScreen(ModalScreen[None]):
             when = ""
             if item.at is not None:
                 local = item.at.astimezone(self.zone) if self.zone else item.at
-                when = f" · {local:%d %b %H:%M} {local.tzname() or ''}".rstrip()
+                when = f" · {date_and_time(local)} {local.tzname() or ''}".rstrip()
             text.append(f"{n}. {CHANNEL_WORDS.get(item.channel, item.channel.upper())} to {clean(item.to)} · {self.who(item.patient)}{when}\n",
                         style="bold")
             if item.subject:
@@ -77,7 +78,7 @@ class AuditScreen(ModalScreen[None]):
         if not self.entries:
             text.append("No reveals, copies, sends or arrivals recorded for this appointment.\n")
         for e in self.entries:
-            when = e.at.astimezone(self.zone).strftime("%d %b %H:%M")
+            when = date_and_time(e.at.astimezone(self.zone))
             who = clean(e.user_name or "unknown user")
             patient = clean(self.names.get(e.attendee_id or "", "attendee " + (e.attendee_id or "?")))
             line = f"{when}  {who} {ACTION_WORDS.get(e.action, e.action)} the patient link of {patient}"

@@ -25,16 +25,23 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.cliniko.models import Patient
+from tui.domain.clock import date_and_time, weekday_date
 from tui.domain.contact import mask_email
+from tui.domain.local_ways import date_hint, date_words
 from tui.domain.timezones import local_day_of
 from tui.domain.wording import TELEHEALTH_SHORT, person_name
 from tui.safe_text import clean
 from tui.screens.worker_net import WorkerNet
 from tui.services.day import AppointmentView
 from tui.services.failure import failure_words
-from tui.domain.local_ways import date_hint, date_words
+from tui.services.lookup import (
+    LOOKAHEAD_DAYS,
+    MIN_CHARS,
+    PatientLookup,
+    patient_queries,
+    phone_digits,
+)
 from tui.services.row_marks import last_send, send_words
-from tui.services.lookup import LOOKAHEAD_DAYS, MIN_CHARS, PatientLookup, patient_queries, phone_digits
 
 #: typing pauses this long before Cliniko is asked (each key would otherwise be ~3 requests)
 TYPING_PAUSE = 0.25
@@ -180,7 +187,7 @@ class LookupScreen(WorkerNet, ModalScreen[FoundAppointment | None]):
             sent = last_send(view, mine.attendee.id, mine.link.fingerprint(), ledger.of(view.id), day.team_sends) \
                 if mine is not None and mine.link is not None else None
             if sent is not None:
-                self._sent[view.id] = send_words(sent, lambda moment, z=view.zone: f"{moment.astimezone(z):%d %b %H:%M}")
+                self._sent[view.id] = send_words(sent, lambda moment, z=view.zone: date_and_time(moment.astimezone(z)))
         self._show_days(patient)
         if not day.complete:
             self._status(f"Incomplete: {'; '.join(day.problems)}. Only what could be read is listed.")
@@ -207,7 +214,7 @@ class LookupScreen(WorkerNet, ModalScreen[FoundAppointment | None]):
         decision = view.decision(mine, now, self.configured)
         local = view.appointment.starts_at.astimezone(view.zone)
         status = "cancelled" if view.status == "cancelled" or (mine is not None and not mine.active) else ""
-        head = f"{local:%a %d %b} {view.local_start}  {view.type_name} · {view.practitioner_name}"
+        head = f"{weekday_date(local.date())} {view.local_start}  {view.type_name} · {view.practitioner_name}"
         text = Text(clean(head) + "\n")
         state = f"  {TELEHEALTH_SHORT[view.telehealth]}" + (f" · {status}" if status else "") + " · "
         text.append(clean(state))

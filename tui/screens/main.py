@@ -185,6 +185,9 @@ class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
     def on_signed_in(self, message: SignedIn) -> None:
         self.user = message.user
         self.account = message.account or self.account
+        if self.session.apply_clock():  # the account writes times its own way: every time again
+            self._rebuild(data_changed=True)
+            self._update_up_next()
         self._update_header()
 
     def on_day_updated(self, message: DayUpdated) -> None:

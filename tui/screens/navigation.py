@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from textual import events
 from textual.widgets import Input
 
+from tui.domain.clock import weekday_date
 from tui.domain.sync_words import zone_city
 from tui.domain.timezones import business_zone
 from tui.domain.wording import location_codes
@@ -64,7 +65,7 @@ class Navigation:
         new_day = self.state.day_turned(now)
         if new_day is None:
             return False
-        self.say(f"Midnight passed: now showing today, {new_day:%a %d %b}.", title="New day", timeout=15)
+        self.say(f"Midnight passed: now showing today, {weekday_date(new_day)}.", title="New day", timeout=15)
         self.state.local_date = new_day  # the header says the new date while it loads
         self._go_to(None)
         return True

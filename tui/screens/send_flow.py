@@ -13,6 +13,7 @@ from functools import partial
 
 from textual.message import Message
 
+from tui.domain.clock import clock_time, weekday_date
 from tui.domain.contact import CHANNEL_WORDS, recipient_for
 from tui.domain.eligibility import SendEligibility
 from tui.domain.timezones import zone_for
@@ -79,12 +80,13 @@ class SendFlow:
                                            chosen.link.masked(), private=self.screen.privacy))
             for channel in decision.channels
         ]
-        clinic = f"{view.local_start}–{view.local_end} {appt.starts_at.astimezone(view.zone):%a %d %b} ({view.zone.key})"
+        clinic = f"{view.local_start}–{view.local_end} {weekday_date(appt.starts_at.astimezone(view.zone).date())} ({view.zone.key})"
         patient_time = "(same zone as clinic: none on the patient's record)"
         if patient.time_zone:
             pz = zone_for(patient.time_zone, None, view.zone.key)
             if pz.utcoffset(appt.starts_at) != view.zone.utcoffset(appt.starts_at):
-                patient_time = f"{appt.starts_at.astimezone(pz):%H:%M %a %d %b} ({pz.key})"
+                theirs = appt.starts_at.astimezone(pz)
+                patient_time = f"{clock_time(theirs)} {weekday_date(theirs.date())} ({pz.key})"
             else:
                 patient_time = "(same zone as clinic)"
         group_in: list[GroupRecipient] = []

@@ -18,6 +18,7 @@ from datetime import datetime
 from tui.domain.arrival import arrival_of
 from tui.domain.contact import Channel
 from tui.domain.eligibility import ALL_CHANNELS
+from tui.domain.timezones import hhmm
 from tui.domain.wording import STATUS_LABELS, TELEHEALTH_SHORT
 from tui.safe_text import clean
 from tui.services.audit import AuditEntry
@@ -53,7 +54,7 @@ def day_sheet_csv(views: list[AppointmentView], now: datetime, *,
             done = last_send(view, attendee.attendee.id, attendee.link.fingerprint(), sends, team or {}) \
                 if attendee is not None and attendee.link is not None else None
             if done is not None:
-                sent = send_words(done, lambda m: f"{m.astimezone(view.zone):%H:%M}") if done.unsure else "sent"
+                sent = send_words(done, lambda m: hhmm(m, view.zone)) if done.unsure else "sent"
             elif decision.allowed:
                 sent = "not sent"
             status = view.status

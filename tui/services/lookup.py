@@ -19,7 +19,12 @@ from datetime import datetime, timedelta
 from tui.cliniko.client import ClinikoClient
 from tui.cliniko.errors import ClinikoError
 from tui.cliniko.filters import Q
-from tui.cliniko.models import Attendee, GroupAppointment, IndividualAppointment, Patient
+from tui.cliniko.models import (
+    Attendee,
+    GroupAppointment,
+    IndividualAppointment,
+    Patient,
+)
 from tui.domain.local_ways import DateOrder, date_order, looks_like_a_date, read_date
 from tui.domain.timezones import business_zone, day_window, local_day_of
 from tui.services.audit import AuditLog

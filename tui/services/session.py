@@ -14,6 +14,8 @@ from pathlib import Path
 from tui.cliniko.client import ClinikoClient
 from tui.cliniko.models import User
 from tui.config import Config
+from tui.domain.clock import current as current_clock
+from tui.domain.clock import style_for, use_clock
 from tui.domain.contact import Channel
 from tui.domain.message import DEFAULT_BODY, DEFAULT_SMS, DEFAULT_SUBJECT
 from tui.paths import data_dir
@@ -78,6 +80,16 @@ class Session:
         """One per session: it keeps the coming days' patients for phone searches."""
         return PatientLookup(self.client, self.loader, self.audit, self.desk)
 
+    def apply_clock(self) -> bool:
+        """Write times the clinic's way: ``[ui] clock``, else the account's
+        country once it is known. True when that changed how times read."""
+        account = self.account.known
+        style = style_for(account.country_code if account else None, self.config.ui.clock)
+        if style == current_clock():
+            return False
+        use_clock(style)
+        return True
+
     async def sign_in(self) -> User:
         self.user = await self.client.current_user()
         return self.user
@@ -139,4 +151,5 @@ def open_session(config: Config, *, clock: Clock = system_now, audit_dir: Path |
         account=account,
         desk=desk,
     )
+    session.apply_clock()  # [ui] clock at once; the account's country once it is read
     return session

@@ -32,6 +32,7 @@ from tui.cliniko.models import (
     Patient,
     User,
 )
+from tui.domain.clock import date_and_time, full_date
 from tui.domain.contact import CHANNEL_WORDS, Channel, Recipient, recipient_for
 from tui.domain.eligibility import SendEligibility, decide
 from tui.domain.links import NOT_A_PATIENT_LINK, AccountHosts, PatientLink
@@ -40,7 +41,13 @@ from tui.domain.timezones import business_zone, hhmm, zone_for
 from tui.domain.wording import person_name
 from tui.safe_text import clean
 from tui.services.account import AccountInfo
-from tui.services.audit import AuditEntry, AuditLog, AuditUnavailable, SendClaim, SendInProgress
+from tui.services.audit import (
+    AuditEntry,
+    AuditLog,
+    AuditUnavailable,
+    SendClaim,
+    SendInProgress,
+)
 from tui.services.delivery.errors import AlreadySent, ChannelFailed, SendRefused
 from tui.services.delivery.reread import Fresh, reread
 from tui.services.team_log import LOOKBACK, TeamSend, latest_for, marker, team_sends
@@ -259,7 +266,7 @@ class DeliveryService:
             pass  # a claim left behind is released once its window is gone
 
     def _when(self, moment: datetime) -> str:
-        return moment.astimezone(timezone.utc).strftime("%d %b %H:%M UTC")
+        return f"{date_and_time(moment.astimezone(timezone.utc))} UTC"
 
     async def _send(self, link: PatientLink, channel: Channel, sender, kind: str, practitioner: str,
                     hosts, claim: SendClaim, confirm_repeat: bool) -> SendOutcome:
@@ -309,7 +316,7 @@ class DeliveryService:
                     user, zone) -> tuple[str | None, str | None]:
         name = user.name if user else "a staff member"
         who = f"{name} ({user.role})" if user and user.role else name
-        when = f"{hhmm(fresh.appointment.starts_at, zone)} {fresh.appointment.starts_at.astimezone(zone):%a %d %b %Y}"
+        when = f"{hhmm(fresh.appointment.starts_at, zone)} {full_date(fresh.appointment.starts_at.astimezone(zone).date())}"
         body = MemoCommunicationBody(
             patient_id=fresh.patient.id,
             type_code=2 if channel == "email" else 1,
