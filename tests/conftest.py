@@ -24,13 +24,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(autouse=True)
 def clock_style_per_test():
-    """How times are written is one per process (like a locale): each test
-    starts on the default, whatever the last one's account set."""
+    """How times are written and patients named is one per process (like a
+    locale): each test starts on the default, whatever the last account set."""
     from tui.domain.clock import ClockStyle, use_clock
+    from tui.domain.terms import use_term
 
     use_clock(ClockStyle())
+    use_term(None)
     yield
     use_clock(ClockStyle())
+    use_term(None)
 
 
 @pytest.fixture(autouse=True)

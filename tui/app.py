@@ -17,6 +17,7 @@ from textual.notifications import Notify
 
 from tui.screens.palette import FrontdeskCommands
 from tui.config import Config
+from tui.domain.terms import ours
 from tui.domain.days import RelativeDay
 from tui.app_crash import CrashInPlainWords
 from tui.screens.main import MainScreen
@@ -193,5 +194,5 @@ class FrontdeskApp(CrashInPlainWords, App[None]):
             if not binding.id or binding.id in seen:
                 continue  # only frontdesk's own actions, each once (keymaps applied)
             seen.add(binding.id)
-            rows.append((self.get_key_display(binding), binding.description, binding.tooltip or ""))
+            rows.append((self.get_key_display(binding), ours(binding.description), ours(binding.tooltip or "")))
         self.push_screen(HelpScreen(rows))

@@ -22,6 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.domain.terms import ours
 from tui.domain.clock import current as clock_style
 from tui.domain.clock import time_width
 from tui.domain.timezones import list_time
@@ -215,7 +216,7 @@ class AppointmentTable(ScrollView, can_focus=True):
         self._columns = [(name, widths[name]) for name in names]
         width_key = tuple(widths[name] for name in names)
         titles = COLUMN_TITLES | ({"sent": "✓"} if self._narrow() else {}) | ({"location": "Loc"} if self._tagged() else {})
-        self._header = " " * (widths["mark"] + 2 * _PAD) + self._line(tuple(titles[n] for n in names), width_key)
+        self._header = " " * (widths["mark"] + 2 * _PAD) + self._line(tuple(ours(titles[n]) for n in names), width_key)
         shape = (self.privacy, self.show_location, tuple(self._locations.items()), width_key, self._narrow(), self._tagged(),
                  clock_style(),
                  self.list_zone)

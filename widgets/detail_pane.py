@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual.reactive import reactive
 
+from tui.domain.terms import ours
 from tui.domain.clock import clock_time, weekday_date
 from tui.domain.timezones import zone_for
 from tui.domain.wording import STATUS_LABELS, TELEHEALTH_LONG, person_name
@@ -71,7 +72,7 @@ class DetailPane(TextLines, can_focus=False):
         if patient_zone:
             pz = zone_for(patient_zone)
             if pz.key != v.zone.key and pz.utcoffset(appt.starts_at) != v.zone.utcoffset(appt.starts_at):
-                row("Patient time", f"{_when(appt.starts_at, appt.ends_at, pz)} ({pz.key})")
+                row(ours("Patient time"), f"{_when(appt.starts_at, appt.ends_at, pz)} ({pz.key})")
         row("Practitioner", v.practitioner_name)
         row("Type", f"{v.type_name} — {TELEHEALTH_LONG[v.telehealth]}")
         row("Location", v.business_name)

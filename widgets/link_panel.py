@@ -28,6 +28,7 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Button
 
+from tui.domain.terms import ours
 from tui.domain.arrival import late_attendees, minutes_late
 from tui.domain.links import NOT_A_PRACTITIONER_LINK, PATIENT_LABEL, PRACTITIONER_LABEL
 from tui.domain.wording import DEAD_LINK
@@ -216,6 +217,9 @@ class LinkPanel(Vertical):
                         min_lines=3 if compact else 4 + len(v.attendees))
 
         decision = v.decision(chosen, self.now, self.configured)
+        label = ours("Send to patient")
+        if str(button.label) != label:
+            button.label = label
         disabled = not decision.allowed or self.sending
         if button.disabled != disabled:
             button.disabled = disabled
@@ -226,7 +230,7 @@ class LinkPanel(Vertical):
             who = person_name(chosen.name, private=self.privacy)
             reason.update(self._line(f"Ready to send to {who}", "bold"), min_lines=lines)
         else:
-            reason.update(self._line(f"Cannot send: {decision.reason}"), min_lines=lines)
+            reason.update(self._line(f"Cannot send: {decision.reason}"), min_lines=lines)  # (reasons are worded in the domain)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -254,7 +258,7 @@ class LinkPanel(Vertical):
         the chosen one, with its place in a group), then the notes."""
         dead = v.telehealth != "on"
         text = self._line("")
-        text.append(PATIENT_LABEL, style="bold")
+        text.append(ours(PATIENT_LABEL), style="bold")
         if dead and not compact:  # compact: it leads the notes line, where it fits whole
             text.append("\n" + DEAD_LINK[v.telehealth], style="italic")
         text.append("\n")
@@ -288,8 +292,8 @@ class LinkPanel(Vertical):
         if a.link is not None:
             return a.link.url if (self.revealed and a is self.chosen) else a.link.masked()
         if a.link_problem:
-            return "not a Cliniko patient link — hidden, never sent"
-        return "Cliniko gave no patient link"
+            return ours("not a Cliniko patient link — hidden, never sent")
+        return ours("Cliniko gave no patient link")
 
     def _reach(self, v: AppointmentView, a: AttendeeView) -> str:
         """A group attendee in a few words: sent or not, and by what."""

@@ -11,6 +11,7 @@ import asyncio
 from datetime import date, datetime
 from typing import Any
 
+from tui.domain.terms import ours
 from tui.domain.days import RelativeDay
 from tui.cliniko.errors import ClinikoError
 from tui.domain.sync_words import zone_city
@@ -94,7 +95,7 @@ def render_table(day: Day, views: list[AppointmentView], now: datetime, width: i
     def line(cells: dict[str, str]) -> str:
         return "  ".join(fit(cells[name], widths[name]) for name in order).rstrip()
 
-    header = line({name: name for name in order})
+    header = line({name: ours(name) for name in order})
     place = day.businesses[day.business_id].name if day.business_id in day.businesses else "all locations"
     title = f"{day.local_date.isoformat()} · {clean(place)} — {len(views)} appointments · times in {zone_city(clock)} time"
     lines = [fit(title, width).rstrip(), header, "-" * min(width, 200)]

@@ -288,10 +288,16 @@ class AccountSettings(ClinikoModel):
     subdomain: OptStr = None
 
 
+class Terminology(ClinikoModel):
+    #: the clinic's word for the people it sees ("patient" or "client")
+    patient: OptStr = None
+
+
 class PublicSettings(ClinikoModel):
     """``GET /settings/public``: open to every role."""
 
     account: Annotated[AccountSettings | None, BeforeValidator(_dict_or_none)] = None
+    terminology: Annotated[Terminology | None, BeforeValidator(_dict_or_none)] = None
 
 
 class MemoCommunicationBody(ClinikoModel):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from tui.domain.terms import ours
 from tui.cliniko.models import Patient, PhoneNumber
 
 Channel = Literal["email", "sms"]
@@ -135,9 +136,9 @@ def mask_phone(number: str) -> str:
 def reachable(patient: Patient | None, country_code: str | None, configured: list[Channel]) -> tuple[list[Channel], str | None]:
     """The channels that are set up *and* reach this patient, or why none do."""
     if patient is None:
-        return [], "Patient details not loaded"
+        return [], ours("Patient details not loaded")
     if patient.archived_at is not None or patient.deleted_at is not None:
-        return [], "Patient record archived"
+        return [], ours("Patient record archived")
     found = available_channels(patient, country_code)
     if not found:
         return [], _unreachable(patient, country_code)
@@ -147,4 +148,4 @@ def reachable(patient: Patient | None, country_code: str | None, configured: lis
     if usable:
         return usable, None
     missing = " or ".join(CHANNEL_WORDS[c] for c in found)
-    return [], f"The patient can only be reached by {missing}, which is not set up"
+    return [], ours(f"The patient can only be reached by {missing}, which is not set up")

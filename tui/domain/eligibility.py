@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from tui.domain.terms import ours
 from tui.cliniko.models import (
     AppointmentType,
     Attendee,
@@ -104,7 +105,7 @@ def _link_refusal(
     if attendee.cancelled_at is not None:
         return "Attendee cancelled"
     if not attendee.telehealth_url:
-        return "Cliniko gave no patient link for this attendee"
+        return ours("Cliniko gave no patient link for this attendee")
     try:
         patient_link(attendee.telehealth_url, appointment.id, attendee.id, hosts)
     except LinkRefused:
@@ -138,13 +139,13 @@ def send_eligibility(
         return SendEligibility.refuse(refusal)
     assert attendee is not None
     if patient is not None and attendee.patient_id != patient.id:
-        return SendEligibility(False, "Patient does not match the attendee", copyable=True, copy_reason=ALLOWED_REASON)
+        return SendEligibility(False, ours("Patient does not match the attendee"), copyable=True, copy_reason=ours(ALLOWED_REASON))
     channels, why = reachable(patient, country_code, list(configured))
     if not channels:
-        return SendEligibility(False, why or "No way to reach the patient", copyable=True, copy_reason=ALLOWED_REASON)
+        return SendEligibility(False, why or ours("No way to reach the patient"), copyable=True, copy_reason=ours(ALLOWED_REASON))
     assert patient is not None
-    return SendEligibility(True, ALLOWED_REASON, tuple(channels), default_channel(patient, channels),
-                           copyable=True, copy_reason=ALLOWED_REASON)
+    return SendEligibility(True, ours(ALLOWED_REASON), tuple(channels), default_channel(patient, channels),
+                           copyable=True, copy_reason=ours(ALLOWED_REASON))
 
 
 def decide(

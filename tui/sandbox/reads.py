@@ -20,7 +20,7 @@ class ReadRoutes:
         country, code = self.store.country
         account = {"id": "1", "name": "Harbour Health", "country": country, "country_code": code,
                    "currency_symbol": "$", "subdomain": self.store.subdomain, "time_zone_support": True}
-        public = {"account": account, "terminology": {"patient": "patient"}}
+        public = {"account": account, "terminology": {"patient": self.store.patient_term}}
         if parts == ["settings", "public"]:
             return JSONResponse(public)
         if self.store.users[user_id]["role"] not in {"administrator"}:

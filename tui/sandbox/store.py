@@ -31,6 +31,8 @@ class Store:
     subdomain: str = SUBDOMAIN
     #: the account's country (ISO 3166-1), which sets how it writes dates and times
     country: tuple[str, str] = ("Australia", "AU")
+    #: its word for the people it sees (Cliniko offers "patient" and "client")
+    patient_term: str = "patient"
     shard: str = SHARD
     businesses: dict[str, dict] = field(default_factory=dict)
     practitioners: dict[str, dict] = field(default_factory=dict)

@@ -18,6 +18,7 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 
+from tui.domain.terms import ours
 from tui.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK, PractitionerLink
 from tui.screens.console import Console
 from tui.screens.logs import AuditScreen, OutboxScreen
@@ -127,7 +128,7 @@ class LinkActions:
     def reveal(self, view: AppointmentView | None, chosen: AttendeeView | None) -> None:
         if view is None or chosen is None or chosen.link is None:
             why = f": {NOT_A_PATIENT_LINK}" if chosen is not None and chosen.link_problem else "."
-            self.screen.say(f"No patient link to reveal here{why}", severity="warning")
+            self.screen.say(ours(f"No patient link to reveal here{why}"), severity="warning")
             return
         self._off_the_loop(partial(self._reveal, view, chosen), "record a reveal")
 
@@ -140,7 +141,7 @@ class LinkActions:
 
     def copy_patient(self, view: AppointmentView | None, chosen: AttendeeView | None) -> None:
         if view is None or chosen is None:
-            self.screen.say("No patient link here to copy.", severity="warning")
+            self.screen.say(ours("No patient link here to copy."), severity="warning")
             return
         decision = view.decision(chosen, self.session.clock())
         if not decision.copyable or chosen.link is None:
@@ -159,7 +160,7 @@ class LinkActions:
         return route
 
     async def _copy_patient(self, view: AppointmentView, chosen: AttendeeView) -> None:
-        route = await self._route("Patient")
+        route = await self._route(ours("Patient"))
         if route is None or not await self._audit("copy", view, chosen):
             return
         self.screen.app.copy_to_clipboard(chosen.link.url)

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.domain.terms import ours
 from tui.domain.clock import date_and_time
 from tui.domain.contact import CHANNEL_WORDS
 from tui.services.audit import AuditEntry, outcome_words
@@ -38,7 +39,7 @@ class OutboxScreen(ModalScreen[None]):
         text = Text()
         title = "Outbox — delivered in this demo" if self.demo else "Outbox — sends recorded in the audit log"
         text.append(title + "\n", style="bold")
-        text.append("Newest first. Recipients and patient links are masked here.\n\n", style="dim")
+        text.append(ours("Newest first. Recipients and patient links are masked here.\n\n"), style="dim")
         if not self.items:
             text.append("Nothing delivered yet. Choose a Telehealth appointment and press s.\n")
         for n, item in enumerate(self.items, 1):
@@ -81,13 +82,13 @@ class AuditScreen(ModalScreen[None]):
             when = date_and_time(e.at.astimezone(self.zone))
             who = clean(e.user_name or "unknown user")
             patient = clean(self.names.get(e.attendee_id or "", "attendee " + (e.attendee_id or "?")))
-            line = f"{when}  {who} {ACTION_WORDS.get(e.action, e.action)} the patient link of {patient}"
+            line = f"{when}  {who} {ACTION_WORDS.get(e.action, e.action)} {ours('the patient link')} of {patient}"
             if e.action == "arrival":
                 line = f"{when}  {who} marked {patient}: {e.detail}" + ("" if e.outcome == "ok" else f" ({e.outcome})")
             elif e.action == "send":
                 verb = "sent" if (e.outcome or "").startswith("sent") else \
                     "began sending" if e.unfinished or e.outcome == "sending" else "tried to send"
-                line = f"{when}  {who} {verb} the patient link of {patient}"
+                line = f"{when}  {who} {verb} {ours('the patient link')} of {patient}"
                 line += f" by {CHANNEL_WORDS.get(e.channel or '', e.channel)} to {e.recipient or '(not yet known)'}" \
                         f": {outcome_words(e)}"
                 if e.memo_id:

@@ -24,6 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.domain.terms import ours
 from tui.cliniko.models import Patient
 from tui.domain.clock import date_and_time, weekday_date
 from tui.domain.contact import mask_email
@@ -76,7 +77,7 @@ class LookupScreen(WorkerNet, ModalScreen[FoundAppointment | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="lookup"):
-            yield Static(Text("Find a patient's appointments (next 14 days)", style="bold"))
+            yield Static(Text(ours("Find a patient's appointments (next 14 days)"), style="bold"))
             yield Static(Text(f"Name, email, phone or date of birth ({self._date_form()}) · ↓ to the list · "
                               "enter opens · esc back", style="dim"), id="lookup-hint")
             yield Input(placeholder="e.g. Mia Kelly", id="lookup-query")
@@ -119,9 +120,9 @@ class LookupScreen(WorkerNet, ModalScreen[FoundAppointment | None]):
         if text != self._asked:
             return  # an answer for older text
         self._show_patients(found)
-        where = (f" with a phone number ending {digits}, among the patients booked in the next {LOOKAHEAD_DAYS} "
-                 "days (Cliniko cannot search all patients by phone)") if digits else ""
-        self._status(f"{len(found)} patient{'s' * (len(found) != 1)} found{where}" + (" — ↓ to choose" if found else ""))
+        where = (f" with a phone number ending {digits}, among those booked in the next {LOOKAHEAD_DAYS} "
+                 "days (Cliniko cannot search everyone by phone)") if digits else ""
+        self._status(ours(f"{len(found)} patient{'s' * (len(found) != 1)} found{where}") + (" — ↓ to choose" if found else ""))
 
     def _show_patients(self, patients: list[Patient]) -> None:
         self.patients = patients

@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from tui.domain.terms import ours
 from tui.cliniko.models import User
 from tui.domain.days import RelativeDay, date_label
 from tui.domain.sync_words import location_labels, sync_status
@@ -57,6 +58,7 @@ from widgets.up_next import UpNextStrip
 NARROW = 160  # below this width the panes stack under the list
 SHORT = 34  # below this height (stacked) the links pane is one line per thing, until tab or d
 DRAW_INTERVAL = 0.15  # while a day loads, rows are redrawn at most this often
+FILTER_HINT = "filter: patient, practitioner or type (esc clears)"
 
 
 class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
@@ -88,7 +90,7 @@ class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
     def compose(self) -> ComposeResult:
         yield SyncHeader(id="header")
         yield UpNextStrip(id="up-next")
-        yield FilterBox(placeholder="filter: patient, practitioner or type (esc clears)", id="filter")
+        yield FilterBox(placeholder=ours(FILTER_HINT), id="filter")
         with Container(id="body"):
             yield AppointmentTable(id="appointments")
             with Vertical(id="side"):
@@ -185,7 +187,8 @@ class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
     def on_signed_in(self, message: SignedIn) -> None:
         self.user = message.user
         self.account = message.account or self.account
-        if self.session.apply_clock():  # the account writes times its own way: every time again
+        if self.session.apply_clock():  # the account's own clock and words: everything says them
+            self.query_one(FilterBox).placeholder = ours(FILTER_HINT)
             self._rebuild(data_changed=True)
             self._update_up_next()
         self._update_header()

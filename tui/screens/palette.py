@@ -9,6 +9,7 @@ from functools import partial
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from tui.domain.terms import ours
 from tui.screens.keys import CONSOLE_KEYS
 from tui.screens.main import MainScreen
 
@@ -20,7 +21,7 @@ def palette_actions(bindings: list[Binding] = CONSOLE_KEYS) -> list[tuple[str, s
     """(title, action) for every console binding worth running by name: its
     name as the footer and help give it, then what it does (and whether it
     is audited)."""
-    return [(f"{b.description}: {b.tooltip}" if b.tooltip else b.description, b.action)
+    return [(ours(f"{b.description}: {b.tooltip}" if b.tooltip else b.description), b.action)
             for b in bindings if b.id not in NOT_IN_PALETTE]
 
 

@@ -13,6 +13,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.domain.terms import ours
 from tui.domain.contact import CHANNEL_WORDS, Channel
 from tui.domain.eligibility import SendEligibility
 from tui.safe_text import clean, clean_lines
@@ -127,7 +128,7 @@ class SendConfirmScreen(WorkerNet, ModalScreen[SendChoice | None]):
             text.append(clean(value) + "\n")
 
         if self.everyone:
-            row("Patients", f"{p.group_eligible} of {p.group_eligible + len(p.group_out)} attendees, "
+            row(ours("Patients"), f"{p.group_eligible} of {p.group_eligible + len(p.group_out)} attendees, "
                             "each checked again and sent separately:")
             for r in p.group_in:
                 channel = r.channel_for(self.channel)
@@ -137,9 +138,9 @@ class SendConfirmScreen(WorkerNet, ModalScreen[SendChoice | None]):
                 for name, why in p.group_out:
                     text.append(f"  ✕ {clean(name)}: {clean(why)}\n")
         else:
-            row("Patient", p.patient)
+            row(ours("Patient"), p.patient)
         row("Time (clinic)", p.clinic_time)
-        row("Time (patient)", "each attendee's own zone where their record has one, else the clinic's"
+        row(ours("Time (patient)"), "each attendee's own zone where their record has one, else the clinic's"
             if self.everyone else p.patient_time)
         row("Practitioner", p.practitioner)
         switch = " (m to switch)" if len(p.options) > 1 else ""
@@ -150,7 +151,7 @@ class SendConfirmScreen(WorkerNet, ModalScreen[SendChoice | None]):
             row("Channel", CHANNEL_WORDS[p.group_in[0].channel_for(self.channel)] + switch)
         else:
             row("Channel", f"each as listed above: {CHANNEL_WORDS[self.channel]} where it reaches them{switch}")
-        row("Link", "Patient link (anyone with it can join)")
+        row("Link", ours("Patient link (anyone with it can join)"))
         if self.previous is None:
             text.append("\nChecking whether it was already sent (this desk and Cliniko's log)…\n", style="italic")
         else:
@@ -168,7 +169,7 @@ class SendConfirmScreen(WorkerNet, ModalScreen[SendChoice | None]):
             keys += " · m email/SMS"
         if p.group_eligible > 1:
             keys += " · a all eligible attendees" if not self.everyone else " · a just this attendee"
-        title = Text("Send the PATIENT LINK to the patient\n", style="bold")
+        title = Text(ours("Send the PATIENT LINK to the patient\n"), style="bold")
         self.query_one("#send-keys", Static).update(title + Text(keys, style="dim"))
 
     def action_confirm(self) -> None:

@@ -13,6 +13,7 @@ from functools import partial
 
 from textual.message import Message
 
+from tui.domain.terms import ours
 from tui.domain.clock import clock_time, weekday_date
 from tui.domain.contact import CHANNEL_WORDS, recipient_for
 from tui.domain.eligibility import SendEligibility
@@ -184,5 +185,5 @@ class SendFlow:
             )
             return
         sent = sum(1 for _, outcome, _ in message.results if outcome.startswith("sent"))
-        self.screen.app.push_screen(ResultsScreen(f"Sent {sent} of {len(message.results)} patient links",
+        self.screen.app.push_screen(ResultsScreen(ours(f"Sent {sent} of {len(message.results)} patient links"),
                                                   [(w, o) for w, o, _ in message.results]))

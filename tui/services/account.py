@@ -23,6 +23,8 @@ class Account:
     problem: str | None = None
     #: ISO 3166-1 ("AU", "US"): how the clinic writes dates
     country_code: str | None = None
+    #: its word for the people it sees ("patient", "client")
+    patient_term: str | None = None
 
 
 class AccountInfo:
@@ -58,5 +60,6 @@ class AccountInfo:
             subdomain = None
         self._known = Account(account.name if account else None, hosts,
                               None if subdomain else "Cliniko did not say the account's subdomain.",
-                              account.country_code if account else None)
+                              account.country_code if account else None,
+                              settings.terminology.patient if settings.terminology else None)
         return self._known

@@ -15,6 +15,7 @@ import io
 from collections.abc import Mapping
 from datetime import datetime
 
+from tui.domain.terms import ours
 from tui.domain.arrival import arrival_of
 from tui.domain.contact import Channel
 from tui.domain.eligibility import ALL_CHANNELS
@@ -44,7 +45,7 @@ def day_sheet_csv(views: list[AppointmentView], now: datetime, *,
     *team*: other desks' (``Day.team_sends``)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS + (["patient_link"] if reveal else []))
+    writer.writerow([ours(name) for name in COLUMNS] + ([ours("patient_link")] if reveal else []))
     for view in views:
         local = view.appointment.starts_at.astimezone(view.zone)
         sends = (mine or {}).get(view.id, {})

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from datetime import datetime, timedelta
 
 from tui.domain.arrival import late_attendees
+from tui.domain.terms import ours
 from tui.domain.contact import CHANNEL_WORDS, Channel
 from tui.services.audit import DELIVERING, INTERRUPTED, AuditEntry
 from tui.services.day import AppointmentView
@@ -81,11 +82,11 @@ def send_words(sent: LinkSend, when: Callable[[datetime], str]) -> str:
     panel, confirmation, up next's long form, the day sheet)."""
     channel = CHANNEL_WORDS.get(sent.channel, sent.channel or "unknown channel")  # type: ignore[call-overload]
     if sent.state == INTERRUPTED:
-        return (f"A send was interrupted at {when(sent.at)}: it may have reached the patient "
+        return (f"A send was interrupted at {when(sent.at)}: {ours('it may have reached the patient')} "
                 f"({sent.by}, {channel})")
     if sent.state == DELIVERING:
         return (f"Being sent since {when(sent.at)} by {sent.by} ({channel}) in another window: "
-                "it may already have reached the patient")
+                + ours("it may already have reached the patient"))
     where = f", {sent.where}" if sent.where else ""
     return f"Already sent {when(sent.at)} by {sent.by} ({channel}{where})"
 

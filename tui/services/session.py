@@ -17,6 +17,7 @@ from tui.config import Config
 from tui.domain.clock import current as current_clock
 from tui.domain.clock import style_for, use_clock
 from tui.domain.contact import Channel
+from tui.domain.terms import use_term
 from tui.domain.message import DEFAULT_BODY, DEFAULT_SMS, DEFAULT_SUBJECT
 from tui.paths import data_dir
 from tui.services.account import AccountInfo
@@ -81,12 +82,14 @@ class Session:
         return PatientLookup(self.client, self.loader, self.audit, self.desk)
 
     def apply_clock(self) -> bool:
-        """Write times the clinic's way: ``[ui] clock``, else the account's
-        country once it is known. True when that changed how times read."""
+        """Write times and name people the clinic's way: ``[ui] clock``,
+        else the account's country, and its word for patients, once the
+        account is known. True when that changed what the screen says."""
         account = self.account.known
         style = style_for(account.country_code if account else None, self.config.ui.clock)
+        renamed = use_term(account.patient_term if account else None)
         if style == current_clock():
-            return False
+            return renamed
         use_clock(style)
         return True
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from tui.domain.terms import ours
 from tui.services.audit import INTERRUPTED, AuditEntry
 from tui.services.day import AppointmentView
 from tui.services.row_marks import last_send
@@ -76,7 +77,7 @@ def up_next(view: AppointmentView, now: datetime, mine: Mapping[tuple[str, str],
             link, short = "link not sent", "not sent"
         elif sent.unsure:
             link = f"send {'interrupted' if sent.state == INTERRUPTED else 'under way'} {hhmm(sent.at)}: " \
-                   "may have reached the patient"
+                + ours("may have reached the patient")
             short = f"{'interrupted' if sent.state == INTERRUPTED else 'sending'} {hhmm(sent.at)}?"
         else:
             link = f"link sent {hhmm(sent.at)} by {sent.by}" + (f" ({sent.where})" if sent.where else "")
