@@ -77,6 +77,11 @@ def long_date(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B} {day.year}" if _STYLE.order == "dmy" else f"{day:%A} {day:%B} {day.day} {day.year}"
 
 
+def weekday_time(local: datetime) -> str:
+    """Mon 22:30, or Mon 10:30 pm."""
+    return f"{local:%a} {clock_time(local)}"
+
+
 def date_and_time(local: datetime) -> str:
     """24 Nov 09:30, or Nov 24 9:30 am."""
     return f"{day_month(local.date())} {clock_time(local)}"

@@ -11,7 +11,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tui.cliniko.models import Business
-from tui.domain.clock import clock_time
+from tui.domain.clock import clock_time, weekday_time
 
 # Cliniko's human-readable zone labels (Rails names) for the zones its
 # clinics mostly use; used only when a business has no IANA identifier.
@@ -118,4 +118,4 @@ def list_time(moment: datetime, zone: ZoneInfo, day: date | None) -> str:
     on another date there ("Mon 22:30": an Auckland morning is the evening
     before in Sydney), so times read in order down the list."""
     local = moment.astimezone(zone)
-    return f"{local:%a} {clock_time(local)}" if day is not None and local.date() != day else clock_time(local)
+    return weekday_time(local) if day is not None and local.date() != day else clock_time(local)

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from tui.cliniko.client import ClinikoClient
 from tui.cliniko.filters import Q
 from tui.cliniko.models import AppointmentType, Attendee, Communication, GroupAppointment, IndividualAppointment
+from tui.domain.eligibility import telehealth_state
 
 Appointment = IndividualAppointment | GroupAppointment
 
@@ -114,8 +115,7 @@ async def day_team_sends(
     patients: set[str] = set()
     since = now
     for appt in appointments:
-        kind = types.get(appt.appointment_type_id or "")
-        if kind is None or kind.telehealth_enabled is not True:
+        if telehealth_state(types.get(appt.appointment_type_id or "")) != "on":
             continue
         patients.update(a.patient_id for a in attendees_of(appt.id) if a.patient_id)
         since = min(since, appt.created_at or now - LOOKBACK)
