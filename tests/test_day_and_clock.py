@@ -115,3 +115,24 @@ async def test_a_row_on_another_date_on_the_list_clock_names_its_day(make_app, s
         assert app.screen.views[0].id == row["id"]
         assert table.cell(row["id"], "time") == "Mon 22:30"
         assert all(len(t.split()) == 1 for t in times_down_the_list(app)[1:])  # the day's own: a bare time
+
+
+async def test_up_next_names_the_calls_own_day_not_the_lists(make_app, sandbox):
+    """Tomorrow's list can hold a call that is tonight on the list's clock
+    (00:30 in Auckland is 22:30 the evening before in Sydney): up next then
+    says tonight's time, never "(tomorrow)"."""
+    store = sandbox.store
+    auckland = next(b["id"] for b in store.businesses.values() if b.get("time_zone_identifier") == "Pacific/Auckland")
+    row = next(r for r in store.individual_appointments.values()
+               if r["business_id"] == auckland and not r["cancelled_at"]
+               and store.appointment_types[r["appointment_type_id"]]["telehealth_enabled"] is True)
+    row["starts_at"], row["ends_at"] = "2026-11-24T11:30:00Z", "2026-11-24T12:00:00Z"  # 00:30 NZDT Wed 25
+    row["patient_arrived"] = row["did_not_arrive"] = False
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert "(tomorrow) · NOT TODAY" in header_text(app)
+        strip = str(app.screen.query_one(UpNextStrip).render())
+        assert strip.startswith("Up next 22:30 "), strip

@@ -19,7 +19,7 @@ class UpNextStrip(Widget):
     upcoming: reactive[UpNext | None] = reactive(None, always_update=True)
     #: a day has been looked through (before that there is nothing to say)
     looked = reactive(False)
-    #: the list's day when it is not today ("tomorrow", "3 days ago"); "" on today
+    #: the call's day when it is not today ("tomorrow", "3 days ago"); "" for a call today
     not_today = reactive("")
 
     def render(self) -> Text:

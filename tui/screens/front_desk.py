@@ -73,9 +73,12 @@ class FrontDesk:
     def _update_up_next(self: Desk) -> None:
         strip = self.query_one(UpNextStrip)
         today = self.state.today(self.session.clock())
-        shown = self.state.local_date
-        strip.not_today = day_words(shown, today) if shown and today and shown != today else ""
-        strip.upcoming = self.rows.up_next(self.state.calls())
+        upcoming = self.rows.up_next(self.state.calls())
+        # the call's own day, on the list's clock (a day's first Auckland call can be tonight in Sydney)
+        when = upcoming.view.appointment.starts_at if upcoming else None
+        on = when.astimezone(self.state.zone).date() if when and self.state.zone else self.state.local_date
+        strip.not_today = day_words(on, today) if on and today and on != today else ""
+        strip.upcoming = upcoming
         strip.looked = self.day is not None and self.day.complete
 
     def appointment_changed(self: Desk, appointment_id: str) -> None:
