@@ -33,7 +33,7 @@ async def test_headers_auth_and_current_user(client, sandbox):
 async def test_user_agent_names_app_version_and_contact(server, sandbox, make_client):
     client = make_client()
     await client.current_user()
-    ua = client._http.headers["User-Agent"]
+    ua = sandbox.requests[-1].user_agent  # as Cliniko receives it
     assert ua.startswith("frontdesk/") and ua.endswith(f"({CONTACT})")
 
 

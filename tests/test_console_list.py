@@ -3,7 +3,6 @@ filtering, other days and locations, reloads, privacy, failures."""
 
 from datetime import date, timedelta
 
-import httpx
 import pytest
 from textual.widgets import Input
 
@@ -266,16 +265,12 @@ async def test_holding_r_never_breaks_the_rate_limit(make_app, sandbox):
     ],
 )
 async def test_errors_keep_last_data_and_say_what_happened(make_app, sandbox, fault, words):
-    app = make_app()
+    app = make_app(client_options=dict(retries=0, max_rate_wait=0, timeout=0.3))
     heard = Heard()
     async with app.run_test(size=(140, 40), message_hook=heard) as pilot:
         await settle(pilot)
         shown = len(views(app))
-        client = app.screen.session.client
-        client.retries = 0
-        client.max_rate_wait = 0
         sandbox.faults.timeout_seconds = 2
-        client._http.timeout = httpx.Timeout(0.3)
         sandbox.faults.add(fault, path="/bookings", times=5)
         app.screen.refresh_changes()
         await settle(pilot)

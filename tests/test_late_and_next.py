@@ -65,7 +65,7 @@ async def test_the_late_nudge_appears_once_and_clears_when_arrived(server, sandb
         table = screen.query_one(AppointmentTable)
         assert table.cell(call["id"], "status") == "booked" and "late" not in heard
         clock.moment = starts + timedelta(minutes=6)
-        screen._tick()
+        screen.tick()
         await pilot.pause()
         assert table.cell(call["id"], "status") == "late?"
         patient = sandbox.store.patients[call["patient_id"]]
@@ -74,7 +74,7 @@ async def test_the_late_nudge_appears_once_and_clears_when_arrived(server, sandb
         said = [n for n in heard.notes if "late for" in n]
         assert said == [f"{first} {patient['last_name'][0]}. is 6 min late for {start} "
                         f"{sandbox.store.appointment_types[call['appointment_type_id']]['name']} — s to send the link"]
-        screen._tick()
+        screen.tick()
         await pilot.pause()
         assert len([n for n in heard.notes if "late for" in n]) == 1  # once, not on every tick
         screen.select_appointment(call["id"])
@@ -96,7 +96,7 @@ async def test_the_late_flag_clears_when_the_call_ends(server, sandbox, mail, tm
         table = app.screen.query_one(AppointmentTable)
         assert table.cell(call["id"], "status") == "late?"
         clock.moment = parse(call["ends_at"])
-        app.screen._tick()
+        app.screen.tick()
         await pilot.pause()
         assert table.cell(call["id"], "status") == "booked"
 

@@ -239,7 +239,7 @@ async def test_a_phone_number_is_matched_among_the_coming_days_patients(make_app
         await settle(pilot)
         assert raw["id"] in {p.id for p in lookup.patients}
         status = str(lookup.query_one("#lookup-status").render())
-        assert "among the patients booked in the next 14 days" in status
+        assert "among those booked in the next 14 days" in status
         assert f"…{number[-3:]}" in patient_line(lookup, raw["id"])
 
 

@@ -19,13 +19,13 @@ async def test_today_follows_today_across_midnight(server, mail, tmp_path):
         await settle(pilot)
         assert "Tue 24 Nov 2026" in header_text(app)
         clock.moment = LATE_EVENING + timedelta(minutes=5)  # 00:03 Wednesday
-        app.screen._tick()
+        app.screen.tick()
         await settle(pilot)
         assert "Wed 25 Nov 2026" in header_text(app) and "Tue 24 Nov" not in header_text(app)
         assert "Midnight passed: now showing today, Wed 25 Nov." in heard
         assert app.screen.day.local_date.isoformat() == "2026-11-25"
         heard.clear()
-        app.screen._tick()
+        app.screen.tick()
         await settle(pilot)
         assert "Midnight passed" not in heard  # said once
 
@@ -40,7 +40,7 @@ async def test_a_chosen_day_stays_put(server, mail, tmp_path):
         await settle(pilot)
         assert "Mon 23 Nov 2026" in header_text(app)
         clock.moment = LATE_EVENING + timedelta(minutes=5)
-        app.screen._tick()
+        app.screen.tick()
         await settle(pilot)
         assert "Mon 23 Nov 2026" in header_text(app) and "Midnight passed" not in heard
 
@@ -56,6 +56,6 @@ async def test_the_console_opens_on_a_day_said_relative_to_today(server, mail, t
         await settle(pilot)
         assert "Wed 25 Nov 2026" in header_text(app)  # tomorrow in Sydney, though it is still the 24th in UTC
         clock.moment = LATE_EVENING + timedelta(minutes=5)
-        app.screen._tick()
+        app.screen.tick()
         await settle(pilot)
         assert "Wed 25 Nov 2026" in header_text(app)  # a day asked for stays put at midnight

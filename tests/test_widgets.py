@@ -177,6 +177,5 @@ async def test_the_chosen_row_is_scrolled_into_view_when_rows_come_back(make_app
         await pilot.pause()  # laid out empty: no scrollbar
         table.show(views, keep=views[-1].id)
         assert table.cursor_row == len(views) - 1
-        assert table.scroll_y <= table.cursor_row < table.scroll_y + table._visible_rows()
         await pilot.pause()
-        assert any("▶" in line for line in screen_lines(table))
+        assert any("▶" in line for line in screen_lines(table))  # the chosen row is on screen

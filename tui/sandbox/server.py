@@ -57,6 +57,7 @@ class RequestRecord:
     query: str
     status: int = 0
     received: float = field(default_factory=time.perf_counter)
+    user_agent: str = ""
 
 
 @dataclass
@@ -124,7 +125,8 @@ class Sandbox(ReadRoutes, WriteRoutes, Misbehaviour, SmsGateway):
         if scope["type"] != "http":
             return
         request = Request(scope, receive)
-        record = RequestRecord(request.method, request.url.path, request.url.query)
+        record = RequestRecord(request.method, request.url.path, request.url.query,
+                               user_agent=request.headers.get("user-agent", ""))
         with self._lock:
             self.requests.append(record)
         try:

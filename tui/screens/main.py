@@ -112,7 +112,7 @@ class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
         self.feed.sign_in()
         self.link_actions.check_audit_log()
         self.set_interval(self.session.config.ui.refresh_seconds, self.refresh_changes, name="auto-refresh")
-        self.set_interval(30, self._tick, name="clock")
+        self.set_interval(30, self.tick, name="clock")
 
     def on_resize(self) -> None:
         self.set_class(self.app.size.width < NARROW, "narrow")
@@ -167,7 +167,7 @@ class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
         if not self.state.busy and self.day is not None and self.day.complete:
             self.feed.refresh(self.state.generation, self.day)
 
-    def _tick(self) -> None:
+    def tick(self) -> None:
         """Time moves: calls start, become late, end. Rows whose marks
         changed are redrawn, the late are told once, up next moves on; past
         midnight, a console on today moves to the new today."""

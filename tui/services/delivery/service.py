@@ -17,6 +17,8 @@ again. The audit log holds the send's intent from the claim on, and says
 
 from __future__ import annotations
 
+import asyncio
+from functools import partial
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -149,7 +151,7 @@ class DeliveryService:
         that cannot be read is said, never a reason not to ask."""
         local, audit_error = None, None
         try:
-            local = self.previous_send(link)
+            local = await asyncio.to_thread(self.previous_send, link)
         except AuditUnavailable as exc:
             audit_error = exc.message
         team, log_error = None, None
@@ -159,7 +161,7 @@ class DeliveryService:
                 team = latest_for(sends, link.appointment_id, link.attendee_id)
             except ClinikoError as exc:
                 log_error = f"Cliniko's communications log could not be read ({exc.message})"
-        if team is not None and self._ours(team, link):
+        if team is not None and await asyncio.to_thread(self._ours, team, link):
             team = None  # this desk's own memo: the local entry says it better
         return PreviousSends(local, team, log_error, audit_error)
 
@@ -216,9 +218,12 @@ class DeliveryService:
             raise SendRefused(NOT_A_PATIENT_LINK)
         user = self.user()
         try:
-            claim = self.audit.claim_send(link.appointment_id, link.attendee_id, link.fingerprint(),
-                                          repeat_ok=confirm_repeat, channel=channel,
-                                          user_id=user.id if user else None, user_name=user.name if user else None)
+            # the audit log is SQLite: written in a thread, never on the UI loop (a log
+            # another process holds would otherwise freeze the console for its busy timeout)
+            claim = await asyncio.to_thread(partial(
+                self.audit.claim_send, link.appointment_id, link.attendee_id, link.fingerprint(),
+                repeat_ok=confirm_repeat, channel=channel,
+                user_id=user.id if user else None, user_name=user.name if user else None))
         except SendInProgress as exc:
             raise SendRefused(in_progress(self._when(exc.since))) from None
         except AuditUnavailable as exc:
@@ -289,7 +294,7 @@ class DeliveryService:
         message = self.compose(channel, values, link.url)
         user = self.user()
         try:
-            self.audit.delivering(claim, recipient.masked(), clean(fresh.patient.display_name))
+            await asyncio.to_thread(self.audit.delivering, claim, recipient.masked(), clean(fresh.patient.display_name))
         except AuditUnavailable as exc:
             raise SendRefused(f"Not sent: this desk's audit log could not record the send first. {exc.message}") from None
         try:
@@ -298,15 +303,18 @@ class DeliveryService:
             else:
                 await sender.send_sms(recipient.address, message.text)
         except ChannelFailed as exc:
-            self._record_failure(link, channel, recipient, exc.message, user, claim, fresh.patient)
+            await asyncio.to_thread(self._record_failure, link, channel, recipient, exc.message, user, claim,
+                                    fresh.patient)
             raise
         except Exception as exc:  # noqa: BLE001 - a channel bug must still be audited
-            self._record_failure(link, channel, recipient, type(exc).__name__, user, claim, fresh.patient)
+            await asyncio.to_thread(self._record_failure, link, channel, recipient, type(exc).__name__, user, claim,
+                                    fresh.patient)
             raise ChannelFailed(f"Delivery failed ({type(exc).__name__}).") from None
         memo_id, memo_error = await self._memo(fresh, link, channel, sender.sender_address, recipient, user, zone)
         outcome = "sent" if memo_error is None else "sent; memo failed"
         try:
-            self._record(link, channel, recipient, outcome, memo_id, memo_error, user, claim, fresh.patient)
+            await asyncio.to_thread(self._record, link, channel, recipient, outcome, memo_id, memo_error, user, claim,
+                                    fresh.patient)
         except AuditUnavailable as exc:
             memo_error = (f"{memo_error + ' ' if memo_error else ''}Sent, but this desk's audit log could not record "
                           f"it yet: {exc.message} It is kept and recorded as soon as the log can be written.")
