@@ -255,7 +255,7 @@ def test_a_day_frontdesk_does_not_know_names_the_forms_it_does(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["today", "--demo", "--date", "next tuesday"])
     assert exit_.value.code == 2
-    assert "use YYYY-MM-DD, today, tomorrow, yesterday, +N or -N" in capsys.readouterr().err
+    assert "use YYYY-MM-DD, a date as the clinic writes it (25/11/2026; " in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("wanted", ["auck", "AUC", "Harbour Health Auckland", "auckland", "1391000000000000002"])
@@ -299,3 +299,13 @@ def test_csv_for_excel_starts_with_a_byte_order_mark(capsys):
     assert code == 0 and out.startswith("\ufeff")
     code, plain, _ = run(capsys, "today", "--demo", "--csv", "--now", NOW_ARG)
     assert not plain.startswith("\ufeff") and plain == out[1:]
+
+
+def test_date_as_the_clinic_writes_it(capsys):
+    """The demo clinic is Australian: 25/11/2026 is the 25th of November;
+    11/25/2026 is no date there, and says how this clinic writes one."""
+    code, out, _ = run(capsys, "today", "--demo", "--json", "--date", "25/11/2026", "--now", NOW_ARG)
+    assert code == 0 and json.loads(out)["date"] == "2026-11-25"
+    code, out, err = run(capsys, "today", "--demo", "--date", "11/25/2026", "--now", NOW_ARG)
+    assert code == 2 and out == ""
+    assert "'11/25/2026' is not a date written DD/MM/YYYY, as this clinic writes dates" in err

@@ -83,3 +83,14 @@ def test_dates_in_the_patients_message_follow_the_clinic():
     assert clock.long_date(date(2026, 11, 4)) == "Wednesday November 4 2026"
     clock.use_clock(clock.style_for("AU"))
     assert clock.long_date(date(2026, 11, 4)) == "Wednesday 4 November 2026"
+
+
+def test_a_us_clinic_reads_dates_month_first_on_the_command_line(capsys, monkeypatch, server, sandbox):
+    sandbox.store.country = US
+    monkeypatch.setenv("CLINIKO_API_KEY", DEMO_KEY)
+    monkeypatch.setenv("CLINIKO_BASE_URL", server.base_url)
+    monkeypatch.setenv("FRONTDESK_CONTACT_EMAIL", CONTACT)
+    assert main(["today", "--json", "--date", "11/25/2026"]) == 0
+    assert '"date":"2026-11-25"' in capsys.readouterr().out.replace(" ", "")
+    assert main(["today", "--date", "25/11/2026"]) == 2
+    assert "not a date written MM/DD/YYYY" in capsys.readouterr().err

@@ -6,7 +6,6 @@ import asyncio
 import signal
 import time
 from collections.abc import Callable, Iterable
-from datetime import date
 from pathlib import Path
 
 from textual import events
@@ -18,7 +17,7 @@ from textual.notifications import Notify
 from tui.screens.palette import FrontdeskCommands
 from tui.config import Config
 from tui.domain.terms import ours
-from tui.domain.days import RelativeDay
+from tui.domain.days import DayWanted
 from tui.app_crash import CrashInPlainWords
 from tui.screens.main import MainScreen
 from tui.paths import data_dir
@@ -58,7 +57,7 @@ class FrontdeskApp(CrashInPlainWords, App[None]):
         config_path: Path,
         session: Session | None = None,
         session_factory: SessionFactory | None = None,
-        local_date: date | RelativeDay | None = None,
+        local_date: DayWanted | None = None,
         business_id: str | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:

@@ -9,7 +9,7 @@ import logging
 import os
 import shutil
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 from tui import __version__  # noqa: E402
 from tui.cliniko.errors import ClinikoError, ConfigurationError  # noqa: E402
 from tui.config import Config, ConfigError, load_config  # noqa: E402
-from tui.domain.days import FORMS, RelativeDay, parse_day  # noqa: E402
+from tui.domain.days import FORMS, DayWanted, parse_day  # noqa: E402
 from tui.paths import config_path  # noqa: E402
 from tui.redact import scrub  # noqa: E402
 from tui.services.audit import AuditUnavailable  # noqa: E402
@@ -45,7 +45,7 @@ def _set_business(config: Config, business_id: str | None) -> Config:
     return config.model_copy(update={"cliniko": cliniko})
 
 
-def _date(text: str) -> date | RelativeDay:
+def _date(text: str) -> DayWanted:
     try:
         return parse_day(text)
     except ValueError as exc:

@@ -8,11 +8,11 @@ the data exact but writes every such character as a ``\\u`` escape.
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from tui.domain.terms import ours
-from tui.domain.days import RelativeDay
+from tui.domain.days import DayWanted
 from tui.cliniko.errors import ClinikoError
 from tui.domain.sync_words import zone_city
 from tui.domain.timezones import list_time
@@ -116,7 +116,7 @@ def render_table(day: Day, views: list[AppointmentView], now: datetime, width: i
     return "\n".join(lines)
 
 
-async def load_today(session: Session, local_date: date | RelativeDay | None, reveal: bool) -> tuple[Day, list[AppointmentView], str | None]:
+async def load_today(session: Session, local_date: DayWanted | None, reveal: bool) -> tuple[Day, list[AppointmentView], str | None]:
     """The day, its views, and why it is incomplete (None when it is whole).
     With *reveal* every patient link shown is audited first; a log that
     cannot record it raises :class:`~tui.services.audit.AuditUnavailable`."""

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tui.domain.clock import full_date
+from tui.domain.local_ways import DateOrder, date_hint, looks_like_a_date, read_date
 
 WORDS = {"today": 0, "tomorrow": 1, "yesterday": -1}
 _OFFSET = re.compile(r"[+-][0-9]{1,3}")
-FORMS = "YYYY-MM-DD, today, tomorrow, yesterday, +N or -N (days from today)"
+FORMS = ("YYYY-MM-DD, a date as the clinic writes it (25/11/2026; 11/25/2026 in the US and Canada), "
+         "today, tomorrow, yesterday, +N or -N (days from today)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,13 +26,37 @@ class RelativeDay:
         return today + timedelta(days=self.days)
 
 
-def parse_day(text: str) -> date | RelativeDay:
+@dataclass(frozen=True, slots=True)
+class WrittenDay:
+    """A date as the clinic writes it (25/11/2026 in Australia, 11/25/2026
+    in the US): read once the account's country is known, never guessed."""
+
+    text: str
+
+    def on(self, order: DateOrder | None) -> date:
+        """Raises ValueError, in words, when it is not a date in *order*."""
+        found = read_date(self.text, order)
+        if found is not None:
+            return found
+        if order is None:
+            raise ValueError(f"'{self.text}': this account's date order is not known, so write the date as "
+                             "YYYY-MM-DD")
+        raise ValueError(f"'{self.text}' is not a date written {date_hint(order)}, as this clinic writes dates")
+
+
+#: a day staff ask for: a date, a day relative to today, or a date as the clinic writes it
+DayWanted = date | RelativeDay | WrittenDay
+
+
+def parse_day(text: str) -> DayWanted:
     """Raises ValueError, naming the forms that work."""
     word = text.strip().lower()
     if word in WORDS:
         return RelativeDay(WORDS[word])
     if _OFFSET.fullmatch(word):
         return RelativeDay(int(word))
+    if looks_like_a_date(word) and not re.match(r"\d{4}-", word):  # not ISO: the clinic's own order
+        return WrittenDay(word)
     try:
         return date.fromisoformat(word)
     except ValueError:

@@ -20,6 +20,11 @@ def date_order(country_code: str | None) -> DateOrder:
     return "mdy" if (country_code or "").upper() in MONTH_FIRST else "dmy"
 
 
+def date_order_of(country_code: str | None) -> DateOrder | None:
+    """The order, or None while the account's country is not known."""
+    return date_order(country_code) if country_code else None
+
+
 def looks_like_a_date(text: str) -> bool:
     """Digits and separators shaped like a date (then it is read as one, or refused)."""
     text = text.strip()

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from tui.domain.clock import clock_time, date_and_time
-from tui.domain.days import RelativeDay
+from tui.domain.days import DayWanted
 from tui.domain.sync_words import SyncFacts
 from tui.domain.wording import person_name
 from tui.safe_text import clean
@@ -31,7 +31,7 @@ def haystack(view: AppointmentView) -> str:
 @dataclass
 class ConsoleState:
     #: the day staff asked for: a date, or one relative to today (None: today in the home location)
-    requested_date: date | RelativeDay | None = None
+    requested_date: DayWanted | None = None
     #: the date on screen, once known
     local_date: date | None = None
     day: Day | None = None
@@ -134,7 +134,7 @@ class ConsoleState:
         today = now.astimezone(self.zone).date()
         return today if today != self.local_date else None
 
-    def go_to(self, requested: date | RelativeDay | None) -> None:
+    def go_to(self, requested: DayWanted | None) -> None:
         """Another day (or location): nothing of the last one is kept."""
         self.requested_date = requested
         if isinstance(requested, date):

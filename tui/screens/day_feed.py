@@ -16,7 +16,7 @@ from textual.message_pump import MessagePump
 
 from tui.cliniko.errors import ClinikoError
 from tui.cliniko.models import User
-from tui.domain.days import RelativeDay
+from tui.domain.days import DayWanted
 from tui.services.day import Day
 from tui.services.early_load import EarlyLoad
 from tui.services.failure import failure_kind, failure_words
@@ -100,11 +100,11 @@ class DayFeed:
         account = await self.session.account.get()  # shared with the day's link checks
         self._say(SignedIn(user, account.name))
 
-    def load(self, generation: int, requested: date | RelativeDay | None, *, fresh: bool) -> None:
+    def load(self, generation: int, requested: DayWanted | None, *, fresh: bool) -> None:
         self.screen.run_worker(self._load(generation, requested, fresh), group="day", exclusive=True,
                                exit_on_error=False, description="load the day")
 
-    async def _load(self, generation: int, requested: date | RelativeDay | None, fresh: bool) -> None:
+    async def _load(self, generation: int, requested: DayWanted | None, fresh: bool) -> None:
         session = self.session
         loader = session.loader
         early, self.early = self.early, None

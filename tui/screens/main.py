@@ -21,7 +21,7 @@ from textual.widgets import Footer
 
 from tui.domain.terms import ours
 from tui.cliniko.models import User
-from tui.domain.days import RelativeDay, date_label
+from tui.domain.days import DayWanted, date_label
 from tui.domain.sync_words import location_labels, sync_status
 from tui.domain.timezones import business_zone
 from tui.safe_text import clean
@@ -66,7 +66,7 @@ class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
     BINDINGS = CONSOLE_KEYS
     privacy = reactive(False, init=False)
 
-    def __init__(self, session: Session, *, local_date: date | RelativeDay | None = None, business_id: str | None = None,
+    def __init__(self, session: Session, *, local_date: DayWanted | None = None, business_id: str | None = None,
                  early: EarlyLoad | None = None) -> None:
         super().__init__()
         self.session = session

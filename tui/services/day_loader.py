@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from tui.cliniko.client import ClinikoClient
-from tui.cliniko.errors import ClinikoError, IncompleteListError, UnknownLocationError
+from tui.cliniko.errors import ClinikoError, ConfigurationError, IncompleteListError, UnknownLocationError
 from tui.cliniko.filters import Q
 from tui.cliniko.models import (
     AppointmentType,
@@ -31,7 +31,8 @@ from tui.cliniko.models import (
     Patient,
     Practitioner,
 )
-from tui.domain.days import RelativeDay
+from tui.domain.days import DayWanted, WrittenDay
+from tui.domain.local_ways import date_order_of
 from tui.domain.locations import pick_location
 from tui.domain.timezones import business_zone, day_window, local_day_of, span_of, zone_problem
 from tui.paths import write_private_text
@@ -123,11 +124,17 @@ class DayLoader:
         """The configured location, else the first one."""
         return home_business(businesses or self.locations_hint(), self.business_id)
 
-    async def date_for(self, wanted: date | RelativeDay | None, now: datetime) -> date:
-        """The local date staff asked for: a date as it is; a relative day
-        (or none: today) from today in the home location's zone."""
+    async def date_for(self, wanted: DayWanted | None, now: datetime) -> date:
+        """The local date staff asked for: a date as it is; one written the
+        clinic's way in the account's date order; a relative day (or none:
+        today) from today in the home location's zone."""
         if isinstance(wanted, date):
             return wanted
+        if isinstance(wanted, WrittenDay):
+            try:
+                return wanted.on(date_order_of((await self.account.get()).country_code))
+            except ValueError as exc:
+                raise ConfigurationError(str(exc)) from None
         today = await self.default_date(now)
         return wanted.on(today) if wanted is not None else today
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 from datetime import date, datetime
 
-from tui.domain.days import RelativeDay
+from tui.domain.days import DayWanted
 from tui.services.day import Day
 from tui.services.day_loader import DayLoader, Progress
 
 
 class EarlyLoad:
-    def __init__(self, loader: DayLoader, requested: date | RelativeDay | None, now: datetime) -> None:
+    def __init__(self, loader: DayLoader, requested: DayWanted | None, now: datetime) -> None:
         self.requested = requested
         self.business_id = loader.business_id
         self._day: Day | None = None
@@ -43,7 +43,7 @@ class EarlyLoad:
         if self._listener is not None:
             self._listener(day)
 
-    def serves(self, requested: date | RelativeDay | None, business_id: str | None) -> bool:
+    def serves(self, requested: DayWanted | None, business_id: str | None) -> bool:
         """Whether this is the load the console is about to ask for."""
         return requested == self.requested and business_id == self.business_id
 
