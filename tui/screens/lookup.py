@@ -176,8 +176,7 @@ class LookupScreen(WorkerNet, ModalScreen[FoundAppointment | None]):
     async def _days(self, patient: Patient) -> None:
         now = self.clock()
         try:
-            day = await self.lookup.upcoming(patient, now)
-            ledger = await self.lookup.sends(day, now)
+            day, ledger = await self.lookup.upcoming_with_sends(patient, now)
         except Exception as exc:  # noqa: BLE001 - a notice, never a traceback
             self._status(f"Could not load their appointments: {failure_words(exc, 'load their appointments')}")
             return

@@ -32,7 +32,7 @@ from tui.services.day import Day
 from tui.services.day_loader import DayLoader
 from tui.services.day_rows import chunks, parse_rows
 from tui.services.sent_ledger import SentLedger, read_ledger
-from tui.services.team_log import day_team_sends
+from tui.services.team_log import LOOKBACK, TeamSend, team_sends
 
 LOOKAHEAD_DAYS = 14
 #: fewer characters than this match too many patients to be worth a request
@@ -135,16 +135,23 @@ class PatientLookup:
         start = day_window(today, business_zone(home))[0] if home else now - timedelta(hours=12)
         return start, start + timedelta(days=LOOKAHEAD_DAYS)
 
-    async def sends(self, day: Day, now: datetime) -> SentLedger:
-        """This desk's sends of the day's appointments (read off the UI
-        loop); other desks' go into ``day.team_sends`` from Cliniko's memos."""
-        ledger = await read_ledger(self.audit, day.appointments)
+    async def upcoming_with_sends(self, patient: Patient, now: datetime) -> tuple[Day, SentLedger]:
+        """:meth:`upcoming`, with what was already sent: other desks' sends
+        from the patient's memos (read alongside the appointments, so no
+        extra round trip) into ``day.team_sends``, and this desk's from its
+        log (read off the UI loop)."""
+        day, memos = await asyncio.gather(self.upcoming(patient, now), self._memos(patient, now))
+        found: dict[tuple[str, str], TeamSend] = {}
+        for send in sorted(memos, key=lambda s: s.at):
+            found[(send.appointment_id, send.attendee_id)] = send  # the newest wins
+        day.team_sends = found
+        return day, await read_ledger(self.audit, day.appointments)
+
+    async def _memos(self, patient: Patient, now: datetime) -> list[TeamSend]:
         try:
-            day.team_sends = await day_team_sends(self.client, day.appointments.values(), day.appointment_types,
-                                                  day.attendees_of, now, self.desk)
+            return await team_sends(self.client, [patient.id], now - LOOKBACK, self.desk)
         except ClinikoError:
-            pass  # then this desk's log alone says what was sent
-        return ledger
+            return []  # then this desk's log alone says what was sent
 
     async def search(self, text: str) -> list[Patient]:
         """Up to MAX_MATCHES patients, by last then first name."""
