@@ -309,3 +309,17 @@ def test_date_as_the_clinic_writes_it(capsys):
     code, out, err = run(capsys, "today", "--demo", "--date", "11/25/2026", "--now", NOW_ARG)
     assert code == 2 and out == ""
     assert "'11/25/2026' is not a date written DD/MM/YYYY, as this clinic writes dates" in err
+
+
+def test_httpx_command_line_client_is_never_imported():
+    """cli.py blocks httpx's optional command-line client (click, rich's
+    progress, pygments: ~45 ms of every start that reaches Cliniko). The
+    block is isolated in one line; this shows it holds and frontdesk still
+    talks HTTP."""
+    import subprocess
+    import sys
+
+    code = ("import sys, tui.cli, httpx; httpx.Client().close(); "
+            "print(sorted(m for m in ('click', 'pygments', 'httpx._main') if sys.modules.get(m)))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

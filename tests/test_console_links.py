@@ -1,6 +1,8 @@
 """The console's link panel with Pilot: both links with their roles, masked
 patient links, reveal and copy (audited), groups, refusals."""
 
+import re
+
 import pytest
 from textual.widgets import Button
 
@@ -140,3 +142,29 @@ async def test_copy_patient_link_only_when_eligible(make_app, tmp_path):
         await settle(pilot)  # the audit log is read or written off the UI loop
         assert app.clipboard == view.practitioner_link.url
         assert "PRACTITIONER / ADMIN link (needs a Cliniko login)" in notes[-1]
+
+
+async def test_moving_through_a_long_group_keeps_the_chosen_attendee_in_view(make_app):
+    """, and . move the ▶; the pane scrolls so it is always on screen, and
+    each attendee's line says sent or not and how they will be reached."""
+    from console_helpers import group
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:  # stacked, tall enough for the whole panel
+        await settle(pilot)
+        view = group(app)
+        app.screen.select_appointment(view.id)
+        await pilot.pause()
+        scroller = app.screen.query_one("#attendee-links")
+        lines = app.screen.query_one("#patient-links")
+        for n in range(1, len(view.attendees)):
+            await pilot.press("full_stop")
+            await pilot.pause()
+            shown = [line.text for line in (lines.render_line(y) for y in range(
+                int(scroller.scroll_y), int(scroller.scroll_y) + scroller.scrollable_content_region.height))]
+            assert any("▶" in line and view.attendees[n].name in line for line in shown), n
+        text = links_text(app)
+        for attendee in view.attendees:  # who, sent or not, how they will be reached
+            [line] = [line for line in text.splitlines() if line.lstrip("▶ ").startswith(attendee.name)]
+            assert re.search(r" · (not sent|✓ sent|\? may have gone) · (by Email|by SMS|cannot be sent)$", line), line
+        assert text.count("https://") == 1 + (view.practitioner_link is not None)  # the masked link once

@@ -73,7 +73,7 @@ async def test_the_console_exports_the_day_sheet(make_app, tmp_path, monkeypatch
     async with app.run_test(size=(80, 24), message_hook=heard) as pilot:
         await settle(pilot)
         await app.screen.run_action("export_day_sheet")
-        await pilot.pause()
+        await settle(pilot)  # read, written and audited off the UI loop
         shown = len(app.screen.state.views_of_day())
     path = tmp_path / "Documents" / "frontdesk" / "day-sheet-2026-11-24.csv"
     assert f"Day sheet saved (no links, only you can read it): {path}" in heard

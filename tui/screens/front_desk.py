@@ -6,6 +6,8 @@ screen, where the keys are bound."""
 
 from __future__ import annotations
 
+import asyncio
+from functools import partial
 from typing import Protocol
 
 from tui.domain.days import day_words
@@ -17,6 +19,7 @@ from tui.screens.day_feed import DayFeed, SendsRead
 from tui.screens.lookup import FoundAppointment, LookupScreen
 from tui.screens.row_watch import RowWatch
 from tui.services.audit import AuditUnavailable
+from tui.services.day import AppointmentView, Day
 from tui.services.day_sheet import day_sheet_csv, for_excel
 from tui.services.failure import failure_words
 from widgets.filter_box import FilterBox
@@ -152,15 +155,19 @@ class FrontDesk:
 
     def action_export_day_sheet(self: Desk) -> None:
         """The day as CSV (no links) in the documents folder, 0600; who
-        exported it is in the audit log."""
+        exported it is in the audit log. The log and the file are read and
+        written off the UI loop."""
         day = self.day
         if day is None or not day.complete:
             self.say("The day is still loading: export it once it has.", severity="warning")
             return
-        views = self.state.views_of_day()
+        self.run_worker(self._export(day, self.state.views_of_day()), group="day-sheet", exclusive=True,
+                        exit_on_error=False, description="save the day sheet")
+
+    async def _export(self: Desk, day: Day, views: list[AppointmentView]) -> None:
         session = self.session
         try:
-            mine = session.audit.sends_for([v.id for v in views])
+            mine = await asyncio.to_thread(session.audit.sends_for, [v.id for v in views])
         except AuditUnavailable as exc:
             self.say(f"Day sheet not saved: {exc.message}", title="Audit log", severity="error", timeout=10)
             return
@@ -168,15 +175,16 @@ class FrontDesk:
         where = f"-{day.business_id}" if day.business_id else ""
         path = exports_dir() / f"day-sheet-{day.local_date.isoformat()}{where}.csv"
         try:
-            write_private_text(path, for_excel(text))  # for Excel, where staff open it
+            await asyncio.to_thread(write_private_text, path, for_excel(text))  # for Excel, where staff open it
         except OSError as exc:
             self.say(f"Day sheet not saved to {path}: {failure_words(exc, 'save the day sheet')}.",
                      severity="error", timeout=10)
             return
         user = self.user
         try:
-            session.audit.record("export", user_id=user.id if user else None, user_name=user.name if user else None,
-                                 appointment_id=None, detail=f"day sheet {path}")
+            await asyncio.to_thread(partial(session.audit.record, "export", user_id=user.id if user else None,
+                                            user_name=user.name if user else None, appointment_id=None,
+                                            detail=f"day sheet {path}"))
         except AuditUnavailable:
             pass  # the sheet has no links; the log's trouble was said when it began
         self.say(f"Day sheet saved (no links, only you can read it): {path}", title="Exported", timeout=12)
