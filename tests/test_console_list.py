@@ -265,12 +265,14 @@ async def test_holding_r_never_breaks_the_rate_limit(make_app, sandbox):
     ],
 )
 async def test_errors_keep_last_data_and_say_what_happened(make_app, sandbox, fault, words):
-    app = make_app(client_options=dict(retries=0, max_rate_wait=0, timeout=0.3))
+    # a 2 s read timeout: short enough for the timeout fault (5 s), long enough
+    # that the day's first load never trips it on a busy CI machine
+    app = make_app(client_options=dict(retries=0, max_rate_wait=0, timeout=2.0))
     heard = Heard()
     async with app.run_test(size=(140, 40), message_hook=heard) as pilot:
         await settle(pilot)
         shown = len(views(app))
-        sandbox.faults.timeout_seconds = 2
+        sandbox.faults.timeout_seconds = 5
         sandbox.faults.add(fault, path="/bookings", times=5)
         app.screen.refresh_changes()
         await settle(pilot)
