@@ -289,7 +289,7 @@ def test_every_help_names_the_files_the_exit_codes_and_two_examples(capsys, comm
     from tui.paths import config_path, data_dir
 
     assert str(config_path()) in out and str(data_dir()) in out
-    assert "exit codes:" in out and "3    Cliniko failed" in out
+    assert "exit codes:" in out and "3    Cliniko failed" in out and "5    the console's screen lock" in out
     examples = out.split("examples:\n", 1)[1].strip().splitlines()
     assert len(examples) == 2 and all(line.strip().startswith(("frontdesk", "ssh")) for line in examples)
 

@@ -78,6 +78,7 @@ EXIT_CODES = """exit codes:
   2    set-up or usage problem: nothing was done
   3    Cliniko failed, or the day is incomplete (what arrived is printed)
   4    unexpected: the details are in crash.log in the data folder
+  5    the console's screen lock: the PIN was typed wrong five times (nothing is lost)
   130  interrupted (ctrl+c)"""
 
 
