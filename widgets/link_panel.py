@@ -230,7 +230,7 @@ class LinkPanel(Vertical):
             who = person_name(chosen.name, private=self.privacy)
             reason.update(self._line(f"Ready to send to {who}", "bold"), min_lines=lines)
         else:
-            reason.update(self._line(f"Cannot send: {decision.reason}"), min_lines=lines)  # (reasons are worded in the domain)
+            reason.update(self._line(f"Cannot send: {decision.reason}"), min_lines=lines)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -14,8 +14,7 @@ from typing import Any
 from tui.domain.terms import ours
 from tui.domain.days import DayWanted
 from tui.cliniko.errors import ClinikoError
-from tui.domain.sync_words import zone_city
-from tui.domain.timezones import list_time
+from tui.domain.timezones import list_time, zone_city
 from tui.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK
 from tui.domain.wording import BAD_LINK, STATUS_LABELS, TELEHEALTH_SHORT, location_codes
 from tui.safe_text import clean, column_widths, dumps_json, fit
@@ -132,7 +131,7 @@ async def load_today(session: Session, local_date: DayWanted | None, reveal: boo
         if user_task is not None:
             user_task.cancel()
         raise
-    session.apply_clock()  # the account is read with the day: its times are written its way
+    session.apply_account_ways()  # the account is read with the day: its times are written its way
     views = day.views()
     if user_task is not None:
         user = await user_task

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from tui.cliniko.models import Business
-from tui.domain.timezones import business_zone
+from tui.domain.timezones import business_zone, zone_city
 from tui.domain.wording import short_labels
 
 #: what kind of failure (ClinikoError.kind) → the header's words
@@ -73,7 +73,3 @@ def location_labels(businesses: dict[str, Business], business_id: str | None,
         return f"All locations · times in {city} time", f"All locations ({city} time)"
     return "All locations", "All locations"
 
-
-def zone_city(zone: ZoneInfo) -> str:
-    """"Australia/Sydney" → "Sydney": how staff name a clock."""
-    return zone.key.rsplit("/", 1)[-1].replace("_", " ")

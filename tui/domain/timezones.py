@@ -119,3 +119,8 @@ def list_time(moment: datetime, zone: ZoneInfo, day: date | None) -> str:
     before in Sydney), so times read in order down the list."""
     local = moment.astimezone(zone)
     return weekday_time(local) if day is not None and local.date() != day else clock_time(local)
+
+
+def zone_city(zone: ZoneInfo) -> str:
+    """"Australia/Sydney" → "Sydney": how staff name a clock."""
+    return zone.key.rsplit("/", 1)[-1].replace("_", " ")

@@ -28,7 +28,7 @@ from tui.domain.terms import ours
 from tui.cliniko.models import Patient
 from tui.domain.clock import date_and_time, weekday_date
 from tui.domain.contact import mask_email
-from tui.domain.local_ways import date_hint, date_words
+from tui.domain.local_ways import date_hint, date_words, read_date
 from tui.domain.timezones import local_day_of
 from tui.domain.wording import TELEHEALTH_SHORT, person_name
 from tui.safe_text import clean
@@ -138,8 +138,7 @@ class LookupScreen(WorkerNet, ModalScreen[FoundAppointment | None]):
         """What tells two William Nguyens apart: born, the phone's last
         digits, the email (masked)."""
         parts = []
-        born = date.fromisoformat(patient.date_of_birth) if patient.date_of_birth and \
-            len(patient.date_of_birth) == 10 and patient.date_of_birth[4] == "-" else None
+        born = read_date(patient.date_of_birth or "", None)  # Cliniko's own: ISO only
         if born is not None:
             parts.append(f"born {date_words(born, self.order) if self.order else born.isoformat()}")
         phones = [p for p in patient.patient_phone_numbers if p.number or p.normalized_number]

@@ -187,7 +187,7 @@ class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
     def on_signed_in(self, message: SignedIn) -> None:
         self.user = message.user
         self.account = message.account or self.account
-        if self.session.apply_clock():  # the account's own clock and words: everything says them
+        if self.session.apply_account_ways():  # the account's own clock and words: everything says them
             self.query_one(FilterBox).placeholder = ours(FILTER_HINT)
             self._rebuild(data_changed=True)
             self._update_up_next()

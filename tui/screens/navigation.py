@@ -11,8 +11,7 @@ from textual import events
 from textual.widgets import Input
 
 from tui.domain.clock import weekday_date
-from tui.domain.sync_words import zone_city
-from tui.domain.timezones import business_zone
+from tui.domain.timezones import business_zone, zone_city
 from tui.domain.wording import location_codes
 from tui.screens.console import Console
 from tui.screens.modals import ALL_LOCATIONS, LocationPicker

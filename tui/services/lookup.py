@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from tui.cliniko.client import ClinikoClient
 from tui.cliniko.errors import ClinikoError
@@ -25,14 +25,14 @@ from tui.cliniko.models import (
     IndividualAppointment,
     Patient,
 )
-from tui.domain.local_ways import DateOrder, date_order, looks_like_a_date, read_date
+from tui.domain.local_ways import DateOrder, date_order_of, looks_like_a_date, read_date
 from tui.domain.timezones import business_zone, day_window, local_day_of
 from tui.services.audit import AuditLog
 from tui.services.day import Day
 from tui.services.day_loader import DayLoader
 from tui.services.day_rows import chunks, parse_rows
 from tui.services.sent_ledger import SentLedger, read_ledger
-from tui.services.team_log import LOOKBACK, TeamSend, team_sends
+from tui.services.team_log import LOOKBACK, TeamSend, newest_by_attendee, team_sends
 
 LOOKAHEAD_DAYS = 14
 #: fewer characters than this match too many patients to be worth a request
@@ -91,13 +91,12 @@ class PatientLookup:
         self._coming: tuple[datetime, list[Patient]] | None = None
 
     async def date_order(self) -> DateOrder | None:
-        account = await self.loader.account.get()
-        return date_order(account.country_code) if account.country_code else None
+        return date_order_of((await self.loader.account.get()).country_code)
 
     def known_order(self) -> DateOrder | None:
         """How the clinic writes dates, if its settings are read (None: ISO only)."""
         account = self.loader.account.known
-        return date_order(account.country_code) if account is not None and account.country_code else None
+        return date_order_of(account.country_code if account is not None else None)
 
     async def by_phone(self, digits: str, now: datetime) -> list[Patient]:
         """Patients whose phone number ends with *digits*, among those with
@@ -110,7 +109,7 @@ class PatientLookup:
         return sorted(found, key=lambda p: ((p.last_name or "").casefold(), p.display_name.casefold()))[:MAX_MATCHES]
 
     async def _coming_patients(self, now: datetime) -> list[Patient]:
-        start, end = await self._window(now)
+        _, start, end = await self._window(now)
         window = Q().where("starts_at", ">=", start).where("starts_at", "<", end)
         individual, group = await asyncio.gather(
             self.client.list_all("/individual_appointments", "individual_appointments", window.copy()),
@@ -127,13 +126,13 @@ class PatientLookup:
                                        for batch in chunks(sorted(ids))))
         return [p for rows in pages for p in parse_rows(Patient, rows, dropped, "patients") if p.archived_at is None]
 
-    async def _window(self, now: datetime) -> tuple[datetime, datetime]:
-        """From the start of today at the home location, LOOKAHEAD_DAYS long."""
+    async def _window(self, now: datetime) -> tuple[date, datetime, datetime]:
+        """Today at the home location, and from the start of it LOOKAHEAD_DAYS long."""
         loader = self.loader
         home = loader.home_business(loader.locations_hint() or await loader.businesses())
         today = local_day_of(now, business_zone(home)) if home else now.date()
         start = day_window(today, business_zone(home))[0] if home else now - timedelta(hours=12)
-        return start, start + timedelta(days=LOOKAHEAD_DAYS)
+        return today, start, start + timedelta(days=LOOKAHEAD_DAYS)
 
     async def upcoming_with_sends(self, patient: Patient, now: datetime) -> tuple[Day, SentLedger]:
         """:meth:`upcoming`, with what was already sent: other desks' sends
@@ -141,10 +140,7 @@ class PatientLookup:
         extra round trip) into ``day.team_sends``, and this desk's from its
         log (read off the UI loop)."""
         day, memos = await asyncio.gather(self.upcoming(patient, now), self._memos(patient, now))
-        found: dict[tuple[str, str], TeamSend] = {}
-        for send in sorted(memos, key=lambda s: s.at):
-            found[(send.appointment_id, send.attendee_id)] = send  # the newest wins
-        day.team_sends = found
+        day.team_sends = newest_by_attendee(memos)
         return day, await read_ledger(self.audit, day.appointments)
 
     async def _memos(self, patient: Patient, now: datetime) -> list[TeamSend]:
@@ -173,9 +169,7 @@ class PatientLookup:
         """The patient's appointments from the start of today (the home
         location's day) for LOOKAHEAD_DAYS, with their own attendee records."""
         loader = self.loader
-        start, end = await self._window(now)
-        home = loader.home_business(loader.locations_hint() or await loader.businesses())
-        today = local_day_of(now, business_zone(home)) if home else now.date()
+        today, start, end = await self._window(now)
         day = Day(local_date=today, fallback_zone=loader.fallback_zone)
         window = Q().where("starts_at", ">=", start).where("starts_at", "<", end)
         # round trip 1: the appointments (and any reference data not cached yet)

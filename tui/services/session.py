@@ -81,7 +81,7 @@ class Session:
         """One per session: it keeps the coming days' patients for phone searches."""
         return PatientLookup(self.client, self.loader, self.audit, self.desk)
 
-    def apply_clock(self) -> bool:
+    def apply_account_ways(self) -> bool:
         """Write times and name people the clinic's way: ``[ui] clock``,
         else the account's country, and its word for patients, once the
         account is known. True when that changed what the screen says."""
@@ -154,5 +154,5 @@ def open_session(config: Config, *, clock: Clock = system_now, audit_dir: Path |
         account=account,
         desk=desk,
     )
-    session.apply_clock()  # [ui] clock at once; the account's country once it is read
+    session.apply_account_ways()  # [ui] clock at once; the account's country once it is read
     return session

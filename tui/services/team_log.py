@@ -98,6 +98,14 @@ async def team_sends(client: ClinikoClient, patient_ids: Iterable[str], since: d
     return sorted(found, key=lambda s: s.at, reverse=True)
 
 
+def newest_by_attendee(sends: Iterable[TeamSend]) -> dict[tuple[str, str], TeamSend]:
+    """The newest send of each (appointment id, attendee id)."""
+    found: dict[tuple[str, str], TeamSend] = {}
+    for send in sorted(sends, key=lambda s: s.at):
+        found[(send.appointment_id, send.attendee_id)] = send  # the newest wins
+    return found
+
+
 def latest_for(sends: Iterable[TeamSend], appointment_id: str, attendee_id: str) -> TeamSend | None:
     return next((s for s in sends if s.appointment_id == appointment_id and s.attendee_id == attendee_id), None)
 
@@ -121,7 +129,4 @@ async def day_team_sends(
         since = min(since, appt.created_at or now - LOOKBACK)
     ids = sorted(patients)
     batches = await asyncio.gather(*(team_sends(client, ids[n:n + BATCH], since, desk) for n in range(0, len(ids), BATCH)))
-    found: dict[tuple[str, str], TeamSend] = {}
-    for send in sorted((s for batch in batches for s in batch), key=lambda s: s.at):
-        found[(send.appointment_id, send.attendee_id)] = send  # the newest wins
-    return found
+    return newest_by_attendee(s for batch in batches for s in batch)
