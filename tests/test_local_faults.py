@@ -109,7 +109,9 @@ def test_ctrl_c_on_the_sandbox_prints_no_traceback(when):
     if when != "while starting":
         client.wait(timeout=10)
     assert "Traceback" not in err, err
-    assert child.returncode in (0, 130)
+    # -SIGINT: the signal came before the interpreter had set up its own
+    # handler (a slow machine), so the OS ended it quietly, as a shell would.
+    assert child.returncode in (0, 130, -signal.SIGINT), (child.returncode, err)
 
 
 @pytest.mark.parametrize("query", ["q[]=created_at:<0269-36-34T89:32:94Z", "q[]=id:=²", "q[]=date_of_birth:<****-05-**",
