@@ -5,7 +5,8 @@ import pytest
 
 from pydantic import SecretStr
 
-from tui.config import Config, ConfigError, load_config, parse_config, save_config
+from tui.config import Config, ConfigError, parse_config, save_config
+from tui.config_layers import load_config
 from tui.paths import config_path
 
 

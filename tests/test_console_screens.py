@@ -192,7 +192,7 @@ def test_ui_free_layers_do_not_import_textual():
 
 
 async def test_setup_configures_email_and_sms(tmp_path, server, monkeypatch):
-    from tui.config import load_config
+    from tui.config_layers import load_config
     from tui.sandbox.seed import DEMO_KEY
     from tui.sandbox.server import DEMO_SMS_SID
     from tui.sandbox.smtp import MailCatcher

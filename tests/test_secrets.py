@@ -79,7 +79,7 @@ def test_no_secret_leaves_the_process(tmp_path, server, sandbox, monkeypatch, ca
         monkeypatch.setenv("CLINIKO_API_KEY", DEMO_KEY)
 
         from tui.app import FrontdeskApp
-        from tui.config import load_config
+        from tui.config_layers import load_config
         from tui.paths import config_path
         from tui.services.session import open_session
         from tui.sandbox.clock import fixed_clock

@@ -42,7 +42,7 @@ async def _eligible_email_attendee(client, clock):
 CHILD = textwrap.dedent("""
     import asyncio, sys, time
     from datetime import datetime
-    from tui.config import load_config
+    from tui.config_layers import load_config
     from tui.services.delivery.errors import DeliveryError
     from tui.services.session import open_session
 

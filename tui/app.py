@@ -16,6 +16,7 @@ from textual.notifications import Notify
 
 from tui.screens.palette import FrontdeskCommands
 from tui.config import Config
+from tui.config_layers import Settings
 from tui.domain.terms import ours
 from tui.domain.days import DayWanted
 from tui.app_crash import CrashInPlainWords
@@ -55,6 +56,7 @@ class FrontdeskApp(CrashInPlainWords, App[None]):
         config: Config,
         *,
         config_path: Path,
+        clinic: Settings | None = None,
         session: Session | None = None,
         session_factory: SessionFactory | None = None,
         local_date: DayWanted | None = None,
@@ -64,6 +66,8 @@ class FrontdeskApp(CrashInPlainWords, App[None]):
         super().__init__()
         self.config = config
         self.config_path = config_path
+        #: the layered settings (the clinic's system file, then the user's)
+        self.clinic = clinic
         self.session = session
         self.session_factory = session_factory
         self.local_date = local_date
@@ -92,7 +96,7 @@ class FrontdeskApp(CrashInPlainWords, App[None]):
         if self.session is not None:
             self._open_console(self.session)
         else:
-            self.push_screen(SetupScreen(self.config, self.config_path, self.pin), self._after_setup)
+            self.push_screen(SetupScreen(self.config, self.config_path, self.pin, self.clinic), self._after_setup)
 
     def _after_setup(self, config: Config | None) -> None:
         if config is None or self.session_factory is None:

@@ -4,17 +4,16 @@ demo's), or on the set-up screen when there is no usable configuration."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
-
 from tui.app import FrontdeskApp
-from tui.config import Config
+from tui.config_layers import Settings
 from tui.services.session import Session, open_session
 
 
-def run_console(args: argparse.Namespace, config: Config, path: Path, session: Session | None) -> int:
+def run_console(args: argparse.Namespace, settings: Settings, session: Session | None) -> int:
     app = FrontdeskApp(
-        config,
-        config_path=path,
+        settings.config,
+        config_path=settings.user.path,
+        clinic=settings,
         session=session,
         session_factory=open_session,
         local_date=args.date,

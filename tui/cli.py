@@ -10,7 +10,6 @@ import os
 import shutil
 import sys
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 # httpx imports its optional command-line client (click, rich.progress,
@@ -21,9 +20,10 @@ sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 from tui import __version__  # noqa: E402
 from tui.cliniko.errors import ClinikoError, ConfigurationError  # noqa: E402
-from tui.config import Config, ConfigError, load_config  # noqa: E402
+from tui.config import Config, ConfigError  # noqa: E402
+from tui.config_layers import Settings, load_settings  # noqa: E402
 from tui.domain.days import FORMS, DayWanted, parse_day  # noqa: E402
-from tui.paths import config_path  # noqa: E402
+from tui.paths import config_path, system_config_path  # noqa: E402
 from tui.redact import scrub  # noqa: E402
 from tui.services.audit import AuditUnavailable  # noqa: E402
 
@@ -89,7 +89,8 @@ def _epilog(*examples: str) -> str:
 
     return "\n".join([
         "files:",
-        f"  settings   {config_path()}  (or FRONTDESK_CONFIG)",
+        f"  settings   {config_path()}  (yours; or FRONTDESK_CONFIG)",
+        f"  clinic's   {system_config_path()}  (IT's, for every user; or FRONTDESK_SYSTEM_CONFIG)",
         f"  data       {data_dir()}  (audit log, desk id, crash.log; or FRONTDESK_DATA_DIR)",
         f"  day sheets {exports_dir()}  (the console's export; or FRONTDESK_EXPORT_DIR)",
         "",
@@ -162,9 +163,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load_config() -> tuple[Config, Path]:
-    path = config_path()
-    return load_config(path), path
 
 
 def _fail(message: str, code: int, *secrets: str | None) -> int:
@@ -245,17 +243,17 @@ async def _locations(args: argparse.Namespace, config: Config) -> int:
         await session.aclose()
 
 
-async def _doctor(args: argparse.Namespace, config: Config, path: Path) -> int:
+async def _doctor(args: argparse.Namespace, settings: Settings) -> int:
     from tui.cli_commands.doctor import run_doctor
 
     if args.demo:
-        session = _session(args, config)
+        session = _session(args, settings.config)
         try:
             report = await run_doctor(session.config, None, client=session.client)
         finally:
             await session.aclose()
     else:
-        report = await run_doctor(config, path)
+        report = await run_doctor(settings.config, settings)
     print("\n".join(report.lines))
     return 1 if report.failed else 0
 
@@ -292,9 +290,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "set-pin":
         return _set_pin(args)
     try:
-        config, path = _load_config()
+        settings = load_settings()
     except ConfigError as exc:
         return _fail(str(exc), EXIT_CONFIG)
+    config, path = settings.config, settings.user.path
     secret = config.cliniko.key()
     if args.command in ("today", "locations") and not args.demo and not secret:
         return _fail(NOT_SET_UP.format(path=path), EXIT_CONFIG)
@@ -302,13 +301,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "today":
             return asyncio.run(_today(args, config))
         if args.command == "doctor":
-            return asyncio.run(_doctor(args, config, path))
+            return asyncio.run(_doctor(args, settings))
         if args.command == "locations":
             return asyncio.run(_locations(args, config))
         from tui.app_main import run_console
 
         usable = args.demo or (config.cliniko.key() and config.cliniko.contact_email)
-        return run_console(args, config, path, _session(args, config) if usable else None)
+        return run_console(args, settings, _session(args, config) if usable else None)
     except (ConfigError, ConfigurationError) as exc:
         return _fail(str(exc), EXIT_CONFIG, secret)
     except AuditUnavailable as exc:  # the audited action (a reveal) is refused

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -178,13 +178,17 @@ def _toml(text: str, source: str) -> dict:
         raise ConfigError(f"{source}: not valid TOML ({exc}).") from None
 
 
-def _validate(raw: dict, text: str, source: str) -> Config:
+def _validate(raw: dict, text: str, source: str,
+              blame: Callable[[tuple[object, ...]], tuple[str, str]] | None = None) -> Config:
+    """*raw* as a Config; each problem names its file (*blame* says which
+    file's text and name a setting came from) and line."""
     try:
         return Config.model_validate(raw)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
             loc = tuple(err["loc"])
+            text, source = blame(loc) if blame else (text, source)
             line = _line_of(text, loc)
             where = f"line {line}, " if line else ""
             field = ".".join(str(p) for p in loc)
@@ -220,18 +224,6 @@ def _read(path: Path) -> str:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror or type(exc).__name__}).") from None
 
 
-def load_config(path: Path | None = None, *, env: Mapping[str, str] | None = None) -> Config:
-    """Read the file (if any), then apply the environment (:data:`ENVIRONMENT`)."""
-    env = os.environ if env is None else env
-    path = path or config_path()
-    text = _read(path) if path.exists() else ""
-    raw = _toml(text, str(path))
-    for var, (section, setting) in ENVIRONMENT.items():
-        if env.get(var, "").strip():
-            raw.setdefault(section, {})[setting] = env[var].strip()
-    return _validate(raw, text, str(path))
-
-
 def _plain(value: object) -> object:
     """A setting as TOML can hold it: secrets revealed (this file is 0600), None dropped."""
     if isinstance(value, SecretStr):
@@ -241,10 +233,11 @@ def _plain(value: object) -> object:
     return value
 
 
-def _merge(table: dict, values: dict, defaults: dict) -> None:
+def _merge(table: dict, values: dict, defaults: dict, clinic: dict) -> None:
     """Update a TOML table in place, keeping the user's comments and order:
     settings now unset go, changed ones change where they stand, and new ones
-    are added when they differ from the default."""
+    are added when they differ from the default and from what the clinic's
+    system file (*clinic*) already gives."""
     for key in [k for k in table if k not in values]:
         del table[key]
     for key, value in values.items():
@@ -252,13 +245,13 @@ def _merge(table: dict, values: dict, defaults: dict) -> None:
             sub = table.get(key)
             if not isinstance(sub, dict):
                 sub = _new_table()
-            _merge(sub, value, defaults.get(key) or {})
+            _merge(sub, value, defaults.get(key) or {}, clinic.get(key) or {})
             if sub or key in table:
                 table[key] = sub
         elif key in table:
             if table[key] != value:
                 table[key] = value
-        elif value != defaults.get(key, _MISSING):
+        elif value != defaults.get(key, _MISSING) and value != clinic.get(key, _MISSING):
             table[key] = value
 
 
@@ -277,9 +270,10 @@ def _defaults(section: type[BaseModel]) -> dict:
 _HEADER = "frontdesk configuration (this file may hold your API key: keep it 0600)"
 
 
-def render_config(config: Config, existing: str = "") -> str:
+def render_config(config: Config, existing: str = "", clinic: dict | None = None) -> str:
     """*config* as TOML; written into *existing* (a file's text) when given,
-    so the user's comments and order survive a save."""
+    so the user's comments and order survive a save. What the clinic's
+    system file gives (*clinic*, its raw sections) is not copied in."""
     import tomlkit  # only when saving: ~10 ms of every start otherwise
     doc = tomlkit.parse(existing) if existing.strip() else tomlkit.document()
     if not existing.strip():
@@ -293,17 +287,21 @@ def render_config(config: Config, existing: str = "") -> str:
         table = doc.get(name)
         if not isinstance(table, dict):
             table = _new_table()
-        _merge(table, values, {} if fresh else _defaults(type(section)))
-        doc[name] = table
+        # a fresh file spells out every setting, unless a clinic's file exists:
+        # then a default written here would hide the clinic's later change
+        defaults = {} if fresh and not clinic else _defaults(type(section))
+        _merge(table, values, defaults, (clinic or {}).get(name) or {})
+        if table or name in doc:
+            doc[name] = table
     return tomlkit.dumps(doc)
 
 
-def save_config(config: Config, path: Path | None = None) -> Path:
+def save_config(config: Config, path: Path | None = None, clinic: dict | None = None) -> Path:
     path = path or config_path()
     try:
         existing = path.read_text(encoding="utf-8") if path.exists() else ""
         tomllib.loads(existing)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         existing = ""  # unreadable: written afresh (it was checked before anything was saved)
-    write_private_text(path, render_config(config, existing))
+    write_private_text(path, render_config(config, existing, clinic))
     return path

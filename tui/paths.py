@@ -21,6 +21,15 @@ def config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
 
 
+def system_config_path() -> Path:
+    """The clinic's settings, set by IT for every user of this server
+    (``/etc/xdg/frontdesk/config.toml`` on Linux)."""
+    override = os.environ.get("FRONTDESK_SYSTEM_CONFIG")
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.site_config_dir(APP_NAME)) / "config.toml"
+
+
 def data_dir() -> Path:
     override = os.environ.get("FRONTDESK_DATA_DIR")
     if override:

@@ -1,29 +1,58 @@
-"""``frontdesk doctor``: the config file's permissions, then every check of
-:mod:`tui.services.checks`, one line each."""
+"""``frontdesk doctor``: the settings files read and where each setting came
+from (a secret's value never shown), the data folder and the audit log's
+size, then every check of :mod:`tui.services.checks`, one line each."""
 
 from __future__ import annotations
 
 import stat
-from pathlib import Path
 
 from tui.cliniko.client import ClinikoClient
 from tui.config import Config
+from tui.config_layers import SECRETS, SYSTEM, Settings, SettingsFile
+from tui.paths import data_dir
 from tui.services.checks import Report, check_settings
 
 
-def check_file_mode(path: Path, report: Report) -> None:
-    if not path.exists():
-        report.warn(f"No config file at {path} (environment variables only).")
+def _file_line(found: SettingsFile, report: Report) -> None:
+    role = "Clinic's system file" if found.layer == SYSTEM else "Your settings file"
+    if not found.exists:
+        report.ok(f"{role}: none at {found.path}.")
         return
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
-        report.warn(f"{path} is readable by other users (mode {mode:o}); run: chmod 600 {path}")
+    mode = stat.S_IMODE(found.path.stat().st_mode)
+    if found.layer != SYSTEM and mode & 0o077:
+        report.warn(f"{found.path} is readable by other users (mode {mode:o}); run: chmod 600 {found.path}")
     else:
-        report.ok(f"Config file {path} (mode {mode:o}).")
+        report.ok(f"{role} read: {found.path} (mode {mode:o}).")
 
 
-async def run_doctor(config: Config, config_file: Path | None, *, client: ClinikoClient | None = None) -> Report:
+def _origin_lines(settings: Settings, report: Report) -> None:
+    for name, origin in sorted(settings.origins.items()):
+        shown = "(secret, not shown)" if name in SECRETS else _value(settings.config, name)
+        report.lines.append(f"       {name} = {shown}  ← {origin}")
+
+
+def _value(config: Config, dotted: str) -> str:
+    value: object = config
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _data_lines(report: Report) -> None:
+    folder = data_dir()
+    audit = folder / "audit.sqlite3"
+    size = audit.stat().st_size if audit.exists() else 0
+    report.ok(f"Data folder {folder}; audit log {audit.name} {size / 1024:.0f} KB"
+              if audit.exists() else f"Data folder {folder}; no audit log yet.")
+
+
+async def run_doctor(config: Config, settings: Settings | None, *, client: ClinikoClient | None = None) -> Report:
     report = Report()
-    if config_file is not None:
-        check_file_mode(config_file, report)
+    if settings is not None:
+        for found in settings.files():
+            _file_line(found, report)
+        if settings.origins:
+            report.lines.append("       where each setting came from:")
+            _origin_lines(settings, report)
+    _data_lines(report)
     return await check_settings(config, report, client=client)

@@ -25,6 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from tui.config import Config, EmailSection, SMSSection, save_config
+from tui.config_layers import Settings
 from tui.screens.worker_net import WorkerNet
 from tui.services.checks import check_settings
 from tui.services.failure import failure_words
@@ -57,12 +58,22 @@ class SetupScreen(WorkerNet, Screen[Config]):
         Binding("ctrl+q", "app.quit", "Quit", id="setup-quit", tooltip="Close frontdesk without saving"),
     ]
 
-    def __init__(self, config: Config, path: Path, pin: PinLock) -> None:
+    def __init__(self, config: Config, path: Path, pin: PinLock, clinic: Settings | None = None) -> None:
         super().__init__()
         self.config = config
         self.path = path
         self.pin = pin
+        #: the layered settings: what the clinic's system file gives is not asked
+        self.clinic = clinic
         self.checked: Config | None = None
+
+    def given(self, dotted: str) -> bool:
+        """The clinic's system file sets it: the screen does not ask for it."""
+        return self.clinic is not None and self.clinic.given_by_system(dotted)
+
+    def _clinic_line(self, what: str) -> Static:
+        where = self.clinic.system.path if self.clinic is not None else ""
+        return Static(f"{what}: set by the clinic for everyone on this server ({where}).", classes="given")
 
     def _field(self, label: str, *inputs: Widget) -> Iterator[Widget]:
         """A label, then each input with its own ✕ line right under it (a
@@ -83,33 +94,20 @@ class SetupScreen(WorkerNet, Screen[Config]):
                          id="setup-intro")
             with VerticalScroll(id="setup-fields"):
                 yield from self._field("API key", Input(password=True, id="api-key", placeholder="paste it here"))
-                yield from self._field("Contact email (Cliniko requires one for API clients)",
-                                       Input(cliniko.contact_email or "", id="contact",
-                                             placeholder="e.g. it@clinic.example"))
-                yield from self._field("Cliniko address (leave empty: from the key)",
-                                       Input(cliniko.base_url or "", id="base-url",
-                                             placeholder="e.g. https://api.au1.cliniko.com/v1"))
-                yield Static(Text("Email delivery (optional)", style="bold"), classes="section")
-                yield from self._field("SMTP server and port",
-                                       Input(email.host if email else "", id="smtp-host",
-                                             placeholder="e.g. smtp.clinic.example"),
-                                       Input(str(email.port) if email else "587", id="smtp-port", type="integer"))
-                yield Label("Security")
-                yield Select([("STARTTLS (port 587)", "starttls"), ("TLS (port 465)", "tls"),
-                              ("None (this machine only)", "none")],
-                             value=email.security if email else "starttls", allow_blank=False, id="smtp-security")
-                yield from self._field("SMTP username and password (kept only in the 0600 config file)",
-                                       Input((email.username or "") if email else "", id="smtp-user",
-                                             placeholder="e.g. reception"),
-                                       Input(password=True, id="smtp-password", placeholder="password"))
-                yield from self._field("From address", Input(email.from_address if email else "", id="smtp-from",
-                                                             placeholder="e.g. reception@clinic.example"))
-                yield Static(Text("SMS delivery through Twilio (optional)", style="bold"), classes="section")
-                yield from self._field("Account SID and auth token (the token kept only in the config file)",
-                                       Input(sms.account_sid if sms else "", id="sms-sid", placeholder="e.g. AC0123…"),
-                                       Input(password=True, id="sms-token", placeholder="auth token"))
-                yield from self._field("Sender number", Input(sms.from_number if sms else "", id="sms-from",
-                                                              placeholder="e.g. +61400000000"))
+                if self.given("cliniko.contact_email"):
+                    yield self._clinic_line(f"Contact email {cliniko.contact_email}")
+                else:
+                    yield from self._field("Contact email (Cliniko requires one for API clients)",
+                                           Input(cliniko.contact_email or "", id="contact",
+                                                 placeholder="e.g. it@clinic.example"))
+                if self.given("cliniko.base_url"):
+                    yield self._clinic_line(f"Cliniko address {cliniko.base_url}")
+                else:
+                    yield from self._field("Cliniko address (leave empty: from the key)",
+                                           Input(cliniko.base_url or "", id="base-url",
+                                                 placeholder="e.g. https://api.au1.cliniko.com/v1"))
+                yield from self._email_fields(email)
+                yield from self._sms_fields(sms)
                 yield Static(Text("Screen lock (optional)", style="bold"), classes="section")
                 yield from self._field("PIN, 4 to 8 digits", Input(password=True, id="pin", restrict=r"[0-9]*",
                                                                    max_length=8, placeholder="none"))
@@ -119,6 +117,37 @@ class SetupScreen(WorkerNet, Screen[Config]):
                 yield Button("Save and open", id="save", disabled=True, compact=True)
                 yield Static("Enter checks the settings; nothing is saved until they pass.", id="setup-status")
         yield Footer()
+
+    def _email_fields(self, email: EmailSection | None) -> Iterator[Widget]:
+        yield Static(Text("Email delivery (optional)", style="bold"), classes="section")
+        if self.given("email"):
+            yield self._clinic_line(f"Email through {email.host if email else '?'}")
+            return
+        yield from self._field("SMTP server and port",
+                               Input(email.host if email else "", id="smtp-host",
+                                     placeholder="e.g. smtp.clinic.example"),
+                               Input(str(email.port) if email else "587", id="smtp-port", type="integer"))
+        yield Label("Security")
+        yield Select([("STARTTLS (port 587)", "starttls"), ("TLS (port 465)", "tls"),
+                      ("None (this machine only)", "none")],
+                     value=email.security if email else "starttls", allow_blank=False, id="smtp-security")
+        yield from self._field("SMTP username and password (kept only in the 0600 config file)",
+                               Input((email.username or "") if email else "", id="smtp-user",
+                                     placeholder="e.g. reception"),
+                               Input(password=True, id="smtp-password", placeholder="password"))
+        yield from self._field("From address", Input(email.from_address if email else "", id="smtp-from",
+                                                     placeholder="e.g. reception@clinic.example"))
+
+    def _sms_fields(self, sms: SMSSection | None) -> Iterator[Widget]:
+        yield Static(Text("SMS delivery through Twilio (optional)", style="bold"), classes="section")
+        if self.given("sms"):
+            yield self._clinic_line(f"SMS from {sms.from_number if sms else '?'}")
+            return
+        yield from self._field("Account SID and auth token (the token kept only in the config file)",
+                               Input(sms.account_sid if sms else "", id="sms-sid", placeholder="e.g. AC0123…"),
+                               Input(password=True, id="sms-token", placeholder="auth token"))
+        yield from self._field("Sender number", Input(sms.from_number if sms else "", id="sms-from",
+                                                      placeholder="e.g. +61400000000"))
 
     def on_mount(self) -> None:
         self.query_one("#api-key", Input).focus()
@@ -131,7 +160,8 @@ class SetupScreen(WorkerNet, Screen[Config]):
         self.dismiss(None)
 
     def _value(self, name: str) -> str:
-        return self.query_one(f"#{name}", Input).value.strip()
+        field = next(iter(self.query(f"#{name}").results(Input)), None)
+        return field.value.strip() if field is not None else ""
 
     def _say(self, text: str, *, ok: bool = False) -> None:
         self.query_one("#setup-status", Static).update(Text(text, style="bold" if ok else ""))
@@ -143,15 +173,18 @@ class SetupScreen(WorkerNet, Screen[Config]):
             error.update(Text(f"✕ {problems[name]}") if name in problems else "")
             error.set_class(name in problems, "shown")
         first = next((n for n in FIELD_OF.values() if n in problems), None) or next(iter(problems), None)
-        if first is not None:
-            field = self.query_one(f"#{first}", Input)
+        field = next(iter(self.query(f"#{first}").results(Input)), None) if first is not None else None
+        if field is not None:
             field.focus()
             field.scroll_visible()
 
     def _candidate(self) -> Config:
         """The settings on screen; raises ValueError with {input id: problem}."""
-        key, contact, base = self._value("api-key"), self._value("contact"), self._value("base-url") or None
-        cliniko = self.config.cliniko.model_copy(
+        cliniko = self.config.cliniko
+        key = self._value("api-key")
+        contact = cliniko.contact_email if self.given("cliniko.contact_email") else self._value("contact")
+        base = cliniko.base_url if self.given("cliniko.base_url") else self._value("base-url") or None
+        cliniko = cliniko.model_copy(
             update={"api_key": SecretStr(key) if key else None, "contact_email": contact, "base_url": base})
         problems: dict[str, str] = {}
         pin = self._value("pin")
@@ -171,6 +204,8 @@ class SetupScreen(WorkerNet, Screen[Config]):
         return self.config.model_copy(update=update)
 
     def _email(self) -> EmailSection | None:
+        if self.given("email"):
+            return self.config.email
         host = self._value("smtp-host")
         if not host:
             return None
@@ -187,6 +222,8 @@ class SetupScreen(WorkerNet, Screen[Config]):
         )
 
     def _sms(self) -> SMSSection | None:
+        if self.given("sms"):
+            return self.config.sms
         sid = self._value("sms-sid")
         if not sid:
             return None
@@ -241,6 +278,11 @@ class SetupScreen(WorkerNet, Screen[Config]):
 
     def on_check_result(self, message: CheckResult) -> None:
         save = self.query_one("#save", Button)
+        on_screen = {name: hint for name, hint in message.problems.items() if self.query(f"#{name}")}
+        clinics = on_screen != message.problems and self.clinic is not None  # from the clinic's file: not here
+        if clinics:
+            message = CheckResult(False, f"{message.text} (set in the clinic's file {self.clinic.system.path}: "
+                                         "tell IT)", None, on_screen)
         self._mark(message.problems)
         if message.ok:
             self.checked = message.candidate
@@ -252,7 +294,7 @@ class SetupScreen(WorkerNet, Screen[Config]):
             save.disabled = True
             n = len(message.problems)
             self._say(f"Not saved: {n} problem{'s' * (n > 1)}, marked ✕ beside the field."
-                      if message.problems else f"Not saved: {message.text}")
+                      if message.problems and not clinics else f"Not saved: {message.text}")
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
@@ -266,5 +308,5 @@ class SetupScreen(WorkerNet, Screen[Config]):
         except PinError as exc:
             self._mark({"pin": str(exc)})
             return
-        save_config(self.checked, self.path)
+        save_config(self.checked, self.path, self.clinic.system.raw if self.clinic else None)
         self.dismiss(self.checked)
