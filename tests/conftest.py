@@ -42,7 +42,8 @@ def isolated_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("FRONTDESK_CONFIG", str(tmp_path / "config" / "config.toml"))
     monkeypatch.setenv("FRONTDESK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("FRONTDESK_SYSTEM_CONFIG", str(tmp_path / "etc" / "config.toml"))
-    for var in ("CLINIKO_API_KEY", "CLINIKO_BASE_URL", "FRONTDESK_CONTACT_EMAIL", "NO_COLOR", "TMUX", "STY"):
+    for var in ("CLINIKO_API_KEY", "CLINIKO_BASE_URL", "FRONTDESK_CONTACT_EMAIL", "NO_COLOR", "TMUX", "STY",
+                "SSH_CONNECTION", "SSH_CLIENT"):
         monkeypatch.delenv(var, raising=False)
     return tmp_path
 

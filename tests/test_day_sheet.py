@@ -66,6 +66,23 @@ def test_a_name_that_is_a_formula_stays_a_name(capsys, monkeypatch, server, sand
     assert not any(value.startswith(("=", "+", "@")) for r in rows for value in r.values())
 
 
+async def test_over_ssh_the_export_says_the_sheet_is_on_the_server(make_app, tmp_path, monkeypatch):
+    import socket
+
+    monkeypatch.setenv("FRONTDESK_EXPORT_DIR", str(tmp_path / "Documents" / "frontdesk"))
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.5 50000 10.0.0.1 22")
+    app = make_app()
+    heard = Heard()
+    async with app.run_test(size=(80, 24), message_hook=heard) as pilot:
+        await settle(pilot)
+        await app.screen.run_action("export_day_sheet")
+        await settle(pilot)
+    path = tmp_path / "Documents" / "frontdesk" / "day-sheet-2026-11-24.csv"
+    host = socket.gethostname()
+    assert (f"Day sheet saved (no links, only you can read it) on the server {host}, not this computer, at {path} "
+            f"(to copy it here: scp {host}:{path} .)") in heard
+
+
 async def test_the_console_exports_the_day_sheet(make_app, tmp_path, monkeypatch):
     monkeypatch.setenv("FRONTDESK_EXPORT_DIR", str(tmp_path / "Documents" / "frontdesk"))
     app = make_app()
@@ -76,7 +93,7 @@ async def test_the_console_exports_the_day_sheet(make_app, tmp_path, monkeypatch
         await settle(pilot)  # read, written and audited off the UI loop
         shown = len(app.screen.state.views_of_day())
     path = tmp_path / "Documents" / "frontdesk" / "day-sheet-2026-11-24.csv"
-    assert f"Day sheet saved (no links, only you can read it): {path}" in heard
+    assert f"Day sheet saved (no links, only you can read it) at {path}" in heard
     assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads accents right (it is opened there)
     rows = sheet(path.read_text(encoding="utf-8-sig"))

@@ -6,6 +6,7 @@ import asyncio
 import signal
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
 from textual import events
@@ -26,6 +27,7 @@ from tui.screens.lock import LockScreen
 from tui.screens.modals import HelpScreen
 from tui.services.pin import PinLock
 from tui.screens.setup import SetupScreen
+from tui.services.audit_export import keep_audit_years
 from tui.services.early_load import EarlyLoad
 from tui.services.session import Session
 
@@ -109,6 +111,8 @@ class FrontdeskApp(CrashInPlainWords, App[None]):
     def _open_console(self, session: Session) -> None:
         early, self._early = self._early, None
         self.push_screen(MainScreen(session, local_date=self.local_date, business_id=self.business_id, early=early))
+        self.run_worker(partial(keep_audit_years, session), thread=True, group="audit-keep-years",
+                        exit_on_error=False, description="remove audit entries past [audit] keep_years")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Of Textual's own palette commands only Theme, Keys and Quit: a

@@ -20,6 +20,7 @@ sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 from tui import __version__  # noqa: E402
 from tui.cliniko.errors import ClinikoError, ConfigurationError  # noqa: E402
+from tui.cli_commands.audit import iso_day  # noqa: E402
 from tui.config import Config, ConfigError  # noqa: E402
 from tui.config_layers import Settings, load_settings  # noqa: E402
 from tui.domain.days import FORMS, DayWanted, parse_day  # noqa: E402
@@ -145,6 +146,14 @@ def build_parser() -> argparse.ArgumentParser:
     today.add_argument("--width", type=_width, help="columns for the text table (default: the terminal's)")
     _command(sub, "doctor", ("frontdesk doctor", "frontdesk doctor --demo"), parents=[common],
              help="check the set-up and the connection")
+    audit = _command(sub, "audit", ("frontdesk audit --from 2026-11-01 --to 2026-11-30 --csv > november.csv",
+                                    "sudo -u rosa frontdesk audit --json   # one desk's log, by IT"),
+                     help="export this desk's audit log (who, when, what; never a link)")
+    audit.add_argument("--from", dest="start", type=iso_day, help="first day, YYYY-MM-DD (this server's clock)")
+    audit.add_argument("--to", dest="end", type=iso_day, help="last day, YYYY-MM-DD (included)")
+    audit_shape = audit.add_mutually_exclusive_group()
+    audit_shape.add_argument("--csv", action="store_true", help="CSV, one row per entry")
+    audit_shape.add_argument("--json", action="store_true", help="machine-readable output")
     pin = _command(sub, "set-pin", ("frontdesk set-pin", "frontdesk set-pin --clear"),
                    help="set the PIN that unlocks the screen lock (asked for twice)")
     pin.add_argument("--clear", action="store_true", help="remove the PIN (any key unlocks again)")
@@ -206,6 +215,23 @@ async def _today(args: argparse.Namespace, config: Config) -> int:
         return 0
     finally:
         await session.aclose()
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from tui.cli_commands.audit import audit_output
+    from tui.paths import data_dir
+    from tui.services.audit_export import ExportProblem
+
+    if args.start and args.end and args.start > args.end:
+        return _fail(f"--from {args.start} is after --to {args.end}.", EXIT_CONFIG)
+    try:
+        text, summary = audit_output(data_dir() / "audit.sqlite3", args)
+    except ExportProblem as exc:
+        return _fail(str(exc), EXIT_CONFIG)
+    if text:
+        print(text)
+    print(f"frontdesk: {summary}", file=sys.stderr)
+    return 0
 
 
 def _set_pin(args: argparse.Namespace) -> int:
@@ -289,6 +315,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "set-pin":
         return _set_pin(args)
+    if args.command == "audit":
+        return _audit(args)
     try:
         settings = load_settings()
     except ConfigError as exc:

@@ -140,11 +140,21 @@ class SMSSection(BaseModel):
         return _secret(self.auth_token_env, self.auth_token)
 
 
+class AuditSection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    #: entries older than this are removed when the console starts (the
+    #: removal itself is recorded). Seven years: Australian health records
+    #: guidance; HIPAA asks for six.
+    keep_years: int = Field(default=7, ge=1, le=100)
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     cliniko: ClinikoSection = Field(default_factory=ClinikoSection)
     ui: UISection = Field(default_factory=UISection)
+    audit: AuditSection = Field(default_factory=AuditSection)
     email: EmailSection | None = None
     sms: SMSSection | None = None
 
@@ -279,7 +289,8 @@ def render_config(config: Config, existing: str = "", clinic: dict | None = None
     if not existing.strip():
         doc.add(tomlkit.comment(_HEADER))
     fresh = not existing.strip()
-    for name, section in (("cliniko", config.cliniko), ("ui", config.ui), ("email", config.email), ("sms", config.sms)):
+    for name, section in (("cliniko", config.cliniko), ("ui", config.ui), ("audit", config.audit),
+                          ("email", config.email), ("sms", config.sms)):
         if section is None:
             doc.pop(name, None)
             continue

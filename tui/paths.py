@@ -76,3 +76,14 @@ def touch_private(path: Path) -> Path:
     os.close(fd)
     os.chmod(path, 0o600)
     return path
+
+
+def saved_where(path: Path) -> str:
+    """Where a file frontdesk wrote is, in staff's words: over SSH it is on
+    the clinic server, not the computer in front of them."""
+    if os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_CLIENT"):
+        import socket
+
+        host = socket.gethostname()
+        return f"on the server {host}, not this computer, at {path} (to copy it here: scp {host}:{path} .)"
+    return f"at {path}"

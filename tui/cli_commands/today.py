@@ -137,7 +137,8 @@ async def load_today(session: Session, local_date: DayWanted | None, reveal: boo
         user = await user_task
         session.audit.record_many(
             "reveal",
-            [(view.id, a.attendee.id, a.link.fingerprint()) for view in views for a in view.attendees if a.link],
+            [(view.id, a.attendee.id, a.link.fingerprint(), a.attendee.patient_id)
+             for view in views for a in view.attendees if a.link],
             user_id=user.id,
             user_name=user.name,
             detail="frontdesk today --reveal",

@@ -11,7 +11,7 @@ from functools import partial
 from typing import Protocol
 
 from tui.domain.days import day_words
-from tui.paths import exports_dir, write_private_text
+from tui.paths import exports_dir, saved_where, write_private_text
 from tui.screens.arrival_flow import ArrivalFlow, ArrivalSaved
 from tui.screens.console import Console
 from tui.screens.console_state import STATUS_FILTER_WORDS
@@ -187,5 +187,6 @@ class FrontDesk:
                                             detail=f"day sheet {path}"))
         except AuditUnavailable:
             pass  # the sheet has no links; the log's trouble was said when it began
-        self.say(f"Day sheet saved (no links, only you can read it): {path}", title="Exported", timeout=12)
+        self.say(f"Day sheet saved (no links, only you can read it) {saved_where(path)}", title="Exported",
+                 timeout=12)
 

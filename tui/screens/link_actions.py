@@ -118,6 +118,7 @@ class LinkActions:
                 attendee_id=attendee.attendee.id,
                 link_role="patient",
                 link_fingerprint=attendee.link.fingerprint(),
+                patient_id=attendee.attendee.patient_id,
             )
         except AuditUnavailable as exc:
             verb = {"reveal": "revealed", "copy": "copied"}[action]

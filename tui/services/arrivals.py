@@ -30,6 +30,7 @@ class ArrivalChange:
     #: the attendee whose flag changes (a group's), or the individual's attendee
     attendee_id: str | None
     patient: str
+    patient_id: str | None
     before: Arrival
     after: Arrival
     patch: ArrivalPatch
@@ -49,8 +50,9 @@ def plan_arrival(view: AppointmentView, chosen: AttendeeView | None, mark: Mark)
     before = arrival_of(view.appointment, attendee)
     after = toggled(before, mark)
     who = chosen.name if chosen is not None else view.patient_label()
-    return ArrivalChange(view.id, chosen.attendee.id if chosen is not None else None, who, before, after,
-                         arrival_patch(view.appointment, attendee, after))
+    patient_id = chosen.attendee.patient_id if chosen is not None else getattr(view.appointment, "patient_id", None)
+    return ArrivalChange(view.id, chosen.attendee.id if chosen is not None else None, who, patient_id, before,
+                         after, arrival_patch(view.appointment, attendee, after))
 
 
 def apply_arrival(day: Day, change: ArrivalChange, arrival: Arrival) -> Day:
@@ -106,7 +108,8 @@ class Arrivals:
         try:
             self.audit.record("arrival", user_id=user.id if user else None, user_name=user.name if user else None,
                               appointment_id=change.appointment_id, attendee_id=change.attendee_id,
-                              outcome=outcome, detail=change.words, patient_name=change.patient)
+                              outcome=outcome, detail=change.words, patient_name=change.patient,
+                              patient_id=change.patient_id)
         except AuditUnavailable as exc:
             return f"Not written to the local audit log: {exc.message}"
         return None

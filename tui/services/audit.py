@@ -37,10 +37,10 @@ from tui.services.claim_owner import owner_alive, this_owner
 #: while delivering, "interrupted"
 SENDING, DELIVERING, INTERRUPTED = "sending", "delivering", "interrupted"
 
-ACTIONS = {"reveal", "copy", "send", "memo", "arrival", "export"}
+ACTIONS = {"reveal", "copy", "send", "memo", "arrival", "export", "prune"}
 #: an entry's columns, in AuditEntry's order
 COLUMNS = "at, user_id, user_name, action, appointment_id, attendee_id, link_role, link_fingerprint, channel," \
-          " recipient, outcome, memo_id, detail, patient_name"
+          " recipient, outcome, memo_id, detail, patient_name, patient_id"
 
 
 class SendInProgress(Exception):
@@ -67,6 +67,7 @@ class AuditEntry:
     memo_id: str | None = None
     detail: str | None = None
     patient_name: str | None = None
+    patient_id: str | None = None
 
     @property
     def unfinished(self) -> bool:
@@ -128,6 +129,7 @@ class AuditLog(AuditFile):
         memo_id: str | None = None,
         detail: str | None = None,
         patient_name: str | None = None,
+        patient_id: str | None = None,
         claim: SendClaim | None = None,
     ) -> None:
         """Append an entry. With *claim*, the entry is the send's outcome: it
@@ -137,7 +139,7 @@ class AuditLog(AuditFile):
         if action not in ACTIONS:
             raise ValueError(f"unknown audit action {action!r}")
         row = (self._stamp(), user_id, user_name, action, appointment_id, attendee_id, link_role,
-               link_fingerprint, channel, recipient, outcome, memo_id, detail, patient_name)
+               link_fingerprint, channel, recipient, outcome, memo_id, detail, patient_name, patient_id)
         if claim is not None:
             if claim.intent_id is None:
                 raise ValueError("a claim that claimed nothing has no outcome to record")
@@ -152,8 +154,8 @@ class AuditLog(AuditFile):
         with self._guard() as db, transaction(db):
             db.execute(
                 "INSERT INTO audit (at, user_id, user_name, action, appointment_id, attendee_id,"
-                " link_role, link_fingerprint, channel, recipient, outcome, memo_id, detail, patient_name)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " link_role, link_fingerprint, channel, recipient, outcome, memo_id, detail, patient_name,"
+                " patient_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 row,
             )
 
@@ -163,7 +165,7 @@ class AuditLog(AuditFile):
         db.execute(
             "UPDATE audit SET at = ?, user_id = ?, user_name = ?, action = ?, appointment_id = ?, attendee_id = ?,"
             " link_role = ?, link_fingerprint = ?, channel = ?, recipient = ?, outcome = ?, memo_id = ?,"
-            " detail = ?, patient_name = ? WHERE id = ?",
+            " detail = ?, patient_name = ?, patient_id = ? WHERE id = ?",
             (*row, intent_id),
         )
         db.execute("DELETE FROM send_claims WHERE attendee_id = ? AND owner = ?", (attendee_id, owner))
@@ -185,21 +187,34 @@ class AuditLog(AuditFile):
             with transaction(db):
                 release(db, dead)
 
-    def record_many(self, action: str, links: list[tuple[str, str, str]], *, user_id: str | None,
+    def record_many(self, action: str, links: list[tuple[str, str, str, str | None]], *, user_id: str | None,
                     user_name: str | None, detail: str | None = None) -> None:
-        """One entry per (appointment id, attendee id, link fingerprint), all
-        in one transaction: every one recorded, or none."""
+        """One entry per (appointment id, attendee id, link fingerprint,
+        patient id), all in one transaction: every one recorded, or none."""
         if action not in ACTIONS:
             raise ValueError(f"unknown audit action {action!r}")
         at = self._stamp()
-        rows = [(at, user_id, user_name, action, appointment_id, attendee_id, "patient", fingerprint, detail)
-                for appointment_id, attendee_id, fingerprint in links]
+        rows = [(at, user_id, user_name, action, appointment_id, attendee_id, "patient", fingerprint, detail,
+                 patient_id) for appointment_id, attendee_id, fingerprint, patient_id in links]
         with self._guard() as db, transaction(db):
             db.executemany(
                 "INSERT INTO audit (at, user_id, user_name, action, appointment_id, attendee_id, link_role,"
-                " link_fingerprint, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ok', ?)",
+                " link_fingerprint, outcome, detail, patient_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ok', ?, ?)",
                 rows,
             )
+
+    def prune(self, before: datetime, *, user_id: str | None, user_name: str | None, why: str) -> int:
+        """Delete entries older than *before* (a send still under way is
+        kept), and record the pruning itself, in one transaction."""
+        cutoff = before.astimezone(timezone.utc).isoformat(timespec="seconds")
+        with self._guard() as db, transaction(db):
+            gone = db.execute("DELETE FROM audit WHERE at < ? AND NOT (action = 'send' AND outcome IN (?, ?))",
+                              (cutoff, SENDING, DELIVERING)).rowcount
+            if gone:
+                db.execute("INSERT INTO audit (at, user_id, user_name, action, outcome, detail)"
+                           " VALUES (?, ?, ?, 'prune', 'ok', ?)",
+                           (self._stamp(), user_id, user_name, f"{gone} entries older than {cutoff[:10]} removed ({why})"))
+        return gone
 
     def entries(self, appointment_id: str | None = None) -> list[AuditEntry]:
         """Newest first; all entries, or those of one appointment."""

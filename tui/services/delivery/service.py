@@ -367,5 +367,6 @@ class DeliveryService:
             memo_id=memo_id,
             detail=detail,
             patient_name=clean(patient.display_name),
+            patient_id=patient.id,
             claim=claim,
         )
