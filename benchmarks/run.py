@@ -42,7 +42,7 @@ class SandboxProcess:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/v1"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tui", "sandbox", "--port", str(self.port), "--now", NOW,
+            [sys.executable, "-m", "frontdesk", "sandbox", "--port", str(self.port), "--now", NOW,
              "--latency", str(latency), "--individual", str(individual), "--groups", str(groups),
              "--rate-limit", "100000"],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -76,7 +76,7 @@ class SandboxProcess:
 
 
 def env_for(sandbox: SandboxProcess, tmp: Path) -> dict[str, str]:
-    from tui.sandbox.seed import DEMO_KEY
+    from frontdesk.sandbox.seed import DEMO_KEY
 
     return os.environ | {
         "CLINIKO_API_KEY": DEMO_KEY, "CLINIKO_BASE_URL": sandbox.base_url, "FRONTDESK_CONTACT_EMAIL": CONTACT,
@@ -85,11 +85,11 @@ def env_for(sandbox: SandboxProcess, tmp: Path) -> dict[str, str]:
 
 
 def make_session(sandbox: SandboxProcess, tmp: Path):
-    from tui.cliniko.governor import RateGovernor
-    from tui.config import Config
-    from tui.sandbox.clock import fixed_clock
-    from tui.sandbox.seed import DEMO_KEY
-    from tui.services.session import open_session
+    from frontdesk.cliniko.governor import RateGovernor
+    from frontdesk.config import Config
+    from frontdesk.sandbox.clock import fixed_clock
+    from frontdesk.sandbox.seed import DEMO_KEY
+    from frontdesk.services.session import open_session
 
     config = Config.model_validate(
         {"cliniko": {"api_key": DEMO_KEY, "contact_email": CONTACT, "base_url": sandbox.base_url}})
@@ -103,7 +103,7 @@ def make_session(sandbox: SandboxProcess, tmp: Path):
 def today_json(sandbox: SandboxProcess, tmp: Path) -> dict[str, float]:
     sandbox.requests()
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "tui", "today", "--json", "--date", DAY.isoformat()],
+    out = subprocess.run([sys.executable, "-m", "frontdesk", "today", "--json", "--date", DAY.isoformat()],
                          env=env_for(sandbox, tmp), capture_output=True, text=True, check=True).stdout
     wall = time.perf_counter() - started
     count = len(json.loads(out)["appointments"])
@@ -186,11 +186,11 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def console_figures(sandbox: SandboxProcess, tmp: Path, moves: int) -> dict[str, float]:
-    from tui.app import FrontdeskApp
-    from tui.screens.main import MainScreen
-    from widgets.appointment_table import AppointmentTable
-    from widgets.detail_pane import DetailPane
-    from widgets.link_panel import LinkPanel
+    from frontdesk.app import FrontdeskApp
+    from frontdesk.screens.main import MainScreen
+    from frontdesk.widgets.appointment_table import AppointmentTable
+    from frontdesk.widgets.detail_pane import DetailPane
+    from frontdesk.widgets.link_panel import LinkPanel
 
     marks: dict[str, float] = {}
     original = MainScreen.on_day_updated
@@ -301,7 +301,7 @@ async def lookup_days(app, pilot, paint: PaintClock, sandbox: SandboxProcess, co
     at once count as one)."""
     from textual.widgets import OptionList
 
-    from tui.screens.lookup import LookupScreen
+    from frontdesk.screens.lookup import LookupScreen
 
     patients = []
     for view in app.screen.views:
@@ -336,8 +336,8 @@ async def lookup_days(app, pilot, paint: PaintClock, sandbox: SandboxProcess, co
 def filter_latency(sandbox: SandboxProcess, tmp: Path) -> dict[str, float]:
     from textual.widgets import Input
 
-    from tui.app import FrontdeskApp
-    from widgets.appointment_table import AppointmentTable
+    from frontdesk.app import FrontdeskApp
+    from frontdesk.widgets.appointment_table import AppointmentTable
 
     paint = PaintClock()
 
@@ -385,7 +385,7 @@ from benchmarks.run import SandboxProcess, make_session
 from pathlib import Path
 class Fake: pass
 s = Fake(); s.base_url = {base!r}
-from tui.app import FrontdeskApp
+from frontdesk.app import FrontdeskApp
 async def main():
     session, config = make_session(s, Path({tmp!r}))
     config = config.model_copy(update={{"ui": config.ui.model_copy(update={{"idle_lock_seconds": 0}})}})
@@ -408,8 +408,8 @@ from benchmarks.run import make_session
 class Fake: pass
 s = Fake(); s.base_url = {base!r}
 from textual.screen import Screen
-from tui.app import FrontdeskApp
-from tui.screens.main import MainScreen
+from frontdesk.app import FrontdeskApp
+from frontdesk.screens.main import MainScreen
 painted = []
 original = Screen._compositor_refresh
 def timed(screen):
@@ -437,7 +437,7 @@ def peak_rss(sandbox: SandboxProcess, tmp: Path) -> dict[str, float]:
 
 def cold_start(sandbox: SandboxProcess, tmp: Path) -> dict[str, float]:
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "tui", "--version"], capture_output=True, check=True, cwd=tmp)
+    subprocess.run([sys.executable, "-m", "frontdesk", "--version"], capture_output=True, check=True, cwd=tmp)
     version = time.perf_counter() - t0
     code = PAINT_SCRIPT.format(root=str(ROOT), base=sandbox.base_url, tmp=str(tmp))
     out = subprocess.run([sys.executable, "-c", code, repr(time.time())], capture_output=True, text=True,
@@ -469,6 +469,9 @@ def main() -> None:
             figures |= cold_start(big, tmp)
             runs.append(figures)
         rss = peak_rss(stress, tmp)
+        from benchmarks.memory import memory_figures
+
+        memory = memory_figures(tmp)
     finally:
         big.stop()
         stress.stop()
@@ -492,6 +495,10 @@ def main() -> None:
         ("refresh, no changes: requests", m["refresh_requests"], 3, None, ""),
         ("refresh, no changes: time", m["refresh_time"], None, L, "s"),
         (f"peak RSS ({int(rss['rss_appointments'])} appointments)", rss["rss_mb"], 150, None, "MB"),
+        ("idle console RSS, 150 appointments", memory["idle150_rss_mb"], 45, None, "MB"),
+        ("idle console RSS, 5,000 appointments", memory["idle5000_rss_mb"], 100, None, "MB"),
+        ("bare Textual app RSS (same run)", memory["bare_rss_mb"], None, None, "MB"),
+        ("floor: Textual + one pydantic model, RSS", memory["floor_rss_mb"], None, None, "MB"),
         ("cold start: frontdesk --version", m["version"], None, None, "s"),
         ("cold start: first paint", m["first_paint"], 1.0, None, "s"),
     ]

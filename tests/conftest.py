@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from tui.cliniko.client import ClinikoClient
-from tui.cliniko.governor import RateGovernor
-from tui.sandbox.clock import fixed_clock
-from tui.sandbox.runner import SandboxServer
-from tui.sandbox.seed import DEMO_KEY, SANDBOX_KEYS
-from tui.sandbox.server import Sandbox
+from frontdesk.cliniko.client import ClinikoClient
+from frontdesk.cliniko.governor import RateGovernor
+from frontdesk.sandbox.clock import fixed_clock
+from frontdesk.sandbox.runner import SandboxServer
+from frontdesk.sandbox.seed import DEMO_KEY, SANDBOX_KEYS
+from frontdesk.sandbox.server import Sandbox
 
 # Tuesday 24 Nov 2026, 10:05 in Sydney (AEDT, UTC+11)
 NOW = datetime(2026, 11, 23, 23, 5, tzinfo=timezone.utc)
@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def clock_style_per_test():
     """How times are written and patients named is one per process (like a
     locale): each test starts on the default, whatever the last account set."""
-    from tui.domain.clock import ClockStyle, use_clock
-    from tui.domain.terms import use_term
+    from frontdesk.domain.clock import ClockStyle, use_clock
+    from frontdesk.domain.terms import use_term
 
     use_clock(ClockStyle())
     use_term(None)
@@ -106,8 +106,8 @@ def debug_logs(caplog):
 
 import pytest_textual_snapshot  # noqa: E402
 
-from tui.config import Config, UISection  # noqa: E402
-from tui.services.session import open_session  # noqa: E402
+from frontdesk.config import Config, UISection  # noqa: E402
+from frontdesk.services.session import open_session  # noqa: E402
 
 
 class _SnapshotsAtTopLevel(pytest_textual_snapshot.SVGImageExtension):
@@ -126,8 +126,8 @@ def snapshots_at_top_level(monkeypatch):
 def console_config(server, mail=None, key=DEMO_KEY, **ui) -> Config:
     from pydantic import SecretStr
 
-    from tui.config import EmailSection, SMSSection
-    from tui.sandbox.server import DEMO_SMS_SID, DEMO_SMS_TOKEN
+    from frontdesk.config import EmailSection, SMSSection
+    from frontdesk.sandbox.server import DEMO_SMS_SID, DEMO_SMS_TOKEN
 
     config = Config()
     cliniko = config.cliniko.model_copy(update={"api_key": SecretStr(key), "contact_email": CONTACT,
@@ -143,7 +143,7 @@ def console_config(server, mail=None, key=DEMO_KEY, **ui) -> Config:
 
 @pytest.fixture
 def mail():
-    from tui.sandbox.smtp import MailCatcher
+    from frontdesk.sandbox.smtp import MailCatcher
 
     with MailCatcher() as catcher:
         yield catcher
@@ -153,7 +153,7 @@ def mail():
 def make_app(server, clock, tmp_path, mail):
     """A console on the loopback sandbox with the fixed clock; email to a
     loopback SMTP catcher and SMS to the sandbox's gateway."""
-    from tui.app import FrontdeskApp
+    from frontdesk.app import FrontdeskApp
 
     def factory(channels=True, key=DEMO_KEY, client_options=None, **ui):
         ui.setdefault("idle_lock_seconds", 0)

@@ -9,11 +9,11 @@ import sqlite3
 from textual.notifications import Notify
 from textual.widgets import Input
 
-from tui.app import FrontdeskApp
-from tui.screens.send import SendConfirmScreen
-from widgets.detail_pane import DetailPane
-from widgets.link_panel import LinkPanel
-from widgets.text_lines import TextLines
+from frontdesk.app import FrontdeskApp
+from frontdesk.screens.send import SendConfirmScreen
+from frontdesk.widgets.detail_pane import DetailPane
+from frontdesk.widgets.link_panel import LinkPanel
+from frontdesk.widgets.text_lines import TextLines
 
 from conftest import NOW
 
@@ -105,8 +105,8 @@ def dialog_text(screen) -> str:
 
 
 def setup_app(tmp_path, server):
-    from tui.config import Config
-    from tui.services.session import open_session
+    from frontdesk.config import Config
+    from frontdesk.services.session import open_session
 
     config = Config.model_validate({"cliniko": {"base_url": server.base_url}})
     return FrontdeskApp(config, config_path=tmp_path / "config" / "config.toml", session_factory=open_session)

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.cliniko.errors import NotFoundError, PermissionDeniedError, ValidationError
-from tui.cliniko.models import Attendee, GroupAppointment, IndividualAppointment
-from tui.domain.arrival import arrival_of, arrival_patch, arrival_refusal, toggled, with_arrival
-from tui.sandbox.seed import SANDBOX_KEYS
-from tui.screens.ask import AskFirst
-from widgets.appointment_table import AppointmentTable
+from frontdesk.cliniko.errors import NotFoundError, PermissionDeniedError, ValidationError
+from frontdesk.cliniko.models import Attendee, GroupAppointment, IndividualAppointment
+from frontdesk.domain.arrival import arrival_of, arrival_patch, arrival_refusal, toggled, with_arrival
+from frontdesk.sandbox.seed import SANDBOX_KEYS
+from frontdesk.screens.ask import AskFirst
+from frontdesk.widgets.appointment_table import AppointmentTable
 
 from conftest import NOW, settle
 from console_helpers import Heard, audit_rows, find, group, links_text
@@ -224,8 +224,8 @@ async def test_a_refresh_reads_an_arrival_made_elsewhere(make_app, sandbox):
 def test_late_only_for_a_live_video_call_not_marked(flag, minutes, arrived, dna):
     """Never late unless the flag is exactly true, the call is between
     start + late_after and its end, and nobody marked the patient."""
-    from tui.cliniko.models import AppointmentType
-    from tui.domain.arrival import late_attendees
+    from frontdesk.cliniko.models import AppointmentType
+    from frontdesk.domain.arrival import late_attendees
 
     appt = individual(patient_arrived=arrived, did_not_arrive=dna, appointment_type_id="7")
     kind = AppointmentType(id="7", name="Call", telehealth_enabled=flag)
@@ -237,7 +237,7 @@ def test_late_only_for_a_live_video_call_not_marked(flag, minutes, arrived, dna)
 
 
 def test_countdown_words():
-    from tui.services.up_next import countdown
+    from frontdesk.services.up_next import countdown
 
     assert countdown(T0, T0 - timedelta(minutes=11, seconds=30)) == "in 12 min"
     assert countdown(T0, T0 - timedelta(minutes=75)) == "in 1 h 15 min"

@@ -12,8 +12,8 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 
 from conftest import NOW, settle
-from tui.cli import main
-from tui.services.audit import AuditLog
+from frontdesk.cli import main
+from frontdesk.services.audit import AuditLog
 
 LINK = "https://harbourhealth.cliniko.com/c/Zq8rT2xW9kLm"
 
@@ -124,8 +124,8 @@ async def test_the_console_removes_entries_past_keep_years_at_start_and_records_
 
 
 async def test_keep_years_comes_from_the_settings(make_app, isolated_dirs):
-    from tui.config import AuditSection
-    from tui.services.audit_export import keep_audit_years
+    from frontdesk.config import AuditSection
+    from frontdesk.services.audit_export import keep_audit_years
 
     app = make_app()
     session = app.session

@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from tui.cli import build_parser, main
-from tui.sandbox.seed import DEMO_KEY
+from frontdesk.cli import build_parser, main
+from frontdesk.sandbox.seed import DEMO_KEY
 
 NOW_ARG = "2026-11-24T10:05:00+11:00"
 
@@ -140,7 +140,7 @@ def test_api_key_is_never_a_command_line_option():
 
 
 def _channel_config(tmp_path, server, mail_port, *, password_env="FD_SMTP_PW", sid=None):
-    from tui.sandbox.server import DEMO_SMS_SID
+    from frontdesk.sandbox.server import DEMO_SMS_SID
 
     path = tmp_path / "config" / "config.toml"
     path.parent.mkdir(exist_ok=True)
@@ -155,7 +155,7 @@ def _channel_config(tmp_path, server, mail_port, *, password_env="FD_SMTP_PW", s
 
 
 def test_doctor_checks_channels(capsys, isolated_dirs, server, monkeypatch):
-    from tui.sandbox.smtp import MailCatcher
+    from frontdesk.sandbox.smtp import MailCatcher
 
     monkeypatch.setenv("FD_SMTP_PW", "right-password")
     monkeypatch.setenv("FD_SMS_TOKEN", "tok")
@@ -286,7 +286,7 @@ def test_every_help_names_the_files_the_exit_codes_and_two_examples(capsys, comm
         main([*command, "--help"])
     out = capsys.readouterr().out
     assert done.value.code == 0
-    from tui.paths import config_path, data_dir
+    from frontdesk.paths import config_path, data_dir
 
     assert str(config_path()) in out and str(data_dir()) in out
     assert "exit codes:" in out and "3    Cliniko failed" in out and "5    the console's screen lock" in out
@@ -319,7 +319,7 @@ def test_httpx_command_line_client_is_never_imported():
     import subprocess
     import sys
 
-    code = ("import sys, tui.cli, httpx; httpx.Client().close(); "
+    code = ("import sys, frontdesk.cli, httpx; httpx.Client().close(); "
             "print(sorted(m for m in ('click', 'pygments', 'httpx._main') if sys.modules.get(m)))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

@@ -5,8 +5,8 @@ import socket
 
 import pytest
 
-from tui.cliniko.client import ClinikoClient
-from tui.cliniko.errors import (
+from frontdesk.cliniko.client import ClinikoClient
+from frontdesk.cliniko.errors import (
     AuthenticationError,
     ConfigurationError,
     NetworkError,
@@ -17,9 +17,9 @@ from tui.cliniko.errors import (
     ServerError,
     ValidationError,
 )
-from tui.cliniko.filters import Q
-from tui.cliniko.governor import RateGovernor
-from tui.sandbox.seed import DEMO_KEY
+from frontdesk.cliniko.filters import Q
+from frontdesk.cliniko.governor import RateGovernor
+from frontdesk.sandbox.seed import DEMO_KEY
 
 from conftest import CONTACT
 

@@ -11,10 +11,10 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from tui.cli import main
-from tui.domain import clock
-from tui.sandbox.seed import DEMO_KEY
-from widgets.up_next import UpNextStrip
+from frontdesk.cli import main
+from frontdesk.domain import clock
+from frontdesk.sandbox.seed import DEMO_KEY
+from frontdesk.widgets.up_next import UpNextStrip
 
 from conftest import CONTACT, settle
 from console_helpers import detail_text, eligible, header_text

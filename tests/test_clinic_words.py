@@ -10,10 +10,10 @@ import io
 
 import pytest
 
-from tui.cli import main
-from tui.domain.links import PATIENT_LABEL
-from tui.domain.terms import ours, term, use_term
-from tui.sandbox.seed import DEMO_KEY
+from frontdesk.cli import main
+from frontdesk.domain.links import PATIENT_LABEL
+from frontdesk.domain.terms import ours, term, use_term
+from frontdesk.sandbox.seed import DEMO_KEY
 
 from conftest import CONTACT, settle
 from console_helpers import detail_text, eligible, links_text

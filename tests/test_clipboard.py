@@ -10,7 +10,7 @@ import pytest
 
 from conftest import settle
 from console_helpers import Heard, audit_rows, eligible
-from tui.services.clipboard import clipboard_route
+from frontdesk.services.clipboard import clipboard_route
 
 needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 

@@ -5,9 +5,9 @@ import pytest
 
 from pydantic import SecretStr
 
-from tui.config import Config, ConfigError, parse_config, save_config
-from tui.config_layers import load_config
-from tui.paths import config_path
+from frontdesk.config import Config, ConfigError, parse_config, save_config
+from frontdesk.config_layers import load_config
+from frontdesk.paths import config_path
 
 
 def test_bad_value_names_field_and_line():

@@ -10,12 +10,12 @@ import pytest
 from rich.cells import cell_len
 from textual.widgets import Button
 
-from tui.app import FrontdeskApp
-from tui.cliniko.governor import RateGovernor
-from tui.screens.send import SendConfirmScreen
-from tui.services.session import open_session
-from widgets.appointment_table import AppointmentTable
-from widgets.detail_pane import DetailPane
+from frontdesk.app import FrontdeskApp
+from frontdesk.cliniko.governor import RateGovernor
+from frontdesk.screens.send import SendConfirmScreen
+from frontdesk.services.session import open_session
+from frontdesk.widgets.appointment_table import AppointmentTable
+from frontdesk.widgets.detail_pane import DetailPane
 
 from conftest import NOW, console_config, settle
 from console_helpers import dialog_text, find, group, header_text, links_text, open_send, screen_lines

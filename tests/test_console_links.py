@@ -6,9 +6,9 @@ import re
 import pytest
 from textual.widgets import Button
 
-from tui.screens.send import SendConfirmScreen
-from widgets.appointment_table import AppointmentTable
-from widgets.link_panel import LinkPanel
+from frontdesk.screens.send import SendConfirmScreen
+from frontdesk.widgets.appointment_table import AppointmentTable
+from frontdesk.widgets.link_panel import LinkPanel
 
 from conftest import settle
 from console_helpers import audit_rows, eligible, group, links_text, of_state

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 from textual.widgets import Input
 
-from tui.screens.main import MainScreen
-from tui.screens.modals import LocationPicker
-from widgets.appointment_table import AppointmentTable
+from frontdesk.screens.main import MainScreen
+from frontdesk.screens.modals import LocationPicker
+from frontdesk.widgets.appointment_table import AppointmentTable
 
 from conftest import NOW, settle
 from console_helpers import Heard, cancelled, detail_text, eligible, header_text, links_text, screen_lines, views

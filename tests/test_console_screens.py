@@ -6,11 +6,11 @@ import stat
 import pytest
 from textual.widgets import Button, Input
 
-from tui.screens.main import MainScreen
-from tui.screens.lock import LockScreen
-from tui.screens.modals import HelpScreen
-from tui.screens.send import SendConfirmScreen
-from tui.screens.setup import SetupScreen
+from frontdesk.screens.main import MainScreen
+from frontdesk.screens.lock import LockScreen
+from frontdesk.screens.modals import HelpScreen
+from frontdesk.screens.send import SendConfirmScreen
+from frontdesk.screens.setup import SetupScreen
 
 from conftest import CONTACT, settle
 from console_helpers import eligible, fill, setup_app
@@ -72,8 +72,8 @@ async def test_help_lists_every_key_and_remaps_apply(make_app):
 
 async def test_help_and_palette_list_every_console_action(make_app):
     """Both are built from the bindings: a key added is in both, none is left out."""
-    from tui.screens.palette import NOT_IN_PALETTE, palette_actions
-    from tui.screens.keys import CONSOLE_KEYS
+    from frontdesk.screens.palette import NOT_IN_PALETTE, palette_actions
+    from frontdesk.screens.keys import CONSOLE_KEYS
 
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
@@ -110,7 +110,7 @@ async def test_quit(make_app):
 
 
 async def test_setup_good_key_saves_private_config(tmp_path, server, monkeypatch):
-    from tui.sandbox.seed import DEMO_KEY
+    from frontdesk.sandbox.seed import DEMO_KEY
 
     app = setup_app(tmp_path, server)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -156,7 +156,7 @@ async def test_setup_missing_contact_email_is_said_beside_its_field_at_80x24(tmp
     """Issue 12 #5: at 80x24 the result is next to the button and the error
     beside the Contact email field (which takes the focus), pointing at the
     field rather than at an environment variable."""
-    from tui.sandbox.seed import DEMO_KEY
+    from frontdesk.sandbox.seed import DEMO_KEY
 
     app = setup_app(tmp_path, server)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -182,8 +182,8 @@ def test_ui_free_layers_do_not_import_textual():
 
     code = (
         "import sys\n"
-        "import tui.cli, tui.cliniko.client, tui.domain.eligibility, tui.services.day_loader,"
-        " tui.services.session, tui.cli_commands.today, tui.cli_commands.doctor, tui.sandbox.server\n"
+        "import frontdesk.cli, frontdesk.cliniko.client, frontdesk.domain.eligibility, frontdesk.services.day_loader,"
+        " frontdesk.services.session, frontdesk.cli_commands.today, frontdesk.cli_commands.doctor, frontdesk.sandbox.server\n"
         "bad = [m for m in sys.modules if m == 'textual' or m.startswith('textual.')]\n"
         "print(bad); sys.exit(1 if bad else 0)\n"
     )
@@ -192,10 +192,10 @@ def test_ui_free_layers_do_not_import_textual():
 
 
 async def test_setup_configures_email_and_sms(tmp_path, server, monkeypatch):
-    from tui.config_layers import load_config
-    from tui.sandbox.seed import DEMO_KEY
-    from tui.sandbox.server import DEMO_SMS_SID
-    from tui.sandbox.smtp import MailCatcher
+    from frontdesk.config_layers import load_config
+    from frontdesk.sandbox.seed import DEMO_KEY
+    from frontdesk.sandbox.server import DEMO_SMS_SID
+    from frontdesk.sandbox.smtp import MailCatcher
 
     with MailCatcher(username="desk", password="pw-123456") as mail:
         app = setup_app(tmp_path, server)
@@ -222,7 +222,7 @@ async def test_setup_configures_email_and_sms(tmp_path, server, monkeypatch):
 
 
 async def test_setup_rejects_bad_channel_settings(tmp_path, server, monkeypatch):
-    from tui.sandbox.seed import DEMO_KEY
+    from frontdesk.sandbox.seed import DEMO_KEY
 
     app = setup_app(tmp_path, server)
     async with app.run_test(size=(100, 50)) as pilot:
@@ -257,9 +257,9 @@ async def test_every_file_written_is_private(make_app, tmp_path):
 async def test_setup_with_a_pin_locks_with_it(tmp_path, server, monkeypatch):
     """Issue 12 #6: a PIN typed in set-up is stored (scrypt, 0600) and the
     lock then needs it; the PIN is not written to the config file."""
-    from tui.paths import data_dir
-    from tui.sandbox.seed import DEMO_KEY
-    from tui.services.pin import PinLock
+    from frontdesk.paths import data_dir
+    from frontdesk.sandbox.seed import DEMO_KEY
+    from frontdesk.services.pin import PinLock
 
     app = setup_app(tmp_path, server)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -1,11 +1,11 @@
-from tui.domain.contact import CHANNEL_WORDS
+from frontdesk.domain.contact import CHANNEL_WORDS
 """Sending from the console with Pilot: confirmation, channels, repeats,
 groups, refusals; the outbox and the audit viewer."""
 
-from tui.app import FrontdeskApp
-from tui.screens.logs import AuditScreen, OutboxScreen
-from tui.screens.main import MainScreen
-from tui.screens.send import ResultsScreen, SendConfirmScreen
+from frontdesk.app import FrontdeskApp
+from frontdesk.screens.logs import AuditScreen, OutboxScreen
+from frontdesk.screens.main import MainScreen
+from frontdesk.screens.send import ResultsScreen, SendConfirmScreen
 
 from conftest import NOW, settle
 from console_helpers import audit_rows, dialog_text, eligible, find, group, links_text, open_send
@@ -190,8 +190,8 @@ async def test_outbox_and_audit_viewer(make_app, mail):
 async def test_demo_outbox_lists_delivered_messages_masked(tmp_path):
     from datetime import timezone as tz
 
-    from tui.config import Config
-    from tui.demo import open_demo_session
+    from frontdesk.config import Config
+    from frontdesk.demo import open_demo_session
 
     session = open_demo_session(Config(), now=NOW)
     app = FrontdeskApp(Config(), config_path=tmp_path / "c.toml", session=session)

@@ -4,8 +4,8 @@ reason."""
 
 import pytest
 
-from tui.cliniko.models import Patient
-from tui.domain.contact import mask_phone, reachable, read_mobile, recipient_for
+from frontdesk.cliniko.models import Patient
+from frontdesk.domain.contact import mask_phone, reachable, read_mobile, recipient_for
 
 
 def patient(number, normalized="", email=None):

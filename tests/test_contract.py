@@ -26,11 +26,11 @@ from schemathesis.checks import not_a_server_error
 from conftest import CONTACT, NOW
 from spec import SPEC_PATH, _convert
 from test_sandbox_spec import QUIRKS
-from tui.sandbox.clock import fixed_clock
-from tui.sandbox.query import FILTERS
-from tui.sandbox.runner import SandboxServer
-from tui.sandbox.seed import DEMO_KEY
-from tui.sandbox.server import Sandbox, SandboxOptions
+from frontdesk.sandbox.clock import fixed_clock
+from frontdesk.sandbox.query import FILTERS
+from frontdesk.sandbox.runner import SandboxServer
+from frontdesk.sandbox.seed import DEMO_KEY
+from frontdesk.sandbox.server import Sandbox, SandboxOptions
 
 #: every list and by-id read frontdesk makes (tui/cliniko, tui/services)
 READS = (r"^/(individual_appointments|group_appointments|attendees|appointment_types|patients|practitioners"

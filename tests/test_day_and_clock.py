@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from textual.widgets import OptionList
 
-from tui.screens.modals import LocationPicker
-from widgets.up_next import UpNextStrip
+from frontdesk.screens.modals import LocationPicker
+from frontdesk.widgets.up_next import UpNextStrip
 
 from conftest import settle
 from console_helpers import header_text

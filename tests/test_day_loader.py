@@ -4,11 +4,11 @@ import math
 from datetime import date, datetime, timedelta
 
 
-from tui.sandbox.clock import fixed_clock
-from tui.sandbox.runner import SandboxServer
-from tui.sandbox.seed import benchmark_size
-from tui.sandbox.server import Sandbox
-from tui.services.day_loader import DayLoader
+from frontdesk.sandbox.clock import fixed_clock
+from frontdesk.sandbox.runner import SandboxServer
+from frontdesk.sandbox.seed import benchmark_size
+from frontdesk.sandbox.server import Sandbox
+from frontdesk.services.day_loader import DayLoader
 
 from conftest import NOW
 
@@ -17,7 +17,7 @@ TODAY = date(2026, 11, 24)
 
 def _expected(sandbox, local_date, business_id=None):
     store = sandbox.store
-    from tui.domain.timezones import zone_for
+    from frontdesk.domain.timezones import zone_for
 
     out = set()
     for table in (store.individual_appointments, store.group_appointments):
@@ -78,9 +78,9 @@ async def test_request_budget_is_batched(client, sandbox, clock):
 async def test_big_day_pages_and_batches():
     sandbox = Sandbox(clock=fixed_clock(NOW), size=benchmark_size(600, 40))
     with SandboxServer(sandbox) as server:
-        from tui.cliniko.client import ClinikoClient
-        from tui.cliniko.governor import RateGovernor
-        from tui.sandbox.seed import DEMO_KEY
+        from frontdesk.cliniko.client import ClinikoClient
+        from frontdesk.cliniko.governor import RateGovernor
+        from frontdesk.sandbox.seed import DEMO_KEY
 
         client = ClinikoClient(DEMO_KEY, "qa@example.com", base_url=server.base_url, governor=RateGovernor())
         day = await DayLoader(client, clock=fixed_clock(NOW)).load(TODAY)

@@ -12,8 +12,8 @@ import re
 import sqlite3
 import stat
 
-from tui.cli import main
-from tui.sandbox.seed import DEMO_KEY
+from frontdesk.cli import main
+from frontdesk.sandbox.seed import DEMO_KEY
 
 from conftest import CONTACT, settle
 from console_helpers import Heard

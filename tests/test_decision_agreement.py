@@ -6,12 +6,12 @@ same channels, same default)."""
 from datetime import timedelta
 
 from conftest import NOW, console_config
-from tui.cliniko.governor import RateGovernor
-from tui.domain.eligibility import decide
-from tui.sandbox.clock import fixed_clock
-from tui.sandbox.runner import SandboxServer
-from tui.sandbox.server import Sandbox, SandboxOptions
-from tui.services.session import open_session
+from frontdesk.cliniko.governor import RateGovernor
+from frontdesk.domain.eligibility import decide
+from frontdesk.sandbox.clock import fixed_clock
+from frontdesk.sandbox.runner import SandboxServer
+from frontdesk.sandbox.server import Sandbox, SandboxOptions
+from frontdesk.services.session import open_session
 
 
 async def test_screen_and_delivery_agree_for_every_seeded_attendee(tmp_path, mail):
@@ -42,8 +42,8 @@ async def test_screen_and_delivery_agree_for_every_seeded_attendee(tmp_path, mai
 def test_the_decision_uses_the_locations_country_and_the_channels_set_up():
     """Without the location's country a local mobile is not a mobile; without
     the channels set up, SMS would be offered where only email is."""
-    from tui.cliniko.models import AppointmentType, Attendee, Business, IndividualAppointment, Patient
-    from tui.domain.links import AccountHosts
+    from frontdesk.cliniko.models import AppointmentType, Attendee, Business, IndividualAppointment, Patient
+    from frontdesk.domain.links import AccountHosts
 
     hosts = AccountHosts("harbourhealth", "au4")
     appointment = IndividualAppointment.model_validate({

@@ -7,17 +7,17 @@ from datetime import timedelta
 
 import pytest
 
-from tui.config import EmailSection, SMSSection
-from tui.domain.links import LinkRefused, PatientLink, PractitionerLink
-from tui.domain.message import DEFAULT_BODY, DEFAULT_SMS, DEFAULT_SUBJECT
-from tui.sandbox.server import DEMO_SMS_SID, DEMO_SMS_TOKEN
-from tui.sandbox.smtp import MailCatcher
-from tui.services.audit import AuditLog
-from tui.services.day_loader import DayLoader
-from tui.services.delivery.email import EmailSender
-from tui.services.delivery.errors import AlreadySent, ChannelFailed, SendRefused
-from tui.services.delivery.service import DeliveryService, Templates
-from tui.services.delivery.sms import TwilioSender
+from frontdesk.config import EmailSection, SMSSection
+from frontdesk.domain.links import LinkRefused, PatientLink, PractitionerLink
+from frontdesk.domain.message import DEFAULT_BODY, DEFAULT_SMS, DEFAULT_SUBJECT
+from frontdesk.sandbox.server import DEMO_SMS_SID, DEMO_SMS_TOKEN
+from frontdesk.sandbox.smtp import MailCatcher
+from frontdesk.services.audit import AuditLog
+from frontdesk.services.day_loader import DayLoader
+from frontdesk.services.delivery.email import EmailSender
+from frontdesk.services.delivery.errors import AlreadySent, ChannelFailed, SendRefused
+from frontdesk.services.delivery.service import DeliveryService, Templates
+from frontdesk.services.delivery.sms import TwilioSender
 
 from conftest import NOW
 

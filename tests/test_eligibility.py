@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from tui.cliniko.models import AppointmentType, Attendee, GroupAppointment, IndividualAppointment, Patient
-from tui.domain.eligibility import ALLOWED_REASON, send_eligibility
-from tui.domain.links import AccountHosts, PatientLink, PractitionerLink
+from frontdesk.cliniko.models import AppointmentType, Attendee, GroupAppointment, IndividualAppointment, Patient
+from frontdesk.domain.eligibility import ALLOWED_REASON, send_eligibility
+from frontdesk.domain.links import AccountHosts, PatientLink, PractitionerLink
 
 HOSTS = AccountHosts("x", "au1")
 

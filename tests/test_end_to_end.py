@@ -62,7 +62,7 @@ def demo(tmp_path):
         "TERM": "xterm-256color",
     }
     exports = " ".join(f"{k}={v}" for k, v in env.items())
-    command = f"env {exports} {sys.executable} -m tui --demo --now 2026-11-24T10:05:00+11:00"
+    command = f"env {exports} {sys.executable} -m frontdesk --demo --now 2026-11-24T10:05:00+11:00"
     subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
     tmux("new-session", "-d", "-s", SESSION, "-x", "100", "-y", "30", "-c", str(Path(__file__).parent.parent), command)
     try:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tui.cliniko.errors import NetworkError
-from tui.services.delivery.errors import ChannelFailed
-from tui.services.failure import failure_words
+from frontdesk.cliniko.errors import NetworkError
+from frontdesk.services.delivery.errors import ChannelFailed
+from frontdesk.services.failure import failure_words
 
 from conftest import settle
 from console_helpers import Heard

@@ -5,10 +5,10 @@ the sandbox over loopback. The outcomes are printed as a table at the end of
 
 import pytest
 
-from tui.cliniko.governor import RateGovernor
+from frontdesk.cliniko.governor import RateGovernor
 
-from tui.sandbox.seed import DEMO_KEY
-from tui.services.delivery.errors import DeliveryError
+from frontdesk.sandbox.seed import DEMO_KEY
+from frontdesk.services.delivery.errors import DeliveryError
 
 from conftest import settle
 from console_helpers import Heard, eligible

@@ -3,7 +3,7 @@ import asyncio
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from tui.cliniko.governor import RateGovernor, governor_for_key
+from frontdesk.cliniko.governor import RateGovernor, governor_for_key
 
 
 class FakeTime:

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from tui.cliniko.models import AppointmentType, Attendee, IndividualAppointment, Patient
-from tui.domain.eligibility import send_eligibility
-from tui.domain.links import ANY_CLINIKO_HOST
-from tui.safe_text import clean
+from frontdesk.cliniko.models import AppointmentType, Attendee, IndividualAppointment, Patient
+from frontdesk.domain.eligibility import send_eligibility
+from frontdesk.domain.links import ANY_CLINIKO_HOST
+from frontdesk.safe_text import clean
 
 from conftest import NOW, settle
 from console_helpers import Heard, eligible
@@ -106,8 +106,8 @@ async def test_a_link_that_is_not_clinikos_is_refused_everywhere_in_the_console(
     """Telehealth on, patient reachable, but the attendee's link is not this
     account's Cliniko patient link: the list marks it, the panel hides it,
     copy and send refuse with the reason; nothing reaches the clipboard."""
-    from tui.domain.links import NOT_A_PATIENT_LINK
-    from widgets.appointment_table import AppointmentTable
+    from frontdesk.domain.links import NOT_A_PATIENT_LINK
+    from frontdesk.widgets.appointment_table import AppointmentTable
 
     app = make_app()
     heard = Heard()

@@ -15,15 +15,15 @@ from datetime import date
 import httpx
 import pytest
 
-from tui.cli import main
-from tui.cliniko import governor as governor_module
-from tui.cliniko.errors import RateLimitedError
-from tui.cliniko.governor import RateGovernor
-from tui.domain.timezones import business_zone, local_day_of
-from tui.cliniko.models import Business
-from tui.sandbox.runner import SandboxServer
-from tui.sandbox.seed import DEMO_KEY, ClinicSize
-from tui.sandbox.server import Sandbox
+from frontdesk.cli import main
+from frontdesk.cliniko import governor as governor_module
+from frontdesk.cliniko.errors import RateLimitedError
+from frontdesk.cliniko.governor import RateGovernor
+from frontdesk.domain.timezones import business_zone, local_day_of
+from frontdesk.cliniko.models import Business
+from frontdesk.sandbox.runner import SandboxServer
+from frontdesk.sandbox.seed import DEMO_KEY, ClinicSize
+from frontdesk.sandbox.server import Sandbox
 
 from conftest import CONTACT, NOW, ROOT
 
@@ -128,8 +128,8 @@ def test_a_short_list_is_an_error_not_a_silent_partial_day(big, capsys, monkeypa
 
 
 async def test_the_console_says_the_day_is_incomplete(big, tmp_path):
-    from tui.app import FrontdeskApp
-    from tui.services.session import open_session
+    from frontdesk.app import FrontdeskApp
+    from frontdesk.services.session import open_session
 
     from conftest import console_config, settle
     from console_helpers import Heard
@@ -168,7 +168,7 @@ def test_pages_that_never_end_fail_clearly_and_fast(big, capsys, monkeypatch, ki
 def run_child(server, *argv, config: str = "", timeout: float = 60) -> tuple[int, str, str, int, float]:
     """`frontdesk` as its own process; also its peak memory (KB) and time."""
     # VmHWM, not getrusage: Linux carries the parent's peak (this test run's) into a child's ru_maxrss
-    code = ("import re, sys\nfrom tui.cli import main\nrc = main(sys.argv[1:])\n"
+    code = ("import re, sys\nfrom frontdesk.cli import main\nrc = main(sys.argv[1:])\n"
             "peak = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)\n"
             "sys.stderr.write(f'\\nMAXRSS {peak}\\n')\nsys.exit(rc)")
     env = os.environ | {"CLINIKO_API_KEY": DEMO_KEY, "CLINIKO_BASE_URL": server.base_url,
@@ -211,7 +211,7 @@ def test_a_body_trickling_in_byte_by_byte_meets_the_deadline(big, isolated_dirs)
 
 
 def test_the_deadline_defaults_to_30_seconds():
-    from tui.config import Config
+    from frontdesk.config import Config
 
     assert Config().cliniko.deadline_seconds == 30
 

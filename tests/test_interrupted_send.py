@@ -39,7 +39,7 @@ class Window:
         self.env = {"FRONTDESK_CONFIG": str(tmp_path / "config.toml"), "FRONTDESK_DATA_DIR": str(tmp_path / "data"),
                     "FRONTDESK_DEMO_PORT": str(self.port), "TERM": "xterm-256color"}
         exports = " ".join(f"{k}={v}" for k, v in self.env.items())
-        command = f"env {exports} {sys.executable} -m tui --demo --now {NOW} {' '.join(extra)}"
+        command = f"env {exports} {sys.executable} -m frontdesk --demo --now {NOW} {' '.join(extra)}"
         self.tmux("kill-session", "-t", self.session, check=False)
         self.tmux("new-session", "-d", "-s", self.session, "-x", "100", "-y", "30", "-c", str(ROOT), command)
         self.pid = int(self.tmux("display", "-p", "-t", self.session, "#{pane_pid}").strip())
@@ -119,7 +119,7 @@ def gone(pid: int, timeout: float = 15) -> bool:
 
 def day_sheet(tmp_path: Path) -> list[dict[str, str]]:
     env = os.environ | {"FRONTDESK_CONFIG": str(tmp_path / "config.toml"), "FRONTDESK_DATA_DIR": str(tmp_path / "data")}
-    out = subprocess.run([sys.executable, "-m", "tui", "today", "--demo", "--csv", "--now", NOW], env=env, cwd=ROOT,
+    out = subprocess.run([sys.executable, "-m", "frontdesk", "today", "--demo", "--csv", "--now", NOW], env=env, cwd=ROOT,
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     return list(csv.DictReader(io.StringIO(out.stdout)))

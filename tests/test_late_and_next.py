@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from tui.app import FrontdeskApp
-from tui.cliniko.governor import RateGovernor
-from tui.screens.send import SendConfirmScreen
-from tui.services.session import open_session
-from widgets.appointment_table import AppointmentTable
-from widgets.up_next import UpNextStrip
+from frontdesk.app import FrontdeskApp
+from frontdesk.cliniko.governor import RateGovernor
+from frontdesk.screens.send import SendConfirmScreen
+from frontdesk.services.session import open_session
+from frontdesk.widgets.appointment_table import AppointmentTable
+from frontdesk.widgets.up_next import UpNextStrip
 
 from conftest import NOW, console_config, settle
 from console_helpers import Heard, dialog_text, links_text, open_send, screen_lines

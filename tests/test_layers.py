@@ -24,9 +24,10 @@ def _lint(tree: Path) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def tree(tmp_path) -> Path:
-    """A copy of the code, to break on purpose."""
-    for name in ("tui", "widgets"):
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    """A copy of the code as it installs (tui/ as frontdesk, widgets/ inside
+    it), to break on purpose."""
+    for source, installed in (("tui", "frontdesk"), ("widgets", "frontdesk/widgets")):
+        shutil.copytree(ROOT / source, tmp_path / installed, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     return tmp_path
 
@@ -38,10 +39,10 @@ def test_the_code_as_it_is_keeps_every_contract(tree):
 
 
 @pytest.mark.parametrize("module, wrong, broken", [
-    ("tui/domain/eligibility.py", "import tui.services.session", "The Cliniko client and the domain rules"),
-    ("tui/services/day.py", "import textual.widgets", "Textual only in the console"),
-    ("widgets/link_panel.py", "import tui.sandbox.seed", "The sandbox only from the CLI's demo wiring"),
-    ("tui/cliniko/models.py", "import widgets.text", "Layers: screens over widgets"),
+    ("frontdesk/domain/eligibility.py", "import frontdesk.services.session", "The Cliniko client and the domain rules"),
+    ("frontdesk/services/day.py", "import textual.widgets", "Textual only in the console"),
+    ("frontdesk/widgets/link_panel.py", "import frontdesk.sandbox.seed", "The sandbox only from the CLI's demo wiring"),
+    ("frontdesk/cliniko/models.py", "import frontdesk.widgets.text", "Layers: screens over widgets"),
 ])
 def test_a_wrong_way_import_breaks_the_build(tree, module, wrong, broken):
     path = tree / module
@@ -66,11 +67,11 @@ def test_files_stay_small_and_the_console_screen_composes():
 
 def test_the_console_state_needs_no_terminal():
     """console_state.py says "No Textual here": it is so (its header words
-    live in tui.domain.sync_words)."""
+    live in frontdesk.domain.sync_words)."""
     import subprocess
     import sys
 
-    probe = "import sys, tui.screens.console_state; print(any(m.split('.')[0] == 'textual' for m in sys.modules))"
+    probe = "import sys, frontdesk.screens.console_state; print(any(m.split('.')[0] == 'textual' for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False", out.stderr
 

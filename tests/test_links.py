@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from tui.cliniko.models import AppointmentType, Attendee, IndividualAppointment, Patient
-from tui.domain.eligibility import send_eligibility
-from tui.domain.links import (
+from frontdesk.cliniko.models import AppointmentType, Attendee, IndividualAppointment, Patient
+from frontdesk.domain.eligibility import send_eligibility
+from frontdesk.domain.links import (
     ANY_CLINIKO_HOST,
     NOT_A_PATIENT_LINK,
     AccountHosts,

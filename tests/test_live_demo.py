@@ -9,9 +9,9 @@ from datetime import datetime, time, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.domain.timezones import local_day_of
-from tui.sandbox.live import HOME, live_store
-from tui.sandbox.seed import build_store
+from frontdesk.domain.timezones import local_day_of
+from frontdesk.sandbox.live import HOME, live_store
+from frontdesk.sandbox.seed import build_store
 
 DATE = datetime(2026, 11, 25).date()
 

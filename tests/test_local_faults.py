@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from conftest import CONTACT, NOW, ROOT
-from tui.sandbox.seed import DEMO_KEY
-from tui.services.audit import AuditLog, AuditUnavailable
+from frontdesk.sandbox.seed import DEMO_KEY
+from frontdesk.services.audit import AuditLog, AuditUnavailable
 
 BIG = "x" * 20_000  # needs new pages: a full disk refuses it
 
@@ -85,7 +85,7 @@ def _port() -> int:
 @pytest.mark.parametrize("when", ["while starting", "with a request under way"])
 def test_ctrl_c_on_the_sandbox_prints_no_traceback(when):
     port = _port()
-    child = subprocess.Popen([sys.executable, "-m", "tui", "sandbox", "--port", str(port), "--latency", "3"],
+    child = subprocess.Popen([sys.executable, "-m", "frontdesk", "sandbox", "--port", str(port), "--latency", "3"],
                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         if when == "while starting":
@@ -133,3 +133,4 @@ def test_a_patch_keeps_the_notes_it_sets(server, sandbox):
     assert answer.status_code == 200 and answer.json()["notes"] == "Interpreter booked"
     assert httpx.get(url, headers=headers).json()["notes"] == "Interpreter booked"
     assert httpx.patch(url, json={"notes": 7}, headers=headers).status_code == 422
+

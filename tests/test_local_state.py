@@ -16,10 +16,10 @@ import time
 
 import pytest
 
-from tui.cli import main
-from tui.cliniko import governor as governor_module
-from tui.sandbox.seed import DEMO_KEY
-from tui.services.audit import AuditLog, AuditUnavailable
+from frontdesk.cli import main
+from frontdesk.cliniko import governor as governor_module
+from frontdesk.sandbox.seed import DEMO_KEY
+from frontdesk.services.audit import AuditLog, AuditUnavailable
 
 from conftest import CONTACT, ROOT, settle
 from console_helpers import Heard, eligible
@@ -114,7 +114,7 @@ def test_a_full_disk_leaves_no_empty_database_behind(isolated_dirs, server):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead of killing
         resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
 
-    done = subprocess.run([sys.executable, "-m", "tui", "today", "--json", "--reveal", "--date", DAY],
+    done = subprocess.run([sys.executable, "-m", "frontdesk", "today", "--json", "--reveal", "--date", DAY],
                           env=env, cwd=ROOT, capture_output=True, text=True, timeout=60, preexec_fn=no_room)
     assert done.returncode == 2 and done.stdout == ""
     assert "cannot be written: the disk is full or failing. Free some space" in done.stderr

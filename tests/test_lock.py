@@ -8,11 +8,11 @@ import stat
 
 import pytest
 
-from tui.cli import main
-from tui.paths import data_dir
-from tui.screens.lock import LOCKED_OUT, LockScreen
-from tui.screens.main import MainScreen
-from tui.services.pin import PinError, PinLock
+from frontdesk.cli import main
+from frontdesk.paths import data_dir
+from frontdesk.screens.lock import LOCKED_OUT, LockScreen
+from frontdesk.screens.main import MainScreen
+from frontdesk.services.pin import PinError, PinLock
 
 from conftest import settle
 

@@ -10,12 +10,12 @@ from datetime import timedelta
 
 import pytest
 
-from tui.cliniko.governor import RateGovernor
-from tui.screens.lookup import LookupScreen
-from tui.screens.send import SendConfirmScreen
-from tui.services.day_loader import DayLoader
-from tui.services.audit import AuditLog
-from tui.services.lookup import PatientLookup, patient_queries, phone_digits
+from frontdesk.cliniko.governor import RateGovernor
+from frontdesk.screens.lookup import LookupScreen
+from frontdesk.screens.send import SendConfirmScreen
+from frontdesk.services.day_loader import DayLoader
+from frontdesk.services.audit import AuditLog
+from frontdesk.services.lookup import PatientLookup, patient_queries, phone_digits
 
 from conftest import NOW, settle
 

@@ -5,10 +5,10 @@ screen is never changed under it."""
 
 from __future__ import annotations
 
-from tui.screens.arrival_flow import ArrivalSaved
-from tui.screens.day_feed import DateKnown, DayUpdated, SendsRead, SignedIn
-from tui.screens.send import SendConfirmScreen
-from tui.screens.send_flow import SendFinished
+from frontdesk.screens.arrival_flow import ArrivalSaved
+from frontdesk.screens.day_feed import DateKnown, DayUpdated, SendsRead, SignedIn
+from frontdesk.screens.send import SendConfirmScreen
+from frontdesk.screens.send_flow import SendFinished
 
 from conftest import NOW, settle
 from console_helpers import eligible, find
@@ -122,7 +122,7 @@ async def test_the_link_panel_owns_its_keys_and_asks_with_messages(make_app):
     """v c p s are the panel's (LinkPanel.KEYS, each an action of the panel);
     each press posts what it asks for, with the appointment and the attendee
     chosen in the panel, before anything is revealed, copied or sent."""
-    from widgets.link_panel import LinkPanel
+    from frontdesk.widgets.link_panel import LinkPanel
 
     for binding in LinkPanel.KEYS:
         name = binding.action.removeprefix("panel('").removesuffix("')")

@@ -46,8 +46,8 @@ async def test_a_chosen_day_stays_put(server, mail, tmp_path):
 
 
 async def test_the_console_opens_on_a_day_said_relative_to_today(server, mail, tmp_path):
-    from tui.app import FrontdeskApp
-    from tui.domain.days import RelativeDay
+    from frontdesk.app import FrontdeskApp
+    from frontdesk.domain.days import RelativeDay
 
     clock = Clock(LATE_EVENING)
     base = app_at(server, tmp_path, mail, clock)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tui.cliniko.models import (
+from frontdesk.cliniko.models import (
     AppointmentType,
     Attendee,
     Business,
@@ -105,7 +105,7 @@ def test_patient_names_and_mobile():
 
 
 def test_business_zone_fallbacks():
-    from tui.domain.timezones import business_zone, zone_problem
+    from frontdesk.domain.timezones import business_zone, zone_problem
 
     assert business_zone(Business(id="1", time_zone_identifier="Australia/Sydney")).key == "Australia/Sydney"
     assert business_zone(Business(id="1", time_zone="Melbourne")).key == "Australia/Melbourne"

@@ -10,7 +10,7 @@ import pytest
 from conftest import NOW, settle
 from console_helpers import Heard, eligible, find, open_send
 from test_late_and_next import a_video_call
-from tui.screens.lookup import LookupScreen
+from frontdesk.screens.lookup import LookupScreen
 
 
 def on_screen(app) -> str:

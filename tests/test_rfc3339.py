@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.cliniko.models import IndividualAppointment
-from tui.cliniko.rfc3339 import parse_datetime
+from frontdesk.cliniko.models import IndividualAppointment
+from frontdesk.cliniko.rfc3339 import parse_datetime
 
 UTC = timezone.utc
 

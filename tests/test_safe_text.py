@@ -7,7 +7,7 @@ import unicodedata
 
 from hypothesis import given, settings, strategies as st
 
-from tui.safe_text import UNSAFE, cells, clean, clean_lines, dumps_json, fit
+from frontdesk.safe_text import UNSAFE, cells, clean, clean_lines, dumps_json, fit
 
 HOSTILE_CHARS = st.sampled_from(["\x1b", "\x07", "\x9b", "\x00", "\x7f", "\u202e", "\u2066", "\u2069",
                                  "\u200b", "\ufeff", "\u2028", "\ud800", "\U000e0041", "\u200d", "é", "山", "🩺"])

@@ -5,8 +5,8 @@ import base64
 import httpx
 import pytest
 
-from tui.sandbox.seed import DEMO_KEY
-from tui.sandbox.store import SHARD
+from frontdesk.sandbox.seed import DEMO_KEY
+from frontdesk.sandbox.store import SHARD
 
 UA = {"User-Agent": "Tests (qa@example.com)"}
 

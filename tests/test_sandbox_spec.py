@@ -2,7 +2,7 @@
 
 import pytest
 
-from tui.cliniko.filters import Q
+from frontdesk.cliniko.filters import Q
 
 from spec import spec, validate
 
@@ -81,7 +81,7 @@ async def test_settings_match_the_spec(make_client, admin_key):
 
 import re  # noqa: E402
 
-from tui.sandbox.query import BY_ID_FILTERS, FILTERS  # noqa: E402
+from frontdesk.sandbox.query import BY_ID_FILTERS, FILTERS  # noqa: E402
 
 _KINDS = {"int64": "int", "integer": "int", "date-time": "datetime", "date": "date", "string": "str",
           "boolean": "bool", "array": "array"}
@@ -111,14 +111,14 @@ def test_by_id_filters_are_the_specs(resource):
     ("/bookings", "patient_id:=1"),
 ])
 async def test_undocumented_filters_fail_in_tests_before_at_a_clinic(client, path, query):
-    from tui.cliniko.errors import ClinikoError
+    from frontdesk.cliniko.errors import ClinikoError
 
     with pytest.raises(ClinikoError, match=r"\(400\)"):
         await client.get(path, [("q[]", query)])
 
 
 async def test_records_by_id_are_hidden_like_lists_until_asked_for(client, sandbox):
-    from tui.cliniko.errors import NotFoundError
+    from frontdesk.cliniko.errors import NotFoundError
 
     cancelled = next(i for i, a in sandbox.store.individual_appointments.items()
                      if a["cancelled_at"] and not a["archived_at"])

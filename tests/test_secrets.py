@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import main
-from tui.sandbox.seed import DEMO_KEY
-from tui.sandbox.server import DEMO_SMS_SID
-from tui.sandbox.smtp import MailCatcher
+from frontdesk.cli import main
+from frontdesk.sandbox.seed import DEMO_KEY
+from frontdesk.sandbox.server import DEMO_SMS_SID
+from frontdesk.sandbox.smtp import MailCatcher
 
 from conftest import NOW, ROOT, settle
 from console_helpers import find
@@ -78,11 +78,11 @@ def test_no_secret_leaves_the_process(tmp_path, server, sandbox, monkeypatch, ca
         assert main(["today"]) == 3
         monkeypatch.setenv("CLINIKO_API_KEY", DEMO_KEY)
 
-        from tui.app import FrontdeskApp
-        from tui.config_layers import load_config
-        from tui.paths import config_path
-        from tui.services.session import open_session
-        from tui.sandbox.clock import fixed_clock
+        from frontdesk.app import FrontdeskApp
+        from frontdesk.config_layers import load_config
+        from frontdesk.paths import config_path
+        from frontdesk.services.session import open_session
+        from frontdesk.sandbox.clock import fixed_clock
 
         config = load_config()
         session = open_session(config, clock=fixed_clock(NOW))
@@ -117,7 +117,7 @@ def test_secrets_are_held_as_secret_strings():
     """repr, str and dumps of the config never hold the key or a credential."""
     from pydantic import SecretStr
 
-    from tui.config import Config, EmailSection, SMSSection, parse_config, render_config
+    from frontdesk.config import Config, EmailSection, SMSSection, parse_config, render_config
 
     text = (f'[cliniko]\napi_key = "{DEMO_KEY}"\ncontact_email = "a@b.co"\n'
             f'[email]\nhost = "smtp.example.com"\nusername = "u"\npassword = "{SMTP_PASSWORD}"\nfrom_address = "d@b.co"\n'

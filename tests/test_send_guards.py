@@ -15,12 +15,12 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from tui.cliniko.governor import RateGovernor
-from tui.sandbox.seed import DEMO_KEY, SANDBOX_KEYS
-from tui.services.day_loader import DayLoader
-from tui.services.delivery.errors import AlreadySent
-from tui.services.session import open_session
-from tui.services.team_log import MARKER
+from frontdesk.cliniko.governor import RateGovernor
+from frontdesk.sandbox.seed import DEMO_KEY, SANDBOX_KEYS
+from frontdesk.services.day_loader import DayLoader
+from frontdesk.services.delivery.errors import AlreadySent
+from frontdesk.services.session import open_session
+from frontdesk.services.team_log import MARKER
 
 from conftest import CONTACT, NOW, ROOT, console_config, settle
 from console_helpers import find
@@ -42,9 +42,9 @@ async def _eligible_email_attendee(client, clock):
 CHILD = textwrap.dedent("""
     import asyncio, sys, time
     from datetime import datetime
-    from tui.config_layers import load_config
-    from tui.services.delivery.errors import DeliveryError
-    from tui.services.session import open_session
+    from frontdesk.config_layers import load_config
+    from frontdesk.services.delivery.errors import DeliveryError
+    from frontdesk.services.session import open_session
 
     now = datetime.fromisoformat(sys.argv[1])
     appointment, attendee, start = sys.argv[2], sys.argv[3], float(sys.argv[4])
@@ -102,7 +102,7 @@ def test_two_processes_racing_to_send_send_once(server, sandbox, mail, client, c
 
 
 def test_a_claim_is_given_up_when_the_send_fails(tmp_path):
-    from tui.services.audit import AuditLog, SendInProgress
+    from frontdesk.services.audit import AuditLog, SendInProgress
 
     log = AuditLog(tmp_path / "audit.sqlite3")
     other = AuditLog(tmp_path / "audit.sqlite3")  # another window on the same file
@@ -155,8 +155,8 @@ async def test_the_memo_carries_a_marker_and_never_the_link(server, sandbox, mai
 
 
 async def test_the_other_desk_is_told_and_asked_twice(server, sandbox, mail, tmp_path):
-    from tui.app import FrontdeskApp
-    from tui.screens.send import SendConfirmScreen
+    from frontdesk.app import FrontdeskApp
+    from frontdesk.screens.send import SendConfirmScreen
 
     view, a = await send_from_desk_a(server, mail, tmp_path)
     assert len(mail.received) == 1
@@ -199,7 +199,7 @@ async def test_the_service_itself_refuses_a_repeat_from_another_desk(server, san
 
 
 async def test_an_unreadable_log_is_said_but_does_not_block(make_app, sandbox, mail):
-    from tui.screens.send import SendConfirmScreen
+    from frontdesk.screens.send import SendConfirmScreen
 
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:

@@ -12,14 +12,14 @@ from datetime import datetime, timezone
 import pytest
 
 from conftest import NOW, ROOT
-from tui.cliniko.models import Communication
-from tui.services.audit import AuditLog, SendInProgress
-from tui.services.team_log import MARKER, marker, read_marker
+from frontdesk.cliniko.models import Communication
+from frontdesk.services.audit import AuditLog, SendInProgress
+from frontdesk.services.team_log import MARKER, marker, read_marker
 
 CHILD = """
 import os, sys
 from pathlib import Path
-from tui.services.audit import AuditLog
+from frontdesk.services.audit import AuditLog
 log = AuditLog(Path(sys.argv[1]))
 claim = log.claim_send("appt", "att", "f" * 16, repeat_ok=False, channel="sms", user_name="Rosa Delgado")
 if sys.argv[2] == "delivering":
@@ -110,8 +110,8 @@ async def test_a_memo_whose_audit_row_was_lost_is_this_desks(server, sandbox, ma
     """The memo reached Cliniko but this desk's log lost the row: the repeat
     is refused as this desk's own send, never as another desk's."""
     from test_send_guards import desk, first_email_send
-    from tui.sandbox.seed import DEMO_KEY
-    from tui.services.delivery.errors import AlreadySent
+    from frontdesk.sandbox.seed import DEMO_KEY
+    from frontdesk.services.delivery.errors import AlreadySent
 
     _, session = desk(server, mail, tmp_path, DEMO_KEY, "desk-a")
     try:
@@ -145,7 +145,7 @@ def test_claims_written_before_owners_named_a_computer_still_expire(tmp_path):
 
 async def test_up_next_says_an_interrupted_send_may_have_reached_the_patient(make_app, tmp_path):
     from conftest import settle
-    from widgets.up_next import UpNextStrip
+    from frontdesk.widgets.up_next import UpNextStrip
 
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:

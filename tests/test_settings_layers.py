@@ -13,13 +13,13 @@ import pytest
 from textual.widgets import Input
 
 from conftest import settle
-from tui.app import FrontdeskApp
-from tui.cli import main
-from tui.config import ConfigError, save_config
-from tui.config_layers import SYSTEM, USER, load_settings
-from tui.sandbox.seed import DEMO_KEY
-from tui.screens.main import MainScreen
-from tui.screens.setup import SetupScreen
+from frontdesk.app import FrontdeskApp
+from frontdesk.cli import main
+from frontdesk.config import ConfigError, save_config
+from frontdesk.config_layers import SYSTEM, USER, load_settings
+from frontdesk.sandbox.seed import DEMO_KEY
+from frontdesk.screens.main import MainScreen
+from frontdesk.screens.setup import SetupScreen
 
 SMTP_PASSWORD = "clinic-smtp-Pa55word"
 SMS_TOKEN = "clinic-sms-t0ken-abcdef"
@@ -159,7 +159,7 @@ def test_saving_a_users_file_copies_nothing_from_the_clinics(system, user):
 
 
 def _setup_app(system, user, server, smtp_port):
-    from tui.services.session import open_session
+    from frontdesk.services.session import open_session
 
     clinic = CLINIC.replace('[cliniko]\n', f'[cliniko]\nbase_url = "{server.base_url}"\n')
     _write(system, clinic.replace("port = 2525", f"port = {smtp_port}"), 0o640)
@@ -168,7 +168,7 @@ def _setup_app(system, user, server, smtp_port):
 
 
 async def test_setup_asks_only_for_what_the_clinics_file_lacks(system, user, server):
-    from tui.sandbox.smtp import MailCatcher
+    from frontdesk.sandbox.smtp import MailCatcher
 
     with MailCatcher(username="reception", password=SMTP_PASSWORD) as mail:
         app = _setup_app(system, user, server, mail.port)
@@ -223,7 +223,7 @@ def test_a_system_file_this_user_cannot_read_says_ask_it(tmp_path_factory):
     env = {**os.environ, "FRONTDESK_SYSTEM_CONFIG": str(system), "FRONTDESK_CONFIG": str(home / "mine.toml"),
            "FRONTDESK_DATA_DIR": str(home / "data"), "HOME": str(home)}
     try:
-        done = subprocess.run([*drop, sys.executable, "-m", "tui", "today"], cwd=ROOT, env=env,
+        done = subprocess.run([*drop, sys.executable, "-m", "frontdesk", "today"], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=60)
     finally:
         system.unlink()

@@ -2,9 +2,9 @@ import httpx
 import pytest
 from datetime import datetime, timezone, timedelta
 
-from tui.cliniko.errors import ConfigurationError
-from tui.cliniko.filters import Q, utc_z
-from tui.cliniko.shard import check_base_url, parse_key, resolve_base_url
+from frontdesk.cliniko.errors import ConfigurationError
+from frontdesk.cliniko.filters import Q, utc_z
+from frontdesk.cliniko.shard import check_base_url, parse_key, resolve_base_url
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,10 @@ Baselines live in snapshots/; update with `pytest --snapshot-update`."""
 import pytest
 from textual.widgets import Input
 
-from tui.app import FrontdeskApp
-from tui.config import Config
-from tui.services.session import open_session
-from widgets.text_lines import SETTLE_SECONDS
+from frontdesk.app import FrontdeskApp
+from frontdesk.config import Config
+from frontdesk.services.session import open_session
+from frontdesk.widgets.text_lines import SETTLE_SECONDS
 
 from conftest import settle
 from console_helpers import cancelled, eligible, group, of_state
@@ -95,7 +95,7 @@ def test_send_confirmation_modal(snap_compare, make_app):
 
 
 def test_outbox(snap_compare, tmp_path):
-    from tui.demo import open_demo_session
+    from frontdesk.demo import open_demo_session
 
     from conftest import NOW
 
@@ -156,7 +156,7 @@ def test_80x24_group_send_confirmation(snap_compare, make_app):
 
 def test_80x24_setup_with_an_error(snap_compare, tmp_path):
     """The missing contact email is caught before any request, beside its field."""
-    from tui.sandbox.seed import DEMO_KEY
+    from frontdesk.sandbox.seed import DEMO_KEY
 
     app = FrontdeskApp(Config(), config_path=tmp_path / "c.toml", session_factory=open_session)
 
@@ -169,8 +169,8 @@ def test_80x24_setup_with_an_error(snap_compare, tmp_path):
 
 
 def test_80x24_lock_with_pin(snap_compare, make_app):
-    from tui.paths import data_dir
-    from tui.services.pin import PinLock
+    from frontdesk.paths import data_dir
+    from frontdesk.services.pin import PinLock
 
     PinLock(data_dir() / "lock-pin.json").set("2468")
 

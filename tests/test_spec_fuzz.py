@@ -28,16 +28,16 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from conftest import CONTACT, NOW
 from test_hostile import payload, _strategy
 from spec import spec
-from tui.cliniko.client import ClinikoClient
-from tui.cliniko.errors import ClinikoError
-from tui.cliniko.governor import RateGovernor
-from tui.cliniko.rfc3339 import parse_datetime
-from tui.domain.timezones import local_day_of
-from tui.sandbox.clock import fixed_clock
-from tui.sandbox.runner import SandboxServer
-from tui.sandbox.seed import DEMO_KEY
-from tui.sandbox.server import Sandbox, SandboxOptions
-from tui.services.day_loader import DayIncomplete, DayLoader
+from frontdesk.cliniko.client import ClinikoClient
+from frontdesk.cliniko.errors import ClinikoError
+from frontdesk.cliniko.governor import RateGovernor
+from frontdesk.cliniko.rfc3339 import parse_datetime
+from frontdesk.domain.timezones import local_day_of
+from frontdesk.sandbox.clock import fixed_clock
+from frontdesk.sandbox.runner import SandboxServer
+from frontdesk.sandbox.seed import DEMO_KEY
+from frontdesk.sandbox.server import Sandbox, SandboxOptions
+from frontdesk.services.day_loader import DayIncomplete, DayLoader
 
 SCHEMAS = {"individual_appointments": "IndividualAppointment", "attendees": "Attendee",
            "appointment_types": "AppointmentType"}

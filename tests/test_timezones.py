@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tui.domain.timezones import day_window, local_day_of, zone_for
+from frontdesk.domain.timezones import day_window, local_day_of, zone_for
 
 
 @pytest.mark.parametrize(
@@ -53,8 +53,8 @@ async def test_an_unknown_zone_is_said_on_screen_not_a_silent_utc(make_app, sand
 
 
 def test_today_notes_an_unknown_zone(sandbox, capsys, monkeypatch, server):
-    from tui.cli import main
-    from tui.sandbox.seed import DEMO_KEY
+    from frontdesk.cli import main
+    from frontdesk.sandbox.seed import DEMO_KEY
 
     from conftest import CONTACT
 

@@ -10,10 +10,10 @@ import ssl
 import pytest
 import trustme
 
-from tui.cliniko.client import ClinikoClient
-from tui.cliniko.errors import NetworkError
-from tui.cliniko.governor import RateGovernor
-from tui.sandbox.seed import DEMO_KEY
+from frontdesk.cliniko.client import ClinikoClient
+from frontdesk.cliniko.errors import NetworkError
+from frontdesk.cliniko.governor import RateGovernor
+from frontdesk.sandbox.seed import DEMO_KEY
 
 CONTACT = "it@clinic.example"
 

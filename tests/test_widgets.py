@@ -10,9 +10,9 @@ from rich.console import Console
 from rich.text import Text
 from textual.app import App, ComposeResult
 
-from tui.safe_text import fit
-from widgets.appointment_table import AppointmentTable
-from widgets.text_lines import SETTLE_SECONDS, TextLines
+from frontdesk.safe_text import fit
+from frontdesk.widgets.appointment_table import AppointmentTable
+from frontdesk.widgets.text_lines import SETTLE_SECONDS, TextLines
 
 from conftest import settle
 from console_helpers import screen_lines

@@ -1,3 +1,3 @@
-from tui.launch import entry
+from frontdesk.launch import entry
 
 entry()

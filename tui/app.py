@@ -15,27 +15,27 @@ from textual.screen import Screen
 from textual.binding import Binding
 from textual.notifications import Notify
 
-from tui.screens.palette import FrontdeskCommands
-from tui.config import Config
-from tui.config_layers import Settings
-from tui.domain.terms import ours
-from tui.domain.days import DayWanted
-from tui.app_crash import CrashInPlainWords
-from tui.screens.main import MainScreen
-from tui.paths import data_dir
-from tui.screens.lock import LockScreen
-from tui.screens.modals import HelpScreen
-from tui.services.pin import PinLock
-from tui.screens.setup import SetupScreen
-from tui.services.audit_export import keep_audit_years
-from tui.services.early_load import EarlyLoad
-from tui.services.session import Session
+from frontdesk.screens.palette import FrontdeskCommands
+from frontdesk.config import Config
+from frontdesk.config_layers import Settings
+from frontdesk.domain.terms import ours
+from frontdesk.domain.days import DayWanted
+from frontdesk.app_crash import CrashInPlainWords
+from frontdesk.screens.main import MainScreen
+from frontdesk.paths import data_dir
+from frontdesk.screens.lock import LockScreen
+from frontdesk.screens.modals import HelpScreen
+from frontdesk.services.pin import PinLock
+from frontdesk.screens.setup import SetupScreen
+from frontdesk.services.audit_export import keep_audit_years
+from frontdesk.services.early_load import EarlyLoad
+from frontdesk.services.session import Session
 
 SessionFactory = Callable[[Config], Session]
 
 
 def styles_dir() -> Path:
-    """``styles/`` beside the package in a checkout; ``tui/_styles`` in a wheel."""
+    """``styles/`` beside the package in a checkout; ``frontdesk/_styles`` once installed."""
     here = Path(__file__).resolve().parent
     for candidate in (here / "_styles", here.parent / "styles"):
         if (candidate / "frontdesk.tcss").exists():

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from tui.crash import crash_message, record_crash
+from frontdesk.crash import crash_message, record_crash
 
 
 class CrashInPlainWords:
-    """Mixed into :class:`~tui.app.FrontdeskApp` (before ``App``)."""
+    """Mixed into :class:`~frontdesk.app.FrontdeskApp` (before ``App``)."""
 
     def _handle_exception(self, error: Exception) -> None:
         self._crash = error

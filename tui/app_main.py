@@ -4,9 +4,9 @@ demo's), or on the set-up screen when there is no usable configuration."""
 from __future__ import annotations
 
 import argparse
-from tui.app import FrontdeskApp
-from tui.config_layers import Settings
-from tui.services.session import Session, open_session
+from frontdesk.app import FrontdeskApp
+from frontdesk.config_layers import Settings
+from frontdesk.services.session import Session, open_session
 
 
 def run_console(args: argparse.Namespace, settings: Settings, session: Session | None) -> int:

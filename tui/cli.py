@@ -18,15 +18,16 @@ from typing import Any
 # that reaches Cliniko (`today --json`: 0.81 s with it, 0.83 s without).
 sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
-from tui import __version__  # noqa: E402
-from tui.cliniko.errors import ClinikoError, ConfigurationError  # noqa: E402
-from tui.cli_commands.audit import iso_day  # noqa: E402
-from tui.config import Config, ConfigError  # noqa: E402
-from tui.config_layers import Settings, load_settings  # noqa: E402
-from tui.domain.days import FORMS, DayWanted, parse_day  # noqa: E402
-from tui.paths import config_path, system_config_path  # noqa: E402
-from tui.redact import scrub  # noqa: E402
-from tui.services.audit import AuditUnavailable  # noqa: E402
+from frontdesk import __version__  # noqa: E402
+from frontdesk.cliniko.errors import ClinikoError, ConfigurationError  # noqa: E402
+from frontdesk.cli_commands.audit import iso_day  # noqa: E402
+from frontdesk.config import Config, ConfigError  # noqa: E402
+from frontdesk.config_layers import Settings, load_settings  # noqa: E402
+from frontdesk.domain.days import FORMS, DayWanted, parse_day  # noqa: E402
+from frontdesk.domain.practitioners import PractitionerNotFound  # noqa: E402
+from frontdesk.paths import config_path, system_config_path  # noqa: E402
+from frontdesk.redact import scrub  # noqa: E402
+from frontdesk.services.audit import AuditUnavailable  # noqa: E402
 
 BUSINESS_HELP = ("a location: its id, name, the start of its name or its three-letter tag (SYD); "
                  "default: all locations")
@@ -86,7 +87,7 @@ EXIT_CODES = """exit codes:
 def _epilog(*examples: str) -> str:
     """Every command's --help ends with where its files are, what its exit
     code means and two examples."""
-    from tui.paths import data_dir, exports_dir
+    from frontdesk.paths import data_dir, exports_dir
 
     return "\n".join([
         "files:",
@@ -143,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     today.add_argument("--bom", action="store_true",
                        help="with --csv: start with a byte-order mark, so Excel reads accents (García) right")
     today.add_argument("--reveal", action="store_true", help="show patient links unmasked (audited)")
+    today.add_argument("--practitioner", metavar="NAME|ID",
+                       help="one practitioner's day: an id, a whole name or the start of any word of it ('chen')")
     today.add_argument("--width", type=_width, help="columns for the text table (default: the terminal's)")
     _command(sub, "doctor", ("frontdesk doctor", "frontdesk doctor --demo"), parents=[common],
              help="check the set-up and the connection")
@@ -182,24 +185,24 @@ def _fail(message: str, code: int, *secrets: str | None) -> int:
 def _session(args: argparse.Namespace, config: Config):
     """The configured account's session, or with --demo the embedded sandbox's."""
     if args.demo:
-        from tui.demo import open_demo_session
+        from frontdesk.demo import open_demo_session
 
         return open_demo_session(config, now=args.now, latency=getattr(args, "latency", 0.0))
-    from tui.services.session import open_session
+    from frontdesk.services.session import open_session
 
     return open_session(config)
 
 
 async def _today(args: argparse.Namespace, config: Config) -> int:
-    from tui.cli_commands.today import day_sheet, load_today, today_output
-    from tui.services.day_sheet import for_excel
+    from frontdesk.cli_commands.today import day_sheet, load_today, today_output
+    from frontdesk.services.day_sheet import for_excel
 
     config = _set_business(config, args.business)
     session = _session(args, config)
     if args.demo and args.business:
         session.loader.business_id = args.business
     try:
-        day, views, incomplete = await load_today(session, args.date, args.reveal)
+        day, views, incomplete, whose = await load_today(session, args.date, args.reveal, args.practitioner)
         if args.csv:
             sheet = await day_sheet(session, day, views, reveal=args.reveal)
             sys.stdout.write(for_excel(sheet) if args.bom else sheet)
@@ -207,7 +210,7 @@ async def _today(args: argparse.Namespace, config: Config) -> int:
             # --width, else COLUMNS (also when piped), else the terminal's, else 120
             width = args.width or max(60, shutil.get_terminal_size((120, 24)).columns)
             print(today_output(day, views, session.clock(), as_json=args.json, reveal=args.reveal,
-                               pretty=sys.stdout.isatty(), width=width))
+                               pretty=sys.stdout.isatty(), width=width, whose=whose))
         if session.audit.notice:  # e.g. a damaged log moved aside
             print(f"frontdesk: {session.audit.notice}", file=sys.stderr)
         if incomplete:  # what arrived is printed; the exit code says it is not the whole day
@@ -218,9 +221,9 @@ async def _today(args: argparse.Namespace, config: Config) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from tui.cli_commands.audit import audit_output
-    from tui.paths import data_dir
-    from tui.services.audit_export import ExportProblem
+    from frontdesk.cli_commands.audit import audit_output
+    from frontdesk.paths import data_dir
+    from frontdesk.services.audit_export import ExportProblem
 
     if args.start and args.end and args.start > args.end:
         return _fail(f"--from {args.start} is after --to {args.end}.", EXIT_CONFIG)
@@ -239,8 +242,8 @@ def _set_pin(args: argparse.Namespace) -> int:
     scrypt hash only (0600, in the data folder)."""
     import getpass
 
-    from tui.paths import data_dir
-    from tui.services.pin import PinError, PinLock
+    from frontdesk.paths import data_dir
+    from frontdesk.services.pin import PinError, PinLock
 
     lock = PinLock(data_dir() / "lock-pin.json")
     if args.clear:
@@ -259,7 +262,7 @@ def _set_pin(args: argparse.Namespace) -> int:
 
 
 async def _locations(args: argparse.Namespace, config: Config) -> int:
-    from tui.cli_commands.locations import locations_output
+    from frontdesk.cli_commands.locations import locations_output
 
     session = _session(args, config)
     try:
@@ -270,7 +273,7 @@ async def _locations(args: argparse.Namespace, config: Config) -> int:
 
 
 async def _doctor(args: argparse.Namespace, settings: Settings) -> int:
-    from tui.cli_commands.doctor import run_doctor
+    from frontdesk.cli_commands.doctor import run_doctor
 
     if args.demo:
         session = _session(args, settings.config)
@@ -288,9 +291,19 @@ def entry() -> None:
     """The ``frontdesk`` command: ``main``, then out without the collector's
     final pass over every object left (~70 ms after a day's work). Whatever
     needs closing (HTTP, SQLite) was closed by ``main``."""
-    code = main()  # a Ctrl-C outside a command's own handling: see tui.launch
+    code = main()  # a Ctrl-C outside a command's own handling: see frontdesk.launch
     gc.freeze()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _reader_left()
     raise SystemExit(code)
+
+
+def _reader_left() -> None:
+    """`frontdesk today --json | head`: the reader has gone, so what is left
+    to print goes nowhere, and Python's exit says nothing about it."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -299,13 +312,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.command == "sandbox":
-        from tui.sandbox.clock import fixed_clock, system_clock
-        from tui.sandbox.faults import FaultPlan
-        from tui.sandbox.runner import serve_forever
-        from tui.sandbox.server import Sandbox
+        from frontdesk.sandbox.clock import fixed_clock, system_clock
+        from frontdesk.sandbox.faults import FaultPlan
+        from frontdesk.sandbox.runner import serve_forever
+        from frontdesk.sandbox.server import Sandbox
 
-        from tui.sandbox.seed import DEMO, benchmark_size
-        from tui.sandbox.server import SandboxOptions
+        from frontdesk.sandbox.seed import DEMO, benchmark_size
+        from frontdesk.sandbox.server import SandboxOptions
 
         clock = fixed_clock(args.now) if args.now else system_clock
         size = benchmark_size(args.individual, args.groups) if args.individual else DEMO
@@ -332,11 +345,11 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_doctor(args, settings))
         if args.command == "locations":
             return asyncio.run(_locations(args, config))
-        from tui.app_main import run_console
+        from frontdesk.app_main import run_console
 
         usable = args.demo or (config.cliniko.key() and config.cliniko.contact_email)
         return run_console(args, settings, _session(args, config) if usable else None)
-    except (ConfigError, ConfigurationError) as exc:
+    except (ConfigError, ConfigurationError, PractitionerNotFound) as exc:
         return _fail(str(exc), EXIT_CONFIG, secret)
     except AuditUnavailable as exc:  # the audited action (a reveal) is refused
         return _fail(f"not done: {exc.message}", EXIT_CONFIG, secret)
@@ -345,10 +358,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # e.g. `frontdesk today | head`
-        sys.stderr.close()
+        _reader_left()
         return 0
     except Exception as exc:  # noqa: BLE001 - a sentence, never a traceback
-        from tui.crash import crash_message, record_crash
+        from frontdesk.crash import crash_message, record_crash
 
         print(crash_message(exc, record_crash(exc, secret)), file=sys.stderr)
         return EXIT_UNEXPECTED

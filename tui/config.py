@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
-from tui.cliniko.shard import is_loopback_host
-from tui.domain.message import DEFAULT_BODY, DEFAULT_SMS, DEFAULT_SUBJECT, check_template
-from tui.paths import config_path, write_private_text
+from frontdesk.cliniko.shard import is_loopback_host
+from frontdesk.domain.message import DEFAULT_BODY, DEFAULT_SMS, DEFAULT_SUBJECT, check_template
+from frontdesk.paths import config_path, write_private_text
 
 
 class ConfigError(Exception):

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.config import ENVIRONMENT, Config, ConfigError, _read, _toml, _validate
-from tui.paths import config_path, system_config_path
+from frontdesk.config import ENVIRONMENT, Config, ConfigError, _read, _toml, _validate
+from frontdesk.paths import config_path, system_config_path
 
 #: settings whose value is a secret: never shown, and only in a private file
 SECRETS = ("cliniko.api_key", "email.password", "sms.auth_token")
@@ -107,7 +107,7 @@ def _check_system_secrets(system: SettingsFile) -> None:
 def load_settings(path: Path | None = None, *, system_path: Path | None = None,
                   env: Mapping[str, str] | None = None) -> Settings:
     """Read both files, merge them (the user's file wins), then apply the
-    environment (:data:`tui.config.ENVIRONMENT`), and validate the result."""
+    environment (:data:`frontdesk.config.ENVIRONMENT`), and validate the result."""
     env = os.environ if env is None else env
     system = _read_layer(system_path or system_config_path(), SYSTEM)
     user = _read_layer(path or config_path(), USER)

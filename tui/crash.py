@@ -12,8 +12,8 @@ import traceback
 from datetime import datetime, timezone
 from pathlib import Path
 
-from tui.paths import data_dir, ensure_private_dir
-from tui.redact import scrub
+from frontdesk.paths import data_dir, ensure_private_dir
+from frontdesk.redact import scrub
 
 MAX_LOG_BYTES = 512 * 1024
 

@@ -9,18 +9,18 @@ from datetime import datetime, timezone
 
 from pydantic import SecretStr
 
-from tui.config import Config, EmailSection, SMSSection
-from tui.domain.contact import mask_email, mask_phone
-from tui.paths import data_dir
-from tui.redact import mask_patient_links
-from tui.sandbox.clock import fixed_clock, system_clock
-from tui.sandbox.faults import FaultPlan
-from tui.sandbox.live import live_store
-from tui.sandbox.runner import SandboxServer
-from tui.sandbox.seed import DEMO_KEY
-from tui.sandbox.server import DEMO_SMS_SID, DEMO_SMS_TOKEN, Sandbox
-from tui.sandbox.smtp import MailCatcher
-from tui.services.session import OutboxItem, Session, open_session
+from frontdesk.config import Config, EmailSection, SMSSection
+from frontdesk.domain.contact import mask_email, mask_phone
+from frontdesk.paths import data_dir
+from frontdesk.redact import mask_patient_links
+from frontdesk.sandbox.clock import fixed_clock, system_clock
+from frontdesk.sandbox.faults import FaultPlan
+from frontdesk.sandbox.live import live_store
+from frontdesk.sandbox.runner import SandboxServer
+from frontdesk.sandbox.seed import DEMO_KEY
+from frontdesk.sandbox.server import DEMO_SMS_SID, DEMO_SMS_TOKEN, Sandbox
+from frontdesk.sandbox.smtp import MailCatcher
+from frontdesk.services.session import OutboxItem, Session, open_session
 
 DEMO_CONTACT = "demo@frontdesk.example"
 

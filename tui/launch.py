@@ -9,7 +9,7 @@ import sys
 
 def entry() -> None:
     try:
-        from tui.cli import entry as run
+        from frontdesk.cli import entry as run
 
         run()
     except KeyboardInterrupt:

@@ -22,11 +22,11 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.domain.terms import ours
-from tui.domain.clock import current as clock_style
-from tui.domain.clock import time_width
-from tui.domain.timezones import list_time
-from tui.domain.wording import (
+from frontdesk.domain.terms import ours
+from frontdesk.domain.clock import current as clock_style
+from frontdesk.domain.clock import time_width
+from frontdesk.domain.timezones import list_time
+from frontdesk.domain.wording import (
     BAD_LINK,
     LATE,
     SENT_MARKS,
@@ -38,10 +38,10 @@ from tui.domain.wording import (
     person_name,
     short_labels,
 )
-from tui.safe_text import column_widths
-from tui.services.day import AppointmentView
-from tui.services.row_marks import RowMarks
-from widgets.text import fit
+from frontdesk.safe_text import column_widths
+from frontdesk.services.day import AppointmentView
+from frontdesk.services.row_marks import RowMarks
+from frontdesk.widgets.text import fit
 
 CANCELLED = "✕ "
 COLUMN_TITLES = {"time": "Time", "location": "Location", "patient": "Patient", "practitioner": "Practitioner",

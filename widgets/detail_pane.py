@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual.reactive import reactive
 
-from tui.domain.terms import ours
-from tui.domain.clock import clock_time, weekday_date
-from tui.domain.timezones import zone_for
-from tui.domain.wording import STATUS_LABELS, TELEHEALTH_LONG, person_name
-from tui.services.day import AppointmentView
-from widgets.text import clean
-from widgets.text_lines import TextLines
+from frontdesk.domain.terms import ours
+from frontdesk.domain.clock import clock_time, weekday_date
+from frontdesk.domain.timezones import zone_for
+from frontdesk.domain.wording import STATUS_LABELS, TELEHEALTH_LONG, person_name
+from frontdesk.services.day import AppointmentView
+from frontdesk.widgets.text import clean
+from frontdesk.widgets.text_lines import TextLines
 
 
 def _when(start: datetime, end: datetime, zone: ZoneInfo) -> str:

@@ -28,16 +28,16 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Button
 
-from tui.domain.terms import ours
-from tui.domain.arrival import late_attendees, minutes_late
-from tui.domain.links import NOT_A_PRACTITIONER_LINK, PATIENT_LABEL, PRACTITIONER_LABEL
-from tui.domain.wording import DEAD_LINK
-from tui.services.day import AppointmentView, AttendeeView
-from tui.services.row_marks import SENT, UNSURE, SentNote
-from tui.domain.contact import CHANNEL_WORDS
-from tui.domain.wording import person_name
-from widgets.text import clean
-from widgets.text_lines import TextLines
+from frontdesk.domain.terms import ours
+from frontdesk.domain.arrival import late_attendees, minutes_late
+from frontdesk.domain.links import NOT_A_PRACTITIONER_LINK, PATIENT_LABEL, PRACTITIONER_LABEL
+from frontdesk.domain.wording import DEAD_LINK
+from frontdesk.services.day import AppointmentView, AttendeeView
+from frontdesk.services.row_marks import SENT, UNSURE, SentNote
+from frontdesk.domain.contact import CHANNEL_WORDS
+from frontdesk.domain.wording import person_name
+from frontdesk.widgets.text import clean
+from frontdesk.widgets.text_lines import TextLines
 
 
 class LinkPanel(Vertical):

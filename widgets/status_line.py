@@ -11,7 +11,7 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widget import Widget
 
-from tui.safe_text import clean
+from frontdesk.safe_text import clean
 
 MARKS = {"error": "✕ ", "warning": "! ", "information": ""}
 RANK = {"information": 0, "warning": 1, "error": 2}

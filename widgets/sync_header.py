@@ -1,5 +1,5 @@
 """Top bar: account, signed-in user, location, date and sync status, laid
-out to fit (its words are tui.domain.sync_words)."""
+out to fit (its words are frontdesk.domain.sync_words)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from tui.safe_text import cells, clean, fit
+from frontdesk.safe_text import cells, clean, fit
 
 def header_lines(account: str, user: str, location: str, short_location: str, date: str, sync: str,
                  width: int) -> tuple[list[str], list[str]]:

@@ -1,5 +1,5 @@
 """One line under the header: the next Telehealth call, its countdown and
-whether its patient link went out (see :mod:`tui.services.up_next`)."""
+whether its patient link went out (see :mod:`frontdesk.services.up_next`)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from tui.safe_text import cells, clean, fit
-from tui.services.up_next import UpNext
+from frontdesk.safe_text import cells, clean, fit
+from frontdesk.services.up_next import UpNext
 
 
 class UpNextStrip(Widget):

@@ -1,5 +1,5 @@
 """``frontdesk audit``: this desk's audit entries for IT, as text, CSV or
-JSON (see :mod:`tui.services.audit_export`)."""
+JSON (see :mod:`frontdesk.services.audit_export`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from tui.services.audit_export import Span, as_csv, as_json, as_text, read_export
+from frontdesk.services.audit_export import Span, as_csv, as_json, as_text, read_export
 
 
 def iso_day(text: str) -> date:

@@ -1,16 +1,16 @@
 """``frontdesk doctor``: the settings files read and where each setting came
 from (a secret's value never shown), the data folder and the audit log's
-size, then every check of :mod:`tui.services.checks`, one line each."""
+size, then every check of :mod:`frontdesk.services.checks`, one line each."""
 
 from __future__ import annotations
 
 import stat
 
-from tui.cliniko.client import ClinikoClient
-from tui.config import Config
-from tui.config_layers import SECRETS, SYSTEM, Settings, SettingsFile
-from tui.paths import data_dir
-from tui.services.checks import Report, check_settings
+from frontdesk.cliniko.client import ClinikoClient
+from frontdesk.config import Config
+from frontdesk.config_layers import SECRETS, SYSTEM, Settings, SettingsFile
+from frontdesk.paths import data_dir
+from frontdesk.services.checks import Report, check_settings
 
 
 def _file_line(found: SettingsFile, report: Report) -> None:

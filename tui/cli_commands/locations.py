@@ -3,9 +3,9 @@ ids ``--business`` takes and the time zone each day is read in."""
 
 from __future__ import annotations
 
-from tui.domain.timezones import business_zone, zone_problem
-from tui.safe_text import dumps_json, fit
-from tui.services.session import Session
+from frontdesk.domain.timezones import business_zone, zone_problem
+from frontdesk.safe_text import dumps_json, fit
+from frontdesk.services.session import Session
 
 
 async def locations_output(session: Session, *, as_json: bool) -> str:

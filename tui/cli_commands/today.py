@@ -1,6 +1,6 @@
 """``frontdesk today``: the day's appointments as a table or as JSON.
 
-Everything printed passes through :mod:`tui.safe_text`: the table is cut to
+Everything printed passes through :mod:`frontdesk.safe_text`: the table is cut to
 terminal cells and stripped of control and bidi characters; the JSON keeps
 the data exact but writes every such character as a ``\\u`` escape.
 """
@@ -11,19 +11,21 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
-from tui.domain.terms import ours
-from tui.domain.days import DayWanted
-from tui.cliniko.errors import ClinikoError
-from tui.domain.timezones import list_time, zone_city
-from tui.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK
-from tui.domain.wording import BAD_LINK, STATUS_LABELS, TELEHEALTH_SHORT, location_codes
-from tui.safe_text import clean, column_widths, dumps_json, fit
-from tui.services.day import AppointmentView, Day
-from tui.services.day_loader import DayIncomplete
-from tui.services.day_sheet import day_sheet_csv
-from tui.services.heap import HEAP
-from tui.services.session import Session
-from tui.services.team_log import day_team_sends
+from frontdesk.domain.terms import ours
+from frontdesk.domain.days import DayWanted
+from frontdesk.cliniko.errors import ClinikoError
+from frontdesk.cliniko.models import Practitioner
+from frontdesk.domain.practitioners import PractitionerNotFound, pick_practitioner
+from frontdesk.domain.timezones import list_time, zone_city
+from frontdesk.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK
+from frontdesk.domain.wording import BAD_LINK, STATUS_LABELS, TELEHEALTH_SHORT, location_codes
+from frontdesk.safe_text import clean, column_widths, dumps_json, fit
+from frontdesk.services.day import AppointmentView, Day
+from frontdesk.services.day_loader import DayIncomplete
+from frontdesk.services.day_sheet import day_sheet_csv
+from frontdesk.services.heap import HEAP
+from frontdesk.services.session import Session
+from frontdesk.services.team_log import day_team_sends
 
 
 def appointment_json(view: AppointmentView, now: datetime, reveal: bool) -> dict[str, Any]:
@@ -78,7 +80,8 @@ def _codes(names: list[str]) -> dict[str, str]:
     return location_codes(sorted({clean(n) for n in names}))
 
 
-def render_table(day: Day, views: list[AppointmentView], now: datetime, width: int = 120) -> str:
+def render_table(day: Day, views: list[AppointmentView], now: datetime, width: int = 120,
+                 whose: Practitioner | None = None) -> str:
     """The day as text, cut to *width* terminal cells, every time on the
     home location's clock (the title names it). With more than one
     location a column says which."""
@@ -96,7 +99,8 @@ def render_table(day: Day, views: list[AppointmentView], now: datetime, width: i
 
     header = line({name: ours(name) for name in order})
     place = day.businesses[day.business_id].name if day.business_id in day.businesses else "all locations"
-    title = f"{day.local_date.isoformat()} · {clean(place)} — {len(views)} appointments · times in {zone_city(clock)} time"
+    place = clean(place) + (f" · {clean(whose.name)}'s list" if whose else "")
+    title = f"{day.local_date.isoformat()} · {place} — {len(views)} appointments · times in {zone_city(clock)} time"
     lines = [fit(title, width).rstrip(), header, "-" * min(width, 200)]
     for v in views:
         if v.kind == "group":
@@ -115,10 +119,13 @@ def render_table(day: Day, views: list[AppointmentView], now: datetime, width: i
     return "\n".join(lines)
 
 
-async def load_today(session: Session, local_date: DayWanted | None, reveal: bool) -> tuple[Day, list[AppointmentView], str | None]:
-    """The day, its views, and why it is incomplete (None when it is whole).
-    With *reveal* every patient link shown is audited first; a log that
-    cannot record it raises :class:`~tui.services.audit.AuditUnavailable`."""
+async def load_today(session: Session, local_date: DayWanted | None, reveal: bool,
+                     practitioner: str | None = None) -> tuple[Day, list[AppointmentView], str | None, Practitioner | None]:
+    """The day, its views (one practitioner's, with *practitioner*), why it
+    is incomplete (None when it is whole) and whose list it is. With
+    *reveal* every patient link shown is audited first; a log that cannot
+    record it raises :class:`~frontdesk.services.audit.AuditUnavailable`;
+    a name that matches no one practitioner raises PractitionerNotFound."""
     local_date = await session.loader.date_for(local_date, session.clock())
     user_task = asyncio.ensure_future(session.sign_in()) if reveal else None
     incomplete = None
@@ -133,6 +140,15 @@ async def load_today(session: Session, local_date: DayWanted | None, reveal: boo
         raise
     session.apply_account_ways()  # the account is read with the day: its times are written its way
     views = day.views()
+    whose = None
+    if practitioner is not None:
+        try:
+            whose = pick_practitioner(practitioner, day.practitioners)
+        except PractitionerNotFound:
+            if user_task is not None:
+                user_task.cancel()
+            raise
+        views = [v for v in views if v.appointment.practitioner_id == whose.id]
     if user_task is not None:
         user = await user_task
         session.audit.record_many(
@@ -143,24 +159,25 @@ async def load_today(session: Session, local_date: DayWanted | None, reveal: boo
             user_name=user.name,
             detail="frontdesk today --reveal",
         )
-    return day, views, incomplete
+    return day, views, incomplete, whose
 
 
 def today_output(
     day: Day, views: list[AppointmentView], now: datetime, *, as_json: bool, reveal: bool, pretty: bool = False,
-    width: int = 120,
+    width: int = 120, whose: Practitioner | None = None,
 ) -> str:
     if as_json:
         body = {
             "date": day.local_date.isoformat(),
             "complete": day.complete,
+            "practitioner": {"id": whose.id, "name": whose.name} if whose else None,
             "appointments": [appointment_json(v, now, reveal) for v in views],
             "problems": list(day.problems),
         }
         # indented for a person at a terminal; compact (and ~6x faster to
         # write) for the scripts and pipes --json is mostly for
         return dumps_json(body, indent=2 if pretty else None)
-    return render_table(day, views, now, width)
+    return render_table(day, views, now, width, whose)
 
 
 async def day_sheet(session: Session, day: Day, views: list[AppointmentView], *, reveal: bool) -> str:

@@ -1,5 +1,5 @@
 """Async Cliniko API client: auth, headers, retries, deadlines, rate limits
-(lists are read by :mod:`tui.cliniko.paging`, bodies by :mod:`tui.cliniko.wire`).
+(lists are read by :mod:`frontdesk.cliniko.paging`, bodies by :mod:`frontdesk.cliniko.wire`).
 
 One shared ``httpx.AsyncClient`` per ``ClinikoClient``. No UI imports. Error
 messages and log lines carry the method, the path (never the query string or
@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from tui import __version__
-from tui.cliniko.errors import (
+from frontdesk import __version__
+from frontdesk.cliniko.errors import (
     AuthenticationError,
     ClinikoError,
     ConfigurationError,
@@ -34,13 +34,13 @@ from tui.cliniko.errors import (
     ServerError,
     ValidationError,
 )
-from tui.cliniko import paging
-from tui.cliniko.filters import Q
-from tui.cliniko.governor import RateGovernor, governor_for_key
-from tui.cliniko.models import User
-from tui.cliniko.paging import MAX_PAGES
-from tui.cliniko.shard import parse_key, resolve_base_url
-from tui.cliniko.wire import MAX_BODY_BYTES, rate_wait, read_body, transport_reason
+from frontdesk.cliniko import paging
+from frontdesk.cliniko.filters import Q
+from frontdesk.cliniko.governor import RateGovernor, governor_for_key
+from frontdesk.cliniko.models import User
+from frontdesk.cliniko.paging import MAX_PAGES
+from frontdesk.cliniko.shard import parse_key, resolve_base_url
+from frontdesk.cliniko.wire import MAX_BODY_BYTES, rate_wait, read_body, transport_reason
 
 log = logging.getLogger("frontdesk.cliniko")
 
@@ -277,7 +277,7 @@ class ClinikoClient:
 
     def pages(self, path: str, resource: str, q: Q | None = None, *,
               extra: list[tuple[str, str]] | None = None) -> AsyncIterator[list[dict[str, Any]]]:
-        """Each page's rows as it arrives (see :mod:`tui.cliniko.paging`)."""
+        """Each page's rows as it arrives (see :mod:`frontdesk.cliniko.paging`)."""
         return paging.pages(self, path, resource, q, extra=extra)
 
     async def list_all(self, path: str, resource: str, q: Q | None = None, *,

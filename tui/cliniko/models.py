@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from tui.cliniko.rfc3339 import parse_datetime
+from frontdesk.cliniko.rfc3339 import parse_datetime
 
 
 def _id(value: Any) -> Any:
@@ -33,7 +33,7 @@ def _empty_none(value: Any) -> Any:
 
 
 def _utc(value: Any) -> Any:
-    """An RFC 3339 date-time (see tui.cliniko.rfc3339); "" is Cliniko's old
+    """An RFC 3339 date-time (see frontdesk.cliniko.rfc3339); "" is Cliniko's old
     way of writing null. A time without an offset is refused, not guessed."""
     value = _empty_none(value)
     if isinstance(value, str):

@@ -14,11 +14,11 @@ from collections.abc import AsyncIterator
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from tui.cliniko.errors import IncompleteListError, ProtocolError
-from tui.cliniko.filters import Q
+from frontdesk.cliniko.errors import IncompleteListError, ProtocolError
+from frontdesk.cliniko.filters import Q
 
 class PageSource(Protocol):
-    """What paging needs of a client (:class:`tui.cliniko.client.ClinikoClient` is the one)."""
+    """What paging needs of a client (:class:`frontdesk.cliniko.client.ClinikoClient` is the one)."""
 
     max_pages: int
     max_concurrency: int

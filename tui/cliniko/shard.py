@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from tui.cliniko.errors import ConfigurationError
+from frontdesk.cliniko.errors import ConfigurationError
 
 _SHARD = re.compile(r"^[a-z]{2}\d{1,2}$", re.IGNORECASE)
 DEFAULT_SHARD = "au1"

@@ -11,7 +11,7 @@ import zlib
 
 import httpx
 
-from tui.cliniko.errors import ProtocolError
+from frontdesk.cliniko.errors import ProtocolError
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from tui.cliniko.models import AppointmentType, Attendee, GroupAppointment, IndividualAppointment
-from tui.domain.eligibility import attendee_active, telehealth_state
+from frontdesk.cliniko.models import AppointmentType, Attendee, GroupAppointment, IndividualAppointment
+from frontdesk.domain.eligibility import attendee_active, telehealth_state
 
 Appointment = IndividualAppointment | GroupAppointment
 Arrival = Literal["booked", "arrived", "did_not_arrive"]

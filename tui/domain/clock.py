@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from tui.domain.local_ways import MONTH_FIRST, DateOrder
+from frontdesk.domain.local_ways import MONTH_FIRST, DateOrder
 
 ClockSetting = Literal["12h", "24h"]
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from tui.domain.terms import ours
-from tui.cliniko.models import Patient, PhoneNumber
+from frontdesk.domain.terms import ours
+from frontdesk.cliniko.models import Patient, PhoneNumber
 
 Channel = Literal["email", "sms"]
 CHANNEL_WORDS = {"email": "Email", "sms": "SMS"}

@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from tui.domain.clock import full_date
-from tui.domain.local_ways import DateOrder, date_hint, looks_like_a_date, read_date
+from frontdesk.domain.clock import full_date
+from frontdesk.domain.local_ways import DateOrder, date_hint, looks_like_a_date, read_date
 
 WORDS = {"today": 0, "tomorrow": 1, "yesterday": -1}
 _OFFSET = re.compile(r"[+-][0-9]{1,3}")

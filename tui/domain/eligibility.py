@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from tui.domain.terms import ours
-from tui.cliniko.models import (
+from frontdesk.domain.terms import ours
+from frontdesk.cliniko.models import (
     AppointmentType,
     Attendee,
     Business,
@@ -20,9 +20,9 @@ from tui.cliniko.models import (
     IndividualAppointment,
     Patient,
 )
-from tui.domain.contact import Channel, default_channel, reachable
-from tui.domain.links import NOT_A_PATIENT_LINK, AccountHosts, LinkRefused, patient_link
-from tui.domain.timezones import business_zone, hhmm
+from frontdesk.domain.contact import Channel, default_channel, reachable
+from frontdesk.domain.links import NOT_A_PATIENT_LINK, AccountHosts, LinkRefused, patient_link
+from frontdesk.domain.timezones import business_zone, hhmm
 
 Appointment = IndividualAppointment | GroupAppointment
 

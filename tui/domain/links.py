@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from tui.redact import MASK_CHAR
+from frontdesk.redact import MASK_CHAR
 
 PRACTITIONER_LABEL = "PRACTITIONER / ADMIN LINK — needs a Cliniko login"
 PATIENT_LABEL = "PATIENT LINK — anyone with this link can join"

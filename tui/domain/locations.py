@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tui.cliniko.errors import AmbiguousLocationError, UnknownLocationError
-from tui.cliniko.models import Business
-from tui.domain.wording import location_codes, short_labels
+from frontdesk.cliniko.errors import AmbiguousLocationError, UnknownLocationError
+from frontdesk.cliniko.models import Business
+from frontdesk.domain.wording import location_codes, short_labels
 
 
 def match_location(wanted: str, businesses: Iterable[Business]) -> list[Business]:

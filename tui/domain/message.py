@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from tui.domain.clock import clock_time, long_date
+from frontdesk.domain.clock import clock_time, long_date
 
 PLACEHOLDERS = frozenset({"first_name", "date", "time", "practitioner", "business", "link"})
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from tui.cliniko.models import Business
-from tui.domain.timezones import business_zone, zone_city
-from tui.domain.wording import short_labels
+from frontdesk.cliniko.models import Business
+from frontdesk.domain.timezones import business_zone, zone_city
+from frontdesk.domain.wording import short_labels
 
 #: what kind of failure (ClinikoError.kind) → the header's words
 FAILURE_WORDS = {

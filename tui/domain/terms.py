@@ -6,7 +6,7 @@ this link can join").
 
 :func:`ours` is applied to frontdesk's own sentences only, never to
 Cliniko's data (a type named "New patient consult" stays as written). The
-word is one per process, like the clock (:mod:`tui.domain.clock`)."""
+word is one per process, like the clock (:mod:`frontdesk.domain.clock`)."""
 
 from __future__ import annotations
 

@@ -10,8 +10,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tui.cliniko.models import Business
-from tui.domain.clock import clock_time, weekday_time
+from frontdesk.cliniko.models import Business
+from frontdesk.domain.clock import clock_time, weekday_time
 
 # Cliniko's human-readable zone labels (Rails names) for the zones its
 # clinics mostly use; used only when a business has no IANA identifier.

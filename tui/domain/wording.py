@@ -3,7 +3,7 @@ status, defined once; the screens, the CLI and the widgets read them here."""
 
 from __future__ import annotations
 
-from tui.safe_text import clean
+from frontdesk.safe_text import clean
 
 #: the list's Telehealth column (and `today`'s)
 TELEHEALTH_SHORT = {"on": "Telehealth", "off": "off", "unknown": "unknown → off"}

@@ -15,9 +15,9 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from tui.sandbox.clock import iso_z
-from tui.sandbox.seed import BUSINESSES, DEMO, ClinicSize, build_store
-from tui.sandbox.store import Store
+from frontdesk.sandbox.clock import iso_z
+from frontdesk.sandbox.seed import BUSINESSES, DEMO, ClinicSize, build_store
+from frontdesk.sandbox.store import Store
 
 HOME = ZoneInfo(BUSINESSES[0][1])
 #: the seeded day as it looks at this time in the home location

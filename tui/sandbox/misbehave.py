@@ -1,4 +1,4 @@
-"""The sandbox misbehaving on purpose (see :mod:`tui.sandbox.faults`):
+"""The sandbox misbehaving on purpose (see :mod:`frontdesk.sandbox.faults`):
 answers replaced (5xx, timeouts, dropped connections, broken bodies, 429s
 with odd headers, a trickled body, a gzip bomb, a huge body) or distorted
 (unknown fields, a null flag, pagination that lies)."""
@@ -13,11 +13,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 
-from tui.sandbox.hostile import gzip_bomb, huge_body, trickle
+from frontdesk.sandbox.hostile import gzip_bomb, huge_body, trickle
 
 
 class Misbehaviour:
-    """Part of :class:`~tui.sandbox.server.Sandbox`."""
+    """Part of :class:`~frontdesk.sandbox.server.Sandbox`."""
 
     async def _fault(self, kind: str, request: Request, send) -> Response | None:
         if kind in {"500", "502", "503"}:

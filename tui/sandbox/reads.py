@@ -9,12 +9,12 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from tui.sandbox.query import BY_ID_FILTERS, FilterError, clamp_per_page, parse_filters, sort_rows, visible
-from tui.sandbox.render import render
+from frontdesk.sandbox.query import BY_ID_FILTERS, FilterError, clamp_per_page, parse_filters, sort_rows, visible
+from frontdesk.sandbox.render import render
 
 
 class ReadRoutes:
-    """Part of :class:`~tui.sandbox.server.Sandbox`."""
+    """Part of :class:`~frontdesk.sandbox.server.Sandbox`."""
 
     def _settings(self, parts: list[str], user_id: str) -> Response:
         country, code = self.store.country

@@ -10,7 +10,7 @@ import time
 
 import uvicorn
 
-from tui.sandbox.server import Sandbox
+from frontdesk.sandbox.server import Sandbox
 
 
 class _QuietServer(uvicorn.Server):

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tui.sandbox.clock import iso_z
-from tui.sandbox.seed_days import seed_communications, seed_day
-from tui.sandbox.store import K_BUSINESS, K_PATIENT, K_PRACT, K_TYPE, K_USER, SUBDOMAIN, Ids, Store, base_row
+from frontdesk.sandbox.clock import iso_z
+from frontdesk.sandbox.seed_days import seed_communications, seed_day
+from frontdesk.sandbox.store import K_BUSINESS, K_PATIENT, K_PRACT, K_TYPE, K_USER, SUBDOMAIN, Ids, Store, base_row
 
 @dataclass(frozen=True)
 class ClinicSize:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from tui.domain.timezones import zone_for
-from tui.sandbox.clock import iso_z
-from tui.sandbox.store import K_APPT, K_ATTENDEE, K_BLOCK, K_COMM, K_GROUP, Store, base_row, token
+from frontdesk.domain.timezones import zone_for
+from frontdesk.sandbox.clock import iso_z
+from frontdesk.sandbox.store import K_APPT, K_ATTENDEE, K_BLOCK, K_COMM, K_GROUP, Store, base_row, token
 
 NOTES = ["Prefers afternoon calls", "Check hearing aid works with video", "Interpreter booked",
          "Bring previous scans", "Parking validation needed", "Running 5 min late — called ahead",

@@ -1,7 +1,7 @@
 """The sandbox: a fake Cliniko API that behaves like the real one.
 
 An ASGI app (Starlette request/response objects) over a seeded
-:class:`~tui.sandbox.seed.Store`. See README "The sandbox" for what it
+:class:`~frontdesk.sandbox.seed.Store`. See README "The sandbox" for what it
 reproduces and the choices it makes where Cliniko's behaviour is undocumented.
 """
 
@@ -18,15 +18,15 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from tui.sandbox.clock import Clock, iso_z, system_clock
-from tui.sandbox.faults import DISTORTIONS, FaultPlan
-from tui.sandbox.misbehave import Misbehaviour
-from tui.sandbox.reads import ReadRoutes
-from tui.sandbox.sms_gateway import SmsGateway
-from tui.sandbox.writes import WriteRoutes
-from tui.sandbox.query import FilterError
-from tui.sandbox.render import render
-from tui.sandbox.seed import DEMO, ClinicSize, Store, build_store
+from frontdesk.sandbox.clock import Clock, iso_z, system_clock
+from frontdesk.sandbox.faults import DISTORTIONS, FaultPlan
+from frontdesk.sandbox.misbehave import Misbehaviour
+from frontdesk.sandbox.reads import ReadRoutes
+from frontdesk.sandbox.sms_gateway import SmsGateway
+from frontdesk.sandbox.writes import WriteRoutes
+from frontdesk.sandbox.query import FilterError
+from frontdesk.sandbox.render import render
+from frontdesk.sandbox.seed import DEMO, ClinicSize, Store, build_store
 
 DEMO_SMS_SID = "AC" + "0" * 31 + "1"
 DEMO_SMS_TOKEN = "sandbox-sms-token"

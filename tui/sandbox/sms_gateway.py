@@ -10,11 +10,11 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from tui.sandbox.clock import iso_z
+from frontdesk.sandbox.clock import iso_z
 
 
 class SmsGateway:
-    """Part of :class:`~tui.sandbox.server.Sandbox`."""
+    """Part of :class:`~frontdesk.sandbox.server.Sandbox`."""
 
     async def sms_gateway(self, request: Request) -> Response:
         """``POST /twilio/2010-04-01/Accounts/{sid}/Messages.json``; Basic auth

@@ -8,7 +8,7 @@ import string
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from tui.sandbox.clock import iso_z
+from frontdesk.sandbox.clock import iso_z
 
 SUBDOMAIN = "harbourhealth"
 SHARD = "au4"

@@ -10,9 +10,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from tui.sandbox.clock import iso_z
-from tui.sandbox.query import visible
-from tui.sandbox.render import render
+from frontdesk.sandbox.clock import iso_z
+from frontdesk.sandbox.query import visible
+from frontdesk.sandbox.render import render
 
 #: Cliniko roles that may change the diary; others (a bookkeeper) get 403
 DIARY_WRITERS = {"administrator", "receptionist", "practitioner"}
@@ -25,7 +25,7 @@ CANCEL_REASONS = {10: "Feeling Better", 20: "Condition Worse", 30: "Sick", 31: "
 
 
 class WriteRoutes:
-    """Part of :class:`~tui.sandbox.server.Sandbox`."""
+    """Part of :class:`~frontdesk.sandbox.server.Sandbox`."""
 
     async def _member_action(self, request: Request, resource: str, rid: str, action: str, api: str) -> Response:
         store = self.store

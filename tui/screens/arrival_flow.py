@@ -8,14 +8,14 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from tui.cliniko.errors import PermissionDeniedError
-from tui.cliniko.models import Attendee, IndividualAppointment
-from tui.domain.arrival import ARRIVAL_WORDS, Mark, arrival_question
-from tui.domain.clock import weekday_date
-from tui.screens.ask import AskFirst
-from tui.screens.console import Console
-from tui.services.arrivals import ArrivalChange, apply_arrival, plan_arrival, reconcile
-from tui.services.failure import failure_words
+from frontdesk.cliniko.errors import PermissionDeniedError
+from frontdesk.cliniko.models import Attendee, IndividualAppointment
+from frontdesk.domain.arrival import ARRIVAL_WORDS, Mark, arrival_question
+from frontdesk.domain.clock import weekday_date
+from frontdesk.screens.ask import AskFirst
+from frontdesk.screens.console import Console
+from frontdesk.services.arrivals import ArrivalChange, apply_arrival, plan_arrival, reconcile
+from frontdesk.services.failure import failure_words
 
 
 @dataclass

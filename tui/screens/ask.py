@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.safe_text import clean
+from frontdesk.safe_text import clean
 
 
 class AskFirst(ModalScreen[bool]):

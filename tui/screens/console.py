@@ -10,12 +10,12 @@ from typing import Any, Protocol
 from textual.app import App
 from textual.timer import Timer
 
-from tui.cliniko.models import User
-from tui.screens.console_state import ConsoleState
-from tui.services.day import AppointmentView, Day
-from tui.services.session import Session
-from widgets.appointment_table import AppointmentTable
-from widgets.link_panel import LinkPanel
+from frontdesk.cliniko.models import User
+from frontdesk.screens.console_state import ConsoleState
+from frontdesk.services.day import AppointmentView, Day
+from frontdesk.services.session import Session
+from frontdesk.widgets.appointment_table import AppointmentTable
+from frontdesk.widgets.link_panel import LinkPanel
 
 
 class Console(Protocol):

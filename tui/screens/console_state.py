@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from tui.domain.clock import clock_time, date_and_time
-from tui.domain.days import DayWanted
-from tui.domain.sync_words import SyncFacts
-from tui.domain.wording import person_name
-from tui.safe_text import clean
-from tui.services.day import AppointmentView, Day
-from tui.services.row_marks import NOT_SENT, RowMarks
-from tui.services.sent_ledger import SentLedger
+from frontdesk.domain.clock import clock_time, date_and_time
+from frontdesk.domain.days import DayWanted
+from frontdesk.domain.sync_words import SyncFacts
+from frontdesk.domain.wording import person_name
+from frontdesk.safe_text import clean
+from frontdesk.services.day import AppointmentView, Day
+from frontdesk.services.row_marks import NOT_SENT, RowMarks
+from frontdesk.services.sent_ledger import SentLedger
 
 #: the status filter's steps, in the order its key cycles through them
 STATUS_FILTERS = ("all", "not_arrived", "late", "not_sent")
@@ -41,7 +41,9 @@ class ConsoleState:
     telehealth_only: bool = False
     #: one of STATUS_FILTERS
     status_filter: str = "all"
-    #: each row's sent and late marks (see tui.services.row_marks)
+    #: one practitioner's day (None: everyone's)
+    practitioner_id: str | None = None
+    #: each row's sent and late marks (see frontdesk.services.row_marks)
     marks: dict[str, RowMarks] = field(default_factory=dict)
     #: this desk's sends of the day, as last read from the audit log
     sent: SentLedger = field(default_factory=SentLedger)
@@ -170,7 +172,7 @@ class ConsoleState:
         """The day's Telehealth calls (flag on), by start: what up next and
         the clock's tick look through."""
         if self._calls is None:
-            calls = [v for v in self.views_of_day() if v.telehealth == "on"]
+            calls = [v for v in self.views_of_day() if v.telehealth == "on" and self.theirs(v)]
             self._calls = sorted(calls, key=lambda v: v.appointment.starts_at)
         return self._calls
 
@@ -182,6 +184,8 @@ class ConsoleState:
             return []
         self.views_of_day(data_changed=data_changed)
         pairs = self._searchable or []
+        if self.practitioner_id is not None:
+            pairs = [(v, h) for v, h in pairs if self.theirs(v)]
         if self.telehealth_only:
             pairs = [(v, h) for v, h in pairs if v.telehealth == "on"]
         if self.status_filter != "all":
@@ -192,6 +196,14 @@ class ConsoleState:
         self.shown = [v for v, _ in pairs]
         self._shown_at = None
         return self.shown
+
+    def theirs(self, view: AppointmentView) -> bool:
+        """On the chosen practitioner's list (everyone's when none is chosen)."""
+        return self.practitioner_id is None or view.appointment.practitioner_id == self.practitioner_id
+
+    def choose_practitioner(self, practitioner_id: str | None) -> None:
+        self.practitioner_id = practitioner_id
+        self._calls = None
 
     def passes_status(self, view: AppointmentView) -> bool:
         marks = self.marks.get(view.id)

@@ -14,17 +14,17 @@ from functools import partial
 from textual.message import Message
 from textual.message_pump import MessagePump
 
-from tui.cliniko.errors import ClinikoError
-from tui.cliniko.models import User
-from tui.domain.days import DayWanted
-from tui.services.day import Day
-from tui.services.early_load import EarlyLoad
-from tui.services.failure import failure_kind, failure_words
-from tui.services.heap import HEAP
-from tui.services.refresh_result import RefreshResult
-from tui.services.sent_ledger import SentLedger, read_ledger
-from tui.services.session import Session
-from tui.services.team_log import day_team_sends
+from frontdesk.cliniko.errors import ClinikoError
+from frontdesk.cliniko.models import User
+from frontdesk.domain.days import DayWanted
+from frontdesk.services.day import Day
+from frontdesk.services.early_load import EarlyLoad
+from frontdesk.services.failure import failure_kind, failure_words
+from frontdesk.services.heap import HEAP
+from frontdesk.services.refresh_result import RefreshResult
+from frontdesk.services.sent_ledger import SentLedger, read_ledger
+from frontdesk.services.session import Session
+from frontdesk.services.team_log import day_team_sends
 
 log = logging.getLogger("frontdesk.ui")
 

@@ -10,20 +10,20 @@ import asyncio
 from functools import partial
 from typing import Protocol
 
-from tui.domain.days import day_words
-from tui.paths import exports_dir, saved_where, write_private_text
-from tui.screens.arrival_flow import ArrivalFlow, ArrivalSaved
-from tui.screens.console import Console
-from tui.screens.console_state import STATUS_FILTER_WORDS
-from tui.screens.day_feed import DayFeed, SendsRead
-from tui.screens.lookup import FoundAppointment, LookupScreen
-from tui.screens.row_watch import RowWatch
-from tui.services.audit import AuditUnavailable
-from tui.services.day import AppointmentView, Day
-from tui.services.day_sheet import day_sheet_csv, for_excel
-from tui.services.failure import failure_words
-from widgets.filter_box import FilterBox
-from widgets.up_next import UpNextStrip
+from frontdesk.domain.days import day_words
+from frontdesk.paths import exports_dir, saved_where, write_private_text
+from frontdesk.screens.arrival_flow import ArrivalFlow, ArrivalSaved
+from frontdesk.screens.console import Console
+from frontdesk.screens.console_state import STATUS_FILTER_WORDS
+from frontdesk.screens.day_feed import DayFeed, SendsRead
+from frontdesk.screens.lookup import FoundAppointment, LookupScreen
+from frontdesk.screens.row_watch import RowWatch
+from frontdesk.services.audit import AuditUnavailable
+from frontdesk.services.day import AppointmentView, Day
+from frontdesk.services.day_sheet import day_sheet_csv, for_excel
+from frontdesk.services.failure import failure_words
+from frontdesk.widgets.filter_box import FilterBox
+from frontdesk.widgets.up_next import UpNextStrip
 
 
 class Desk(Console, Protocol):
@@ -36,7 +36,7 @@ class Desk(Console, Protocol):
 
 
 class FrontDesk:
-    """Part of :class:`~tui.screens.main.MainScreen`; each method is given
+    """Part of :class:`~frontdesk.screens.main.MainScreen`; each method is given
     the screen as a :class:`Desk`."""
 
     def _refresh_marks(self: Desk, *, time_only: bool = False) -> None:

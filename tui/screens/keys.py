@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from widgets.link_panel import LinkPanel
+from frontdesk.widgets.link_panel import LinkPanel
 
 CONSOLE_KEYS = [
     Binding("j", "cursor_down", "Down", show=False, id="down", tooltip="Next appointment (also ↓)"),
@@ -16,6 +16,8 @@ CONSOLE_KEYS = [
     Binding("right_square_bracket", "next_day", "Next day", show=False, id="next-day", tooltip="Next day"),
     Binding("t", "today", "Today", show=False, id="today", tooltip="Back to today"),
     Binding("b", "business", "Location", show=False, id="business", tooltip="Choose a location; lists each location tag (SYD, AUC…) with its name and clock"),
+    Binding("P", "practitioner", "Practitioner", show=False, id="practitioner",
+            tooltip="Show one practitioner's day (or all); the header says whose list it is"),
     Binding("f", "telehealth_only", "Telehealth only", show=False, id="telehealth-only", tooltip="Show only Telehealth appointments"),
     *LinkPanel.KEYS,  # v c p s , . (the link panel's own keys)
     Binding("d", "toggle_pane", "Links/details", show=False, id="details", tooltip="Switch the lower pane between the links and the details"),

@@ -18,15 +18,15 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 
-from tui.domain.terms import ours
-from tui.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK, PractitionerLink
-from tui.screens.console import Console
-from tui.screens.logs import AuditScreen, OutboxScreen
-from tui.services.audit import AuditEntry, AuditUnavailable
-from tui.services.clipboard import ClipboardRoute, clipboard_route
-from tui.services.day import AppointmentView, AttendeeView
-from tui.services.row_marks import SENT, UNSURE, SentNote, last_send, send_words
-from tui.services.team_log import TeamSend
+from frontdesk.domain.terms import ours
+from frontdesk.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK, PractitionerLink
+from frontdesk.screens.console import Console
+from frontdesk.screens.logs import AuditScreen, OutboxScreen
+from frontdesk.services.audit import AuditEntry, AuditUnavailable
+from frontdesk.services.clipboard import ClipboardRoute, clipboard_route
+from frontdesk.services.day import AppointmentView, AttendeeView
+from frontdesk.services.row_marks import SENT, UNSURE, SentNote, last_send, send_words
+from frontdesk.services.team_log import TeamSend
 
 
 AUDIT_DOWN = "Audit log unavailable: cannot tell whether this link was sent from this desk"

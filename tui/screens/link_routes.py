@@ -1,16 +1,16 @@
 """Where the link panel's requests go: reveal and copy to LinkActions
 (audited, off the UI loop), send to SendFlow; and the logs they write to
-(o: outbox, a: audit). A part of :class:`~tui.screens.main.MainScreen`,
-like :class:`~tui.screens.navigation.Navigation`."""
+(o: outbox, a: audit). A part of :class:`~frontdesk.screens.main.MainScreen`,
+like :class:`~frontdesk.screens.navigation.Navigation`."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from tui.screens.console import Console
-from tui.screens.link_actions import LinkActions
-from tui.screens.send_flow import SendFinished, SendFlow
-from widgets.link_panel import LinkPanel
+from frontdesk.screens.console import Console
+from frontdesk.screens.link_actions import LinkActions
+from frontdesk.screens.send_flow import SendFinished, SendFlow
+from frontdesk.widgets.link_panel import LinkPanel
 
 
 class Routes(Console, Protocol):

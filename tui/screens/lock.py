@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from tui.services.pin import PinLock
+from frontdesk.services.pin import PinLock
 
 TRIES = 5
 LOCKED_OUT = "frontdesk was locked and closed after 5 wrong PINs. Nothing was lost: start it again."

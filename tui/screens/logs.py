@@ -12,12 +12,12 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.domain.terms import ours
-from tui.domain.clock import date_and_time
-from tui.domain.contact import CHANNEL_WORDS
-from tui.services.audit import AuditEntry, outcome_words
-from tui.services.session import OutboxItem
-from widgets.text import clean
+from frontdesk.domain.terms import ours
+from frontdesk.domain.clock import date_and_time
+from frontdesk.domain.contact import CHANNEL_WORDS
+from frontdesk.services.audit import AuditEntry, outcome_words
+from frontdesk.services.session import OutboxItem
+from frontdesk.widgets.text import clean
 
 ACTION_WORDS = {"reveal": "revealed", "copy": "copied", "send": "sent", "memo": "memo"}
 

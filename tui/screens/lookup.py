@@ -24,25 +24,25 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.domain.terms import ours
-from tui.cliniko.models import Patient
-from tui.domain.clock import date_and_time, weekday_date
-from tui.domain.contact import mask_email
-from tui.domain.local_ways import date_hint, date_words, read_date
-from tui.domain.timezones import local_day_of
-from tui.domain.wording import TELEHEALTH_SHORT, person_name
-from tui.safe_text import clean
-from tui.screens.worker_net import WorkerNet
-from tui.services.day import AppointmentView
-from tui.services.failure import failure_words
-from tui.services.lookup import (
+from frontdesk.domain.terms import ours
+from frontdesk.cliniko.models import Patient
+from frontdesk.domain.clock import date_and_time, weekday_date
+from frontdesk.domain.contact import mask_email
+from frontdesk.domain.local_ways import date_hint, date_words, read_date
+from frontdesk.domain.timezones import local_day_of
+from frontdesk.domain.wording import TELEHEALTH_SHORT, person_name
+from frontdesk.safe_text import clean
+from frontdesk.screens.worker_net import WorkerNet
+from frontdesk.services.day import AppointmentView
+from frontdesk.services.failure import failure_words
+from frontdesk.services.lookup import (
     LOOKAHEAD_DAYS,
     MIN_CHARS,
     PatientLookup,
     patient_queries,
     phone_digits,
 )
-from tui.services.row_marks import last_send, send_words
+from frontdesk.services.row_marks import last_send, send_words
 
 #: typing pauses this long before Cliniko is asked (each key would otherwise be ~3 requests)
 TYPING_PAUSE = 0.25

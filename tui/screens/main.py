@@ -19,15 +19,16 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from tui.domain.terms import ours
-from tui.cliniko.models import User
-from tui.domain.days import DayWanted, date_label
-from tui.domain.sync_words import location_labels, sync_status
-from tui.domain.timezones import business_zone
-from tui.safe_text import clean
-from tui.screens.arrival_flow import ArrivalFlow
-from tui.screens.console_state import ConsoleState
-from tui.screens.day_feed import (
+from frontdesk.domain.terms import ours
+from frontdesk.cliniko.models import User
+from frontdesk.domain.days import DayWanted, date_label
+from frontdesk.domain.practitioners import whose_list
+from frontdesk.domain.sync_words import location_labels, sync_status
+from frontdesk.domain.timezones import business_zone
+from frontdesk.safe_text import clean
+from frontdesk.screens.arrival_flow import ArrivalFlow
+from frontdesk.screens.console_state import ConsoleState
+from frontdesk.screens.day_feed import (
     DateKnown,
     DayFailed,
     DayFeed,
@@ -35,25 +36,25 @@ from tui.screens.day_feed import (
     SignedIn,
     TeamSendsFound,
 )
-from tui.screens.front_desk import FrontDesk
-from tui.screens.keys import CONSOLE_KEYS
-from tui.screens.link_actions import LinkActions
-from tui.screens.link_routes import LinkRoutes
-from tui.screens.navigation import Navigation
-from tui.screens.row_watch import RowWatch
-from tui.screens.send_flow import SendFlow
-from tui.screens.throttle import Throttle
-from tui.screens.worker_net import WorkerNet
-from tui.services.day import AppointmentView, Day
-from tui.services.early_load import EarlyLoad
-from tui.services.session import Session
-from widgets.appointment_table import AppointmentTable
-from widgets.detail_pane import DetailPane
-from widgets.filter_box import FilterBox
-from widgets.link_panel import LinkPanel
-from widgets.sync_header import SyncHeader
-from widgets.status_line import StatusLine
-from widgets.up_next import UpNextStrip
+from frontdesk.screens.front_desk import FrontDesk
+from frontdesk.screens.keys import CONSOLE_KEYS
+from frontdesk.screens.link_actions import LinkActions
+from frontdesk.screens.link_routes import LinkRoutes
+from frontdesk.screens.navigation import Navigation
+from frontdesk.screens.row_watch import RowWatch
+from frontdesk.screens.send_flow import SendFlow
+from frontdesk.screens.throttle import Throttle
+from frontdesk.screens.worker_net import WorkerNet
+from frontdesk.services.day import AppointmentView, Day
+from frontdesk.services.early_load import EarlyLoad
+from frontdesk.services.session import Session
+from frontdesk.widgets.appointment_table import AppointmentTable
+from frontdesk.widgets.detail_pane import DetailPane
+from frontdesk.widgets.filter_box import FilterBox
+from frontdesk.widgets.link_panel import LinkPanel
+from frontdesk.widgets.sync_header import SyncHeader
+from frontdesk.widgets.status_line import StatusLine
+from frontdesk.widgets.up_next import UpNextStrip
 
 NARROW = 160  # below this width the panes stack under the list
 SHORT = 34  # below this height (stacked) the links pane is one line per thing, until tab or d
@@ -241,7 +242,9 @@ class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
             header.user = f"{clean(self.user.name)} ({self.user.role or 'unknown role'})"
         loader = self.session.loader
         businesses = (self.day.businesses if self.day else None) or loader.locations_hint()
-        header.location, header.location_short = location_labels(businesses, loader.business_id, self.state.zone)
+        whose = self.day.practitioners.get(self.state.practitioner_id or "") if self.day else None
+        header.location, header.location_short = whose_list(
+            location_labels(businesses, loader.business_id, self.state.zone), whose)
         if self.state.local_date:
             header.date_label = date_label(self.state.local_date, self.state.today(self.session.clock()))
         header.sync = sync_status(self.state.sync_facts())

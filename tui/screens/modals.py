@@ -1,4 +1,4 @@
-"""Small modal screens: help and the location picker."""
+"""Small modal screens: help, and the location and practitioner pickers."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from widgets.text import clean
+from frontdesk.widgets.text import clean
 
 ALL_LOCATIONS = "__all__"
 
@@ -43,28 +43,32 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("Press esc or ? to close.", style="dim"))
 
 
-class LocationPicker(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker-cancel")]
+class Picker(ModalScreen[str | None]):
+    """One of a list, or all of them: enter picks, esc leaves as it was."""
 
-    def __init__(self, locations: list[tuple[str, str]], current: str | None) -> None:
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker-cancel")]
+    #: what the picker is for, what each line holds, and its "all" line
+    TITLE, HINT, EVERYONE, LIST_ID = "", "", "", ""
+
+    def __init__(self, choices: list[tuple[str, str]], current: str | None) -> None:
         super().__init__()
-        self.locations = locations
+        self.choices = choices
         self.current = current
 
     def compose(self) -> ComposeResult:
-        def label(bid: str, name: str) -> str:
-            return clean(name) + ("  ◀ shown now" if bid == self.current else "")
+        def label(key: str, name: str) -> str:
+            return clean(name) + ("  ◀ shown now" if key == self.current else "")
 
-        options = [Option(label(ALL_LOCATIONS, "All locations"), id=ALL_LOCATIONS)]
-        options += [Option(label(bid, name), id=bid) for bid, name in self.locations]
+        options = [Option(label(ALL_LOCATIONS, self.EVERYONE), id=ALL_LOCATIONS)]
+        options += [Option(label(key, name), id=key) for key, name in self.choices]
         with Vertical(classes="dialog", id="picker"):
-            yield Static(Text("Choose a location (enter to pick, esc to cancel)", style="bold"))
-            yield Static(Text("Each location: its tag in a narrow list, its name, its own clock", style="dim"))
-            yield OptionList(*options, id="locations")
+            yield Static(Text(f"{self.TITLE} (enter to pick, esc to cancel)", style="bold"))
+            yield Static(Text(self.HINT, style="dim"))
+            yield OptionList(*options, id=self.LIST_ID)
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
-        ids = [ALL_LOCATIONS] + [bid for bid, _ in self.locations]
+        ids = [ALL_LOCATIONS] + [key for key, _ in self.choices]
         options.highlighted = ids.index(self.current) if self.current in ids else 0
         options.focus()
 
@@ -73,3 +77,13 @@ class LocationPicker(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class LocationPicker(Picker):
+    TITLE, EVERYONE, LIST_ID = "Choose a location", "All locations", "locations"
+    HINT = "Each location: its tag in a narrow list, its name, its own clock"
+
+
+class PractitionerPicker(Picker):
+    TITLE, EVERYONE, LIST_ID = "Whose day", "All practitioners", "practitioners"
+    HINT = "Each practitioner: their appointments on this day"

@@ -5,23 +5,25 @@ so the screen's own file is about composing and routing."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from datetime import date, datetime, timedelta
 
 from textual import events
 from textual.widgets import Input
 
-from tui.domain.clock import weekday_date
-from tui.domain.timezones import business_zone, zone_city
-from tui.domain.wording import location_codes
-from tui.screens.console import Console
-from tui.screens.modals import ALL_LOCATIONS, LocationPicker
-from widgets.filter_box import FilterBox
-from widgets.link_panel import LinkPanel
+from frontdesk.domain.clock import weekday_date
+from frontdesk.domain.timezones import business_zone, zone_city
+from frontdesk.domain.wording import location_codes
+from frontdesk.screens.console import Console
+from frontdesk.screens.modals import ALL_LOCATIONS, LocationPicker, PractitionerPicker
+from frontdesk.widgets.filter_box import FilterBox
+from frontdesk.widgets.link_panel import LinkPanel
 
 
 class Navigation:
-    """Part of :class:`~tui.screens.main.MainScreen`; each method is given
-    the screen as a :class:`~tui.screens.console.Console`."""
+    """Part of :class:`~frontdesk.screens.main.MainScreen`; each method is given
+    the screen as a :class:`~frontdesk.screens.console.Console`."""
 
     def action_filter(self: Console) -> None:
         self.query_one(FilterBox).open()
@@ -95,6 +97,26 @@ class Navigation:
                 self._go_to(self.state.requested_date)
 
         self.app.push_screen(LocationPicker(locations, loader.business_id or ALL_LOCATIONS), chosen)
+
+    def action_practitioner(self: Console) -> None:
+        """One practitioner's day (or everyone's): the list, up next and the
+        header follow; the choice stays through other days and refreshes."""
+        if self.day is None:
+            self.say("The day is still loading: choose a practitioner once it has.", severity="warning")
+            return
+        counts = Counter(v.appointment.practitioner_id for v in self.state.views_of_day())
+        people = sorted(self.day.practitioners.values(), key=lambda p: p.name.casefold())
+        choices = [(p.id, f"{p.name} · {counts.get(p.id, 0)} appointment{'s' * (counts.get(p.id, 0) != 1)}")
+                   for p in people if counts.get(p.id) or p.id == self.state.practitioner_id]
+
+        def chosen(result: str | None) -> None:
+            if result is not None:
+                self.state.choose_practitioner(None if result == ALL_LOCATIONS else result)
+                self._rebuild()
+                self._update_header()
+                self._update_up_next()
+
+        self.app.push_screen(PractitionerPicker(choices, self.state.practitioner_id or ALL_LOCATIONS), chosen)
 
     def action_telehealth_only(self: Console) -> None:
         self.state.telehealth_only = not self.state.telehealth_only

@@ -1,5 +1,5 @@
 """Command palette (ctrl+p): every console action, by name, built from the
-console's own bindings (tui.screens.keys), so a new key is in the palette
+console's own bindings (frontdesk.screens.keys), so a new key is in the palette
 the moment it exists."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from functools import partial
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tui.domain.terms import ours
-from tui.screens.keys import CONSOLE_KEYS
-from tui.screens.main import MainScreen
+from frontdesk.domain.terms import ours
+from frontdesk.screens.keys import CONSOLE_KEYS
+from frontdesk.screens.main import MainScreen
 
 #: keys that only move the cursor: nothing to run from a list of actions
 NOT_IN_PALETTE = {"down", "up"}

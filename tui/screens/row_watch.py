@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from tui.domain.arrival import minutes_late
-from tui.screens.console import Console
-from tui.services.day import AppointmentView
-from tui.services.row_marks import SENT, UNSURE, RowMarks, day_marks, row_marks
-from tui.services.up_next import UpNext, next_telehealth, up_next
-from tui.domain.wording import person_name
+from frontdesk.domain.arrival import minutes_late
+from frontdesk.screens.console import Console
+from frontdesk.services.day import AppointmentView
+from frontdesk.services.row_marks import SENT, UNSURE, RowMarks, day_marks, row_marks
+from frontdesk.services.up_next import UpNext, next_telehealth, up_next
+from frontdesk.domain.wording import person_name
 
 
 def short_name(name: str) -> str:

@@ -13,12 +13,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.domain.terms import ours
-from tui.domain.contact import CHANNEL_WORDS, Channel
-from tui.domain.eligibility import SendEligibility
-from tui.safe_text import clean, clean_lines
-from tui.screens.worker_net import WorkerNet
-from tui.services.failure import failure_words
+from frontdesk.domain.terms import ours
+from frontdesk.domain.contact import CHANNEL_WORDS, Channel
+from frontdesk.domain.eligibility import SendEligibility
+from frontdesk.safe_text import clean, clean_lines
+from frontdesk.screens.worker_net import WorkerNet
+from frontdesk.services.failure import failure_words
 
 
 @dataclass(frozen=True)

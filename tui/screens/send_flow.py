@@ -13,13 +13,13 @@ from functools import partial
 
 from textual.message import Message
 
-from tui.domain.terms import ours
-from tui.domain.clock import clock_time, weekday_date
-from tui.domain.contact import CHANNEL_WORDS, recipient_for
-from tui.domain.eligibility import SendEligibility
-from tui.domain.timezones import zone_for
-from tui.screens.console import Console
-from tui.screens.send import (
+from frontdesk.domain.terms import ours
+from frontdesk.domain.clock import clock_time, weekday_date
+from frontdesk.domain.contact import CHANNEL_WORDS, recipient_for
+from frontdesk.domain.eligibility import SendEligibility
+from frontdesk.domain.timezones import zone_for
+from frontdesk.screens.console import Console
+from frontdesk.screens.send import (
     ChannelOption,
     GroupRecipient,
     PreviousNote,
@@ -28,9 +28,9 @@ from tui.screens.send import (
     SendConfirmScreen,
     SendPlan,
 )
-from tui.services.day import AppointmentView, AttendeeView
-from tui.services.failure import failure_words
-from tui.services.row_marks import from_entry, from_memo, send_words
+from frontdesk.services.day import AppointmentView, AttendeeView
+from frontdesk.services.failure import failure_words
+from frontdesk.services.row_marks import from_entry, from_memo, send_words
 
 
 @dataclass

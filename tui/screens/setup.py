@@ -24,12 +24,12 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
-from tui.config import Config, EmailSection, SMSSection, save_config
-from tui.config_layers import Settings
-from tui.screens.worker_net import WorkerNet
-from tui.services.checks import check_settings
-from tui.services.failure import failure_words
-from tui.services.pin import PIN_RULE, PinError, PinLock
+from frontdesk.config import Config, EmailSection, SMSSection, save_config
+from frontdesk.config_layers import Settings
+from frontdesk.screens.worker_net import WorkerNet
+from frontdesk.services.checks import check_settings
+from frontdesk.services.failure import failure_words
+from frontdesk.services.pin import PIN_RULE, PinError, PinLock
 
 #: which input a finding is about (see ``Report.fields``)
 FIELD_OF = {"key": "api-key", "contact": "contact", "address": "base-url", "email": "smtp-host",

@@ -3,15 +3,15 @@
 A worker's state changes are told only to the node that runs it (Textual
 does not bubble them), so each screen that runs workers mixes this in. A
 job that ended in an error nobody caught is told in staff's words (see
-:func:`tui.services.failure.failure_words`), never as a traceback."""
+:func:`frontdesk.services.failure.failure_words`), never as a traceback."""
 
 from __future__ import annotations
 
 from textual.message_pump import MessagePump
 from textual.worker import Worker, WorkerState
 
-from tui.safe_text import clean
-from tui.services.failure import failure_words
+from frontdesk.safe_text import clean
+from frontdesk.services.failure import failure_words
 
 
 class WorkerNet(MessagePump):

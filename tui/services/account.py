@@ -9,10 +9,10 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from tui.cliniko.client import ClinikoClient
-from tui.cliniko.errors import ClinikoError
-from tui.cliniko.models import PublicSettings
-from tui.domain.links import AccountHosts
+from frontdesk.cliniko.client import ClinikoClient
+from frontdesk.cliniko.errors import ClinikoError
+from frontdesk.cliniko.models import PublicSettings
+from frontdesk.domain.links import AccountHosts
 
 
 @dataclass(frozen=True)

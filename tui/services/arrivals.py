@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tui.cliniko.client import ClinikoClient
-from tui.cliniko.models import Attendee, IndividualAppointment, User
-from tui.domain.arrival import (
+from frontdesk.cliniko.client import ClinikoClient
+from frontdesk.cliniko.models import Attendee, IndividualAppointment, User
+from frontdesk.domain.arrival import (
     ARRIVAL_WORDS,
     Arrival,
     ArrivalPatch,
@@ -20,8 +20,8 @@ from tui.domain.arrival import (
     toggled,
     with_arrival,
 )
-from tui.services.audit import AuditLog, AuditUnavailable
-from tui.services.day import AppointmentView, AttendeeView, Day
+from frontdesk.services.audit import AuditLog, AuditUnavailable
+from frontdesk.services.day import AppointmentView, AttendeeView, Day
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from tui.services.audit_file import AuditFile, AuditUnavailable, transaction
-from tui.services.claim_owner import owner_alive, this_owner
+from frontdesk.services.audit_file import AuditFile, AuditUnavailable, transaction
+from frontdesk.services.claim_owner import owner_alive, this_owner
 
 #: a send's outcomes while under way: "sending" (nothing contacted yet),
 #: "delivering" (the channel may have the message); and once its owner died

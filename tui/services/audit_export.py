@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from datetime import date, datetime, time, timedelta, timezone
 
-from tui.cliniko.models import User
-from tui.services.audit import AuditLog
-from tui.services.audit_file import AuditUnavailable
+from frontdesk.cliniko.models import User
+from frontdesk.services.audit import AuditLog
+from frontdesk.services.audit_file import AuditUnavailable
 
 if TYPE_CHECKING:
-    from tui.services.session import Session
+    from frontdesk.services.session import Session
 
 EXPORT_COLUMNS = ("at", "user_id", "user_name", "action", "appointment_id", "attendee_id", "patient_id",
                   "channel", "recipient", "outcome", "detail")

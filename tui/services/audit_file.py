@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from tui.paths import touch_private
+from frontdesk.paths import touch_private
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (
@@ -72,7 +72,7 @@ class AuditFile:
         self._opened = False  # a log was open in this process before
         self._loss_said = False
         #: one user of the connection at a time: the console reads it off
-        #: the UI loop (tui.services.sent_ledger) while keys and sends write
+        #: the UI loop (frontdesk.services.sent_ledger) while keys and sends write
         self._lock = threading.RLock()
 
     def _settle(self, db: sqlite3.Connection) -> None:

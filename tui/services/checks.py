@@ -9,14 +9,14 @@ import asyncio
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from tui.cliniko.client import ClinikoClient, user_agent
-from tui.cliniko.errors import ClinikoError
-from tui.cliniko.shard import is_loopback_host, parse_key, resolve_base_url
-from tui.config import Config
-from tui.redact import key_hint, scrub
-from tui.services.delivery.email import EmailSender
-from tui.services.delivery.errors import ChannelFailed
-from tui.services.delivery.sms import TwilioSender
+from frontdesk.cliniko.client import ClinikoClient, user_agent
+from frontdesk.cliniko.errors import ClinikoError
+from frontdesk.cliniko.shard import is_loopback_host, parse_key, resolve_base_url
+from frontdesk.config import Config
+from frontdesk.redact import key_hint, scrub
+from frontdesk.services.delivery.email import EmailSender
+from frontdesk.services.delivery.errors import ChannelFailed
+from frontdesk.services.delivery.sms import TwilioSender
 
 
 CONTACT_HINT = "Required: Cliniko blocks API clients that give no contact email. Type the clinic's IT or admin email."

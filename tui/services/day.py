@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tui.cliniko.models import (
+from frontdesk.cliniko.models import (
     AppointmentType,
     Attendee,
     Business,
@@ -17,9 +17,9 @@ from tui.cliniko.models import (
     Patient,
     Practitioner,
 )
-from tui.domain.contact import Channel
-from tui.domain.eligibility import ALL_CHANNELS, SendEligibility, attendee_active, decide, telehealth_state
-from tui.domain.links import (
+from frontdesk.domain.contact import Channel
+from frontdesk.domain.eligibility import ALL_CHANNELS, SendEligibility, attendee_active, decide, telehealth_state
+from frontdesk.domain.links import (
     ANY_CLINIKO_HOST,
     AccountHosts,
     LinkRefused,
@@ -28,8 +28,8 @@ from tui.domain.links import (
     patient_link,
     practitioner_link,
 )
-from tui.domain.timezones import business_zone, hhmm
-from tui.services.team_log import TeamSend
+from frontdesk.domain.timezones import business_zone, hhmm
+from frontdesk.services.team_log import TeamSend
 
 Appointment = IndividualAppointment | GroupAppointment
 

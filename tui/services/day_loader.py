@@ -19,10 +19,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from tui.cliniko.client import ClinikoClient
-from tui.cliniko.errors import ClinikoError, ConfigurationError, IncompleteListError, UnknownLocationError
-from tui.cliniko.filters import Q
-from tui.cliniko.models import (
+from frontdesk.cliniko.client import ClinikoClient
+from frontdesk.cliniko.errors import ClinikoError, ConfigurationError, IncompleteListError, UnknownLocationError
+from frontdesk.cliniko.filters import Q
+from frontdesk.cliniko.models import (
     AppointmentType,
     Attendee,
     Business,
@@ -31,15 +31,15 @@ from tui.cliniko.models import (
     Patient,
     Practitioner,
 )
-from tui.domain.days import DayWanted, WrittenDay
-from tui.domain.local_ways import date_order_of
-from tui.domain.locations import pick_location
-from tui.domain.timezones import business_zone, day_window, local_day_of, span_of, zone_problem
-from tui.paths import write_private_text
-from tui.services.account import AccountInfo
-from tui.services.day import Day, home_business
-from tui.services.day_rows import attendee_batches, booking_model, chunks, parse_rows, patient_ids_of
-from tui.services.refresh_result import RefreshResult
+from frontdesk.domain.days import DayWanted, WrittenDay
+from frontdesk.domain.local_ways import date_order_of
+from frontdesk.domain.locations import pick_location
+from frontdesk.domain.timezones import business_zone, day_window, local_day_of, span_of, zone_problem
+from frontdesk.paths import write_private_text
+from frontdesk.services.account import AccountInfo
+from frontdesk.services.day import Day, home_business
+from frontdesk.services.day_rows import attendee_batches, booking_model, chunks, parse_rows, patient_ids_of
+from frontdesk.services.refresh_result import RefreshResult
 
 log = logging.getLogger("frontdesk.day")
 SYNC_MARGIN = timedelta(seconds=60)

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from pydantic import ValidationError as ModelError
 
-from tui.cliniko.models import GroupAppointment, IndividualAppointment
+from frontdesk.cliniko.models import GroupAppointment, IndividualAppointment
 
 BATCH = 100
 M = TypeVar("M", bound=BaseModel)

@@ -15,17 +15,17 @@ import io
 from collections.abc import Mapping
 from datetime import datetime
 
-from tui.domain.terms import ours
-from tui.domain.arrival import arrival_of
-from tui.domain.contact import Channel
-from tui.domain.eligibility import ALL_CHANNELS
-from tui.domain.timezones import hhmm
-from tui.domain.wording import STATUS_LABELS, TELEHEALTH_SHORT
-from tui.safe_text import clean
-from tui.services.audit import AuditEntry
-from tui.services.day import AppointmentView
-from tui.services.row_marks import last_send, send_words
-from tui.services.team_log import TeamSend
+from frontdesk.domain.terms import ours
+from frontdesk.domain.arrival import arrival_of
+from frontdesk.domain.contact import Channel
+from frontdesk.domain.eligibility import ALL_CHANNELS
+from frontdesk.domain.timezones import hhmm
+from frontdesk.domain.wording import STATUS_LABELS, TELEHEALTH_SHORT
+from frontdesk.safe_text import clean
+from frontdesk.services.audit import AuditEntry
+from frontdesk.services.day import AppointmentView
+from frontdesk.services.row_marks import last_send, send_words
+from frontdesk.services.team_log import TeamSend
 
 COLUMNS = ["date", "time", "location", "patient", "practitioner", "type", "telehealth", "status",
            "sent", "send_decision", "reason"]

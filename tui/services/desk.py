@@ -13,7 +13,7 @@ import re
 import uuid
 from pathlib import Path
 
-from tui.paths import write_private_text
+from frontdesk.paths import write_private_text
 
 FILE = "desk-id"
 _VALID = re.compile(r"[0-9a-f]{12}")

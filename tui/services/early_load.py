@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 from datetime import date, datetime
 
-from tui.domain.days import DayWanted
-from tui.services.day import Day
-from tui.services.day_loader import DayLoader, Progress
+from frontdesk.domain.days import DayWanted
+from frontdesk.services.day import Day
+from frontdesk.services.day_loader import DayLoader, Progress
 
 
 class EarlyLoad:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 
-from tui.cliniko.errors import ClinikoError
-from tui.services.delivery.errors import DeliveryError
+from frontdesk.cliniko.errors import ClinikoError
+from frontdesk.services.delivery.errors import DeliveryError
 
 log = logging.getLogger("frontdesk.failure")
 

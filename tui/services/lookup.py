@@ -16,23 +16,23 @@ import asyncio
 import re
 from datetime import date, datetime, timedelta
 
-from tui.cliniko.client import ClinikoClient
-from tui.cliniko.errors import ClinikoError
-from tui.cliniko.filters import Q
-from tui.cliniko.models import (
+from frontdesk.cliniko.client import ClinikoClient
+from frontdesk.cliniko.errors import ClinikoError
+from frontdesk.cliniko.filters import Q
+from frontdesk.cliniko.models import (
     Attendee,
     GroupAppointment,
     IndividualAppointment,
     Patient,
 )
-from tui.domain.local_ways import DateOrder, date_order_of, looks_like_a_date, read_date
-from tui.domain.timezones import business_zone, day_window, local_day_of
-from tui.services.audit import AuditLog
-from tui.services.day import Day
-from tui.services.day_loader import DayLoader
-from tui.services.day_rows import chunks, parse_rows
-from tui.services.sent_ledger import SentLedger, read_ledger
-from tui.services.team_log import LOOKBACK, TeamSend, newest_by_attendee, team_sends
+from frontdesk.domain.local_ways import DateOrder, date_order_of, looks_like_a_date, read_date
+from frontdesk.domain.timezones import business_zone, day_window, local_day_of
+from frontdesk.services.audit import AuditLog
+from frontdesk.services.day import Day
+from frontdesk.services.day_loader import DayLoader
+from frontdesk.services.day_rows import chunks, parse_rows
+from frontdesk.services.sent_ledger import SentLedger, read_ledger
+from frontdesk.services.team_log import LOOKBACK, TeamSend, newest_by_attendee, team_sends
 
 LOOKAHEAD_DAYS = 14
 #: fewer characters than this match too many patients to be worth a request

@@ -11,7 +11,7 @@ import os
 import re
 from pathlib import Path
 
-from tui.paths import write_private_text
+from frontdesk.paths import write_private_text
 
 PIN_RULE = re.compile(r"^[0-9]{4,8}$")
 #: scrypt's cost: ~50 ms to check one PIN here, so guessing is slow

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.services.day import Day
+from frontdesk.services.day import Day
 
 
 @dataclass

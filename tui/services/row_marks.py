@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import NamedTuple
 from datetime import datetime, timedelta
 
-from tui.domain.arrival import late_attendees
-from tui.domain.terms import ours
-from tui.domain.contact import CHANNEL_WORDS, Channel
-from tui.services.audit import DELIVERING, INTERRUPTED, AuditEntry
-from tui.services.day import AppointmentView
-from tui.services.team_log import TeamSend
+from frontdesk.domain.arrival import late_attendees
+from frontdesk.domain.terms import ours
+from frontdesk.domain.contact import CHANNEL_WORDS, Channel
+from frontdesk.services.audit import DELIVERING, INTERRUPTED, AuditEntry
+from frontdesk.services.day import AppointmentView
+from frontdesk.services.team_log import TeamSend
 
 SENT, NOT_SENT, NOT_SENDABLE, UNSURE = "sent", "not_sent", "", "unsure"
 

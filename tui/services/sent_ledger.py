@@ -14,7 +14,7 @@ import asyncio
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from tui.services.audit import AuditEntry, AuditLog, AuditUnavailable
+from frontdesk.services.audit import AuditEntry, AuditLog, AuditUnavailable
 
 #: one appointment's sends, by (attendee id, link fingerprint)
 Sends = Mapping[tuple[str, str], AuditEntry]

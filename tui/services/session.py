@@ -1,6 +1,6 @@
 """A working session: the Cliniko client, the day loader, delivery, the audit
 log and the clock, built from the config. (``--demo`` builds one on the
-embedded sandbox in :mod:`tui.demo`; nothing here knows the sandbox.)"""
+embedded sandbox in :mod:`frontdesk.demo`; nothing here knows the sandbox.)"""
 
 from __future__ import annotations
 
@@ -11,24 +11,24 @@ from functools import cached_property
 from datetime import datetime, timezone
 from pathlib import Path
 
-from tui.cliniko.client import ClinikoClient
-from tui.cliniko.models import User
-from tui.config import Config
-from tui.domain.clock import current as current_clock
-from tui.domain.clock import style_for, use_clock
-from tui.domain.contact import Channel
-from tui.domain.terms import use_term
-from tui.domain.message import DEFAULT_BODY, DEFAULT_SMS, DEFAULT_SUBJECT
-from tui.paths import data_dir
-from tui.services.account import AccountInfo
-from tui.services.arrivals import Arrivals
-from tui.services.audit import AuditLog, outcome_words
-from tui.services.day_loader import DayLoader
-from tui.services.desk import desk_id
-from tui.services.lookup import PatientLookup
-from tui.services.delivery.email import EmailSender
-from tui.services.delivery.service import DeliveryService, Templates
-from tui.services.delivery.sms import TwilioSender
+from frontdesk.cliniko.client import ClinikoClient
+from frontdesk.cliniko.models import User
+from frontdesk.config import Config
+from frontdesk.domain.clock import current as current_clock
+from frontdesk.domain.clock import style_for, use_clock
+from frontdesk.domain.contact import Channel
+from frontdesk.domain.terms import use_term
+from frontdesk.domain.message import DEFAULT_BODY, DEFAULT_SMS, DEFAULT_SUBJECT
+from frontdesk.paths import data_dir
+from frontdesk.services.account import AccountInfo
+from frontdesk.services.arrivals import Arrivals
+from frontdesk.services.audit import AuditLog, outcome_words
+from frontdesk.services.day_loader import DayLoader
+from frontdesk.services.desk import desk_id
+from frontdesk.services.lookup import PatientLookup
+from frontdesk.services.delivery.email import EmailSender
+from frontdesk.services.delivery.service import DeliveryService, Templates
+from frontdesk.services.delivery.sms import TwilioSender
 
 Clock = Callable[[], datetime]
 
@@ -64,7 +64,7 @@ class Session:
     #: what the demo's loopback mail and SMS catchers received (the outbox)
     delivered: Callable[[], list[OutboxItem]] | None = None
     user: User | None = None
-    #: this desk's id, named in the memos it posts (see tui.services.desk)
+    #: this desk's id, named in the memos it posts (see frontdesk.services.desk)
     desk: str | None = None
     _closers: list[Callable[[], None]] = field(default_factory=list)
 

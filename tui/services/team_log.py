@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tui.cliniko.client import ClinikoClient
-from tui.cliniko.filters import Q
-from tui.cliniko.models import AppointmentType, Attendee, Communication, GroupAppointment, IndividualAppointment
-from tui.domain.eligibility import telehealth_state
+from frontdesk.cliniko.client import ClinikoClient
+from frontdesk.cliniko.filters import Q
+from frontdesk.cliniko.models import AppointmentType, Attendee, Communication, GroupAppointment, IndividualAppointment
+from frontdesk.domain.eligibility import telehealth_state
 
 Appointment = IndividualAppointment | GroupAppointment
 

@@ -8,11 +8,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from tui.domain.terms import ours
-from tui.services.audit import INTERRUPTED, AuditEntry
-from tui.services.day import AppointmentView
-from tui.services.row_marks import last_send
-from tui.services.team_log import TeamSend
+from frontdesk.domain.terms import ours
+from frontdesk.services.audit import INTERRUPTED, AuditEntry
+from frontdesk.services.day import AppointmentView
+from frontdesk.services.row_marks import last_send
+from frontdesk.services.team_log import TeamSend
 
 
 def next_telehealth(calls: Iterable[AppointmentView], now: datetime) -> AppointmentView | None:

@@ -10,9 +10,9 @@ import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from tui.config import EmailSection
-from tui.domain.message import RenderedMessage
-from tui.services.delivery.errors import ChannelFailed
+from frontdesk.config import EmailSection
+from frontdesk.domain.message import RenderedMessage
+from frontdesk.services.delivery.errors import ChannelFailed
 
 
 class EmailSender:

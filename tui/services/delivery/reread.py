@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tui.cliniko.client import ClinikoClient
-from tui.cliniko.errors import ClinikoError, NotFoundError
-from tui.cliniko.filters import Q
-from tui.cliniko.models import AppointmentType, Attendee, Business, GroupAppointment, IndividualAppointment, Patient
-from tui.domain.links import PatientLink
-from tui.services.delivery.errors import SendRefused
-from tui.services.team_log import TeamSend, latest_for, team_sends
+from frontdesk.cliniko.client import ClinikoClient
+from frontdesk.cliniko.errors import ClinikoError, NotFoundError
+from frontdesk.cliniko.filters import Q
+from frontdesk.cliniko.models import AppointmentType, Attendee, Business, GroupAppointment, IndividualAppointment, Patient
+from frontdesk.domain.links import PatientLink
+from frontdesk.services.delivery.errors import SendRefused
+from frontdesk.services.team_log import TeamSend, latest_for, team_sends
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Protocol
 
-from tui.cliniko.client import ClinikoClient
-from tui.cliniko.errors import ClinikoError
-from tui.cliniko.models import (
+from frontdesk.cliniko.client import ClinikoClient
+from frontdesk.cliniko.errors import ClinikoError
+from frontdesk.cliniko.models import (
     Business,
     GroupAppointment,
     IndividualAppointment,
@@ -34,25 +34,25 @@ from tui.cliniko.models import (
     Patient,
     User,
 )
-from tui.domain.clock import date_and_time, full_date
-from tui.domain.contact import CHANNEL_WORDS, Channel, Recipient, recipient_for
-from tui.domain.eligibility import SendEligibility, decide
-from tui.domain.links import NOT_A_PATIENT_LINK, AccountHosts, PatientLink
-from tui.domain.message import MessageValues, RenderedMessage, render
-from tui.domain.timezones import business_zone, hhmm, zone_for
-from tui.domain.wording import person_name
-from tui.safe_text import clean
-from tui.services.account import AccountInfo
-from tui.services.audit import (
+from frontdesk.domain.clock import date_and_time, full_date
+from frontdesk.domain.contact import CHANNEL_WORDS, Channel, Recipient, recipient_for
+from frontdesk.domain.eligibility import SendEligibility, decide
+from frontdesk.domain.links import NOT_A_PATIENT_LINK, AccountHosts, PatientLink
+from frontdesk.domain.message import MessageValues, RenderedMessage, render
+from frontdesk.domain.timezones import business_zone, hhmm, zone_for
+from frontdesk.domain.wording import person_name
+from frontdesk.safe_text import clean
+from frontdesk.services.account import AccountInfo
+from frontdesk.services.audit import (
     AuditEntry,
     AuditLog,
     AuditUnavailable,
     SendClaim,
     SendInProgress,
 )
-from tui.services.delivery.errors import AlreadySent, ChannelFailed, SendRefused
-from tui.services.delivery.reread import Fresh, reread
-from tui.services.team_log import LOOKBACK, TeamSend, latest_for, marker, team_sends
+from frontdesk.services.delivery.errors import AlreadySent, ChannelFailed, SendRefused
+from frontdesk.services.delivery.reread import Fresh, reread
+from frontdesk.services.team_log import LOOKBACK, TeamSend, latest_for, marker, team_sends
 
 
 def in_progress(since: str) -> str:
@@ -127,7 +127,7 @@ class DeliveryService:
         desk: str | None = None,
     ) -> None:
         self.client = client
-        #: this desk's id, named in memos (see tui.services.desk)
+        #: this desk's id, named in memos (see frontdesk.services.desk)
         self.desk = desk
         #: the claims of sends under way in this process, for a clean stop
         self._under_way: dict[str, SendClaim] = {}

@@ -8,8 +8,8 @@ import re
 
 import httpx
 
-from tui.config import SMSSection
-from tui.services.delivery.errors import ChannelFailed
+from frontdesk.config import SMSSection
+from frontdesk.services.delivery.errors import ChannelFailed
 
 SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
 
