@@ -34,6 +34,7 @@ BUSINESS_HELP = ("a location: its id, name, the start of its name or its three-l
 EXIT_CONFIG = 2
 EXIT_CLINIKO = 3
 EXIT_UNEXPECTED = 4
+EXIT_SWEEP_FAILED = 6
 
 NOT_SET_UP = ("no Cliniko account is set up yet ({path} has no API key). Run `frontdesk` with no command to open "
               "the set-up screen, or set CLINIKO_API_KEY and FRONTDESK_CONTACT_EMAIL; `frontdesk today --demo` "
@@ -81,6 +82,7 @@ EXIT_CODES = """exit codes:
   3    Cliniko failed, or the day is incomplete (what arrived is printed)
   4    unexpected: the details are in crash.log in the data folder
   5    the console's screen lock: the PIN was typed wrong five times (nothing is lost)
+  6    sweep --yes: one or more sends failed (each line says why; the rest went)
   130  interrupted (ctrl+c)"""
 
 
@@ -149,6 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
     today.add_argument("--width", type=_width, help="columns for the text table (default: the terminal's)")
     _command(sub, "doctor", ("frontdesk doctor", "frontdesk doctor --demo"), parents=[common],
              help="check the set-up and the connection")
+    sweep = _command(sub, "sweep", ("frontdesk sweep --date today          # who would be sent: nothing is sent",
+                                    "frontdesk sweep --date today --yes    # send them, one by one"),
+                     parents=[common, day], help="send every Telehealth patient's link not yet sent (dry run "
+                                                 "unless --yes)")
+    sweep.add_argument("--yes", action="store_true", help="send (without it: only list who would be sent)")
+    sweep.add_argument("--dry-run", action="store_true", help="only list who would be sent (the default)")
+    sweep.add_argument("--hours", type=int, help="only appointments starting within this many hours")
+    sweep.add_argument("--practitioner", metavar="NAME|ID", help="one practitioner's patients")
     audit = _command(sub, "audit", ("frontdesk audit --from 2026-11-01 --to 2026-11-30 --csv > november.csv",
                                     "sudo -u rosa frontdesk audit --json   # one desk's log, by IT"),
                      help="export this desk's audit log (who, when, what; never a link)")
@@ -261,6 +271,19 @@ def _set_pin(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _sweep(args: argparse.Namespace, config: Config) -> int:
+    from frontdesk.cli_commands.sweep import sweep_command
+
+    if args.yes and args.dry_run:
+        return _fail("--yes sends and --dry-run does not: give one.", EXIT_CONFIG)
+    session = _session(args, config)
+    try:
+        failed, _ = await sweep_command(session, args, print)
+    finally:
+        await session.aclose()
+    return EXIT_SWEEP_FAILED if failed else 0
+
+
 async def _locations(args: argparse.Namespace, config: Config) -> int:
     from frontdesk.cli_commands.locations import locations_output
 
@@ -336,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(exc), EXIT_CONFIG)
     config, path = settings.config, settings.user.path
     secret = config.cliniko.key()
-    if args.command in ("today", "locations") and not args.demo and not secret:
+    if args.command in ("today", "locations", "sweep") and not args.demo and not secret:
         return _fail(NOT_SET_UP.format(path=path), EXIT_CONFIG)
     try:
         if args.command == "today":
@@ -345,6 +368,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_doctor(args, settings))
         if args.command == "locations":
             return asyncio.run(_locations(args, config))
+        if args.command == "sweep":
+            return asyncio.run(_sweep(args, config))
         from frontdesk.app_main import run_console
 
         usable = args.demo or (config.cliniko.key() and config.cliniko.contact_email)

@@ -67,6 +67,8 @@ class UISection(BaseModel):
     keys: dict[str, str] = Field(default_factory=dict)
     #: "12h" or "24h"; unset: the account's country decides (12-hour in the US and Canada)
     clock: Literal["12h", "24h"] | None = None
+    #: the sweep looks this many hours ahead; unset: the whole day shown
+    sweep_hours: int | None = Field(default=None, ge=1, le=24)
 
 
 def _secret(env_name: str | None, inline: SecretStr | None) -> str | None:
