@@ -7,10 +7,12 @@ screen, where the keys are bound."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from functools import partial
 from typing import Protocol
 
 from frontdesk.domain.days import day_words
+from frontdesk.domain.timezones import list_time
 from frontdesk.paths import exports_dir, saved_where, write_private_text
 from frontdesk.screens.arrival_flow import ArrivalFlow, ArrivalSaved
 from frontdesk.screens.console import Console
@@ -18,10 +20,12 @@ from frontdesk.screens.console_state import STATUS_FILTER_WORDS
 from frontdesk.screens.day_feed import DayFeed, SendsRead
 from frontdesk.screens.lookup import FoundAppointment, LookupScreen
 from frontdesk.screens.row_watch import RowWatch
+from frontdesk.screens.sweep import SweepScreen
 from frontdesk.services.audit import AuditUnavailable
 from frontdesk.services.day import AppointmentView, Day
 from frontdesk.services.day_sheet import day_sheet_csv, for_excel
 from frontdesk.services.failure import failure_words
+from frontdesk.services.sweep import plan_sweep
 from frontdesk.widgets.filter_box import FilterBox
 from frontdesk.widgets.up_next import UpNextStrip
 
@@ -152,6 +156,32 @@ class FrontDesk:
         if redraw:
             self._rebuild()
             self._update_header()
+
+    def action_sweep(self: Desk) -> None:
+        """The morning sweep over the list's day (one practitioner's, when one
+        is chosen; the next ``[ui] sweep_hours`` when set): who would be sent,
+        checked and unticked by staff before y."""
+        day = self.day
+        if day is None or not day.complete:
+            self.say("The day is still loading: sweep it once it has.", severity="warning")
+            return
+        state, session = self.state, self.session
+        views = [v for v in state.views_of_day() if state.theirs(v)]
+        hours = session.config.ui.sweep_hours
+        plan = plan_sweep(views, session.clock(), session.channels(), state.sent.all() or {}, day.team_sends,
+                          self.when, within=timedelta(hours=hours) if hours else None)
+        zone = state.zone
+
+        def time_of(view: AppointmentView) -> str:
+            return list_time(view.appointment.starts_at, zone, day.local_date) if zone else view.local_start
+
+        def done(sent: int | None) -> None:
+            if sent:
+                self.read_sends()  # the sent marks, notes and up next
+                self.say(f"Sweep: {sent} patient link{'s' * (sent != 1)} sent.", title="Sent")
+
+        trouble = f"this desk's audit log cannot be read ({state.sent.trouble})" if state.sent.trouble else None
+        self.app.push_screen(SweepScreen(plan, session.delivery, self.who, time_of, trouble), done)
 
     def action_export_day_sheet(self: Desk) -> None:
         """The day as CSV (no links) in the documents folder, 0600; who

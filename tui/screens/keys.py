@@ -27,6 +27,8 @@ CONSOLE_KEYS = [
             tooltip="Mark the patient did not arrive in Cliniko (again: clear it)"),
     Binding("w", "status_filter", "Who", show=False, id="status-filter",
             tooltip="Show all → not arrived yet → late? → link not sent"),
+    Binding("S", "sweep", "Sweep", show=False, id="sweep",
+            tooltip="Send every Telehealth patient's link not yet sent: the list to check first, then y"),
     Binding("u", "up_next", "Up next", show=False, id="up-next", tooltip="Jump to the next Telehealth call"),
     Binding("ctrl+f", "find_patient", "Find patient", show=False, id="find-patient",
             tooltip="Find a patient's appointments in the next 14 days"),

@@ -102,9 +102,10 @@ def plan_sweep(views: list[AppointmentView], now: datetime, configured: tuple[Ch
 async def run_sweep(delivery: DeliveryService, items: list[SweepItem], *,
                     on_result: Callable[[int, SweepResult], None] | None = None,
                     stop: asyncio.Event | None = None,
-                    pace: Mapping[Channel, float] = PACE) -> list[SweepResult]:
+                    pace: Mapping[Channel, float] | None = None) -> list[SweepResult]:
     """Send each item in turn; *stop* set ends the sweep after the one in
     flight. Each result is reported as it comes (for a progress bar)."""
+    pace = PACE if pace is None else pace
     results: list[SweepResult] = []
     last: dict[Channel, float] = {}
     loop = asyncio.get_running_loop()
