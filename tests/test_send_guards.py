@@ -149,8 +149,10 @@ async def test_the_memo_carries_a_marker_and_never_the_link(server, sandbox, mai
     content = memo["content"]
     data = json.loads(content.rsplit(MARKER + " ", 1)[1])
     desk_a = (tmp_path / "desk-a" / "desk-id").read_text().strip()
+    appt = view.appointment  # and what the link was sent for (see test_sent_for)
     assert data == {"appointment": view.id, "attendee": a.attendee.id, "channel": "email", "by": "Rosa Delgado",
-                    "desk": desk_a}
+                    "desk": desk_a, "for": {"starts": appt.starts_at.isoformat(), "type": appt.appointment_type_id,
+                                            "practitioner": appt.practitioner_id}}
     assert a.link.url.rsplit("/", 1)[1] not in content and "/c/" not in content
 
 

@@ -298,7 +298,7 @@ class LinkPanel(Vertical):
     def _reach(self, v: AppointmentView, a: AttendeeView) -> str:
         """A group attendee in a few words: sent or not, and by what."""
         sent = self.sent_notes.get(a.attendee.id)
-        mark = {SENT: "✓ sent", UNSURE: "? may have gone"}.get(sent.mark, "") if sent is not None else "not sent"
+        mark = {SENT: "✓ sent", UNSURE: "? may have gone"}.get(sent.mark, "not sent") if sent is not None else "not sent"
         decision = v.decision(a, self.now, self.configured) if self.now is not None else None
         channel = decision.default_channel if decision is not None and decision.allowed else None
         how = f"by {CHANNEL_WORDS[channel]}" if channel else "cannot be sent"

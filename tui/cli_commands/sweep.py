@@ -48,7 +48,8 @@ async def sweep_command(session: Session, args: argparse.Namespace, say: Callabl
     span = f"the next {hours} hours" if hours else day.local_date.isoformat()
     say(f"Morning sweep, {span}: {len(plan.items)} to send, {len(plan.left_out)} left out.")
     for item in plan.items:
-        say(_line(time_of(item), item, f"{CHANNEL_WORDS[item.channel]} {item.recipient}"))
+        again = f" (again: {item.again})" if item.again else ""
+        say(_line(time_of(item), item, f"{CHANNEL_WORDS[item.channel]} {item.recipient}{again}"))
     if plan.left_out:
         say("Left out:")
         for out in plan.left_out:

@@ -25,7 +25,7 @@ from frontdesk.screens.logs import AuditScreen, OutboxScreen
 from frontdesk.services.audit import AuditEntry, AuditUnavailable
 from frontdesk.services.clipboard import ClipboardRoute, clipboard_route
 from frontdesk.services.day import AppointmentView, AttendeeView
-from frontdesk.services.row_marks import SENT, UNSURE, SentNote, last_send, send_words
+from frontdesk.services.row_marks import NOT_SENT, SENT, SentNote, UNSURE, last_send, send_words
 from frontdesk.services.team_log import TeamSend
 
 
@@ -43,7 +43,8 @@ def sent_notes(view: AppointmentView, mine: dict[tuple[str, str], AuditEntry] | 
             continue
         sent = last_send(view, a.attendee.id, a.link.fingerprint(), mine, theirs)
         if sent is not None:
-            notes[a.attendee.id] = SentNote(UNSURE if sent.unsure else SENT, send_words(sent, when))
+            mark = UNSURE if sent.unsure else SENT if sent.current else NOT_SENT
+            notes[a.attendee.id] = SentNote(mark, send_words(sent, when))
         elif mine is None:
             notes[a.attendee.id] = SentNote(UNSURE, AUDIT_DOWN)
     return notes

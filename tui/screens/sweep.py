@@ -69,7 +69,7 @@ class SweepScreen(WorkerNet, ModalScreen[int]):
         """Ticked or not is said in words too ("send" / "skip"): the box's
         colour is not all there is on a monochrome terminal."""
         return (f"{'send' if ticked else 'skip'}  {self.time_of(item.view)}  {clean(self.who(item.attendee.name))}"
-                f" · {CHANNEL_WORDS[item.channel]} {item.recipient}")
+                f" · {CHANNEL_WORDS[item.channel]} {item.recipient}" + (f" · again: {item.again}" if item.again else ""))
 
     def compose(self) -> ComposeResult:
         items, left = self.plan.items, self.plan.left_out

@@ -40,7 +40,7 @@ SENDING, DELIVERING, INTERRUPTED = "sending", "delivering", "interrupted"
 ACTIONS = {"reveal", "copy", "send", "memo", "arrival", "export", "prune"}
 #: an entry's columns, in AuditEntry's order
 COLUMNS = "at, user_id, user_name, action, appointment_id, attendee_id, link_role, link_fingerprint, channel," \
-          " recipient, outcome, memo_id, detail, patient_name, patient_id"
+          " recipient, outcome, memo_id, detail, patient_name, patient_id, sent_for"
 
 
 class SendInProgress(Exception):
@@ -68,6 +68,8 @@ class AuditEntry:
     detail: str | None = None
     patient_name: str | None = None
     patient_id: str | None = None
+    #: a send's appointment as it was (start, type, practitioner: SentFor.text())
+    sent_for: str | None = None
 
     @property
     def unfinished(self) -> bool:
@@ -130,6 +132,7 @@ class AuditLog(AuditFile):
         detail: str | None = None,
         patient_name: str | None = None,
         patient_id: str | None = None,
+        sent_for: str | None = None,
         claim: SendClaim | None = None,
     ) -> None:
         """Append an entry. With *claim*, the entry is the send's outcome: it
@@ -139,7 +142,7 @@ class AuditLog(AuditFile):
         if action not in ACTIONS:
             raise ValueError(f"unknown audit action {action!r}")
         row = (self._stamp(), user_id, user_name, action, appointment_id, attendee_id, link_role,
-               link_fingerprint, channel, recipient, outcome, memo_id, detail, patient_name, patient_id)
+               link_fingerprint, channel, recipient, outcome, memo_id, detail, patient_name, patient_id, sent_for)
         if claim is not None:
             if claim.intent_id is None:
                 raise ValueError("a claim that claimed nothing has no outcome to record")
@@ -155,7 +158,7 @@ class AuditLog(AuditFile):
             db.execute(
                 "INSERT INTO audit (at, user_id, user_name, action, appointment_id, attendee_id,"
                 " link_role, link_fingerprint, channel, recipient, outcome, memo_id, detail, patient_name,"
-                " patient_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " patient_id, sent_for) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 row,
             )
 
@@ -165,7 +168,7 @@ class AuditLog(AuditFile):
         db.execute(
             "UPDATE audit SET at = ?, user_id = ?, user_name = ?, action = ?, appointment_id = ?, attendee_id = ?,"
             " link_role = ?, link_fingerprint = ?, channel = ?, recipient = ?, outcome = ?, memo_id = ?,"
-            " detail = ?, patient_name = ?, patient_id = ? WHERE id = ?",
+            " detail = ?, patient_name = ?, patient_id = ?, sent_for = ? WHERE id = ?",
             (*row, intent_id),
         )
         db.execute("DELETE FROM send_claims WHERE attendee_id = ? AND owner = ?", (attendee_id, owner))

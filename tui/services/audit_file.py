@@ -35,7 +35,8 @@ CREATE TABLE IF NOT EXISTS audit (
     memo_id TEXT,
     detail TEXT,
     patient_name TEXT,
-    patient_id TEXT
+    patient_id TEXT,
+    sent_for TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_appointment ON audit (appointment_id);
 CREATE TABLE IF NOT EXISTS send_claims (
@@ -118,6 +119,7 @@ class AuditFile:
             db.executescript(SCHEMA)
             _add_column(db, "audit", "patient_name TEXT")  # a log from before sends named the patient
             _add_column(db, "audit", "patient_id TEXT")  # before the audit export gave patient ids
+            _add_column(db, "audit", "sent_for TEXT")  # before a send recorded the appointment it was for
             _add_column(db, "send_claims", "intent_id INTEGER")  # before sends wrote their intent
         except sqlite3.Error:
             db.close()

@@ -55,7 +55,7 @@ def day_sheet_csv(views: list[AppointmentView], now: datetime, *,
             done = last_send(view, attendee.attendee.id, attendee.link.fingerprint(), sends, team or {}) \
                 if attendee is not None and attendee.link is not None else None
             if done is not None:
-                sent = send_words(done, lambda m: hhmm(m, view.zone)) if done.unsure else "sent"
+                sent = send_words(done, lambda m: hhmm(m, view.zone)) if done.unsure or done.moved else "sent"
             elif decision.allowed:
                 sent = "not sent"
             status = view.status

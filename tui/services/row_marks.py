@@ -7,13 +7,14 @@ its "late?" status, the status filter and the up-next strip all read these.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 from datetime import datetime, timedelta
 
 from frontdesk.domain.arrival import late_attendees
 from frontdesk.domain.terms import ours
 from frontdesk.domain.contact import CHANNEL_WORDS, Channel
+from frontdesk.domain.sent_for import SentFor, moved_since
 from frontdesk.services.audit import DELIVERING, INTERRUPTED, AuditEntry
 from frontdesk.services.day import AppointmentView
 from frontdesk.services.team_log import TeamSend
@@ -51,30 +52,43 @@ class LinkSend:
     #: SENT; DELIVERING (under way in a window now) or INTERRUPTED (cut off
     #: while delivering): either may have reached the patient
     state: str = SENT
+    #: the appointment as it was when the link went (None: not recorded)
+    sent_for: SentFor | None = None
+    #: what changed since ("sent for 09:00 — moved to 10:30"): then the
+    #: link counts as not sent for this appointment
+    moved: str | None = None
 
     @property
     def unsure(self) -> bool:
         return self.state != SENT
+
+    @property
+    def current(self) -> bool:
+        """It went (or may have gone) for the appointment as it is now."""
+        return self.moved is None
 
 
 def last_send(view: AppointmentView, attendee_id: str, fingerprint: str | None,
               mine: Mapping[tuple[str, str], AuditEntry] | None,
               team: Mapping[tuple[str, str], TeamSend]) -> LinkSend | None:
     entry = mine.get((attendee_id, fingerprint or "")) if mine is not None else None
-    if entry is not None:
-        return from_entry(entry)
-    theirs = team.get((view.id, attendee_id))
-    return from_memo(theirs) if theirs is not None else None
+    theirs = team.get((view.id, attendee_id)) if entry is None else None
+    found = from_entry(entry) if entry is not None else from_memo(theirs) if theirs is not None else None
+    if found is None:
+        return None
+    moved = moved_since(found.sent_for, view.appointment, view.zone, view.type_name, view.practitioner_name)
+    return replace(found, moved=moved) if moved else found
 
 
 def from_entry(entry: AuditEntry) -> LinkSend:
     """A send in this desk's log (AuditLog.last_sends)."""
     state = entry.outcome if entry.unfinished and entry.outcome else SENT
-    return LinkSend(entry.at, entry.user_name or "unknown", entry.channel or "", None, state)
+    return LinkSend(entry.at, entry.user_name or "unknown", entry.channel or "", None, state,
+                    SentFor.read(entry.sent_for))
 
 
 def from_memo(memo: TeamSend) -> LinkSend:
-    return LinkSend(memo.at, memo.by, memo.channel, memo.where)
+    return LinkSend(memo.at, memo.by, memo.channel, memo.where, sent_for=memo.sent_for)
 
 
 def send_words(sent: LinkSend, when: Callable[[datetime], str]) -> str:
@@ -88,6 +102,8 @@ def send_words(sent: LinkSend, when: Callable[[datetime], str]) -> str:
         return (f"Being sent since {when(sent.at)} by {sent.by} ({channel}) in another window: "
                 + ours("it may already have reached the patient"))
     where = f", {sent.where}" if sent.where else ""
+    if sent.moved:
+        return f"Sent {when(sent.at)} by {sent.by} ({channel}{where}), {sent.moved}: not sent for this time"
     return f"Already sent {when(sent.at)} by {sent.by} ({channel}{where})"
 
 
@@ -97,7 +113,7 @@ def row_marks(view: AppointmentView, now: datetime, late_after: timedelta, confi
     sent_any, unsent, unsure = False, False, False
     for a in view.attendees:
         sent = last_send(view, a.attendee.id, a.link.fingerprint(), mine, team) if a.link is not None else None
-        if sent is not None:
+        if sent is not None and sent.current:
             sent_any = True
             unsure = unsure or sent.unsure
         elif a.active and view.decision(a, now, configured).allowed:

@@ -38,6 +38,9 @@ class SweepItem:
     channel: Channel
     #: the recipient, masked
     recipient: str
+    #: sent before, for the appointment as it was ("sent for 09:00 — moved
+    #: to 10:30"): sent again, as a confirmed repeat
+    again: str | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -85,7 +88,7 @@ def plan_sweep(views: list[AppointmentView], now: datetime, configured: tuple[Ch
             sent = last_send(view, attendee.attendee.id, attendee.link.fingerprint() if attendee.link else None,
                              mine.get(view.id, {}), team)
             decision = view.decision(attendee, now, configured)
-            if sent is not None:
+            if sent is not None and (sent.current or sent.unsure):
                 left.append(LeftOut(view, attendee, send_words(sent, when)))
             elif not decision.allowed:
                 left.append(LeftOut(view, attendee, decision.reason))
@@ -95,7 +98,8 @@ def plan_sweep(views: list[AppointmentView], now: datetime, configured: tuple[Ch
                 channel = decision.default_channel
                 country = view.business.country_code if view.business else None
                 recipient = recipient_for(attendee.patient, channel, country)
-                items.append(SweepItem(view, attendee, channel, recipient.masked() if recipient else "?"))
+                items.append(SweepItem(view, attendee, channel, recipient.masked() if recipient else "?",
+                                       sent.moved if sent is not None else None))
     return SweepPlan(tuple(items), tuple(left))
 
 
@@ -129,7 +133,7 @@ async def _send_one(delivery: DeliveryService, item: SweepItem) -> SweepResult:
         return SweepResult(item, NOT_SENT, "Not sent: no patient link")
     try:
         outcome = await delivery.send(link, item.channel, kind=item.view.kind,
-                                      practitioner=item.view.practitioner_name)
+                                      practitioner=item.view.practitioner_name, again_if_moved=item.again is not None)
     except ChannelFailed as exc:
         return SweepResult(item, FAILED, f"Failed: {exc.message}")
     except SendRefused as exc:

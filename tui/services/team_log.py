@@ -20,6 +20,7 @@ from frontdesk.cliniko.client import ClinikoClient
 from frontdesk.cliniko.filters import Q
 from frontdesk.cliniko.models import AppointmentType, Attendee, Communication, GroupAppointment, IndividualAppointment
 from frontdesk.domain.eligibility import telehealth_state
+from frontdesk.domain.sent_for import SentFor
 
 Appointment = IndividualAppointment | GroupAppointment
 
@@ -42,6 +43,8 @@ class TeamSend:
     #: True: this desk's own memo; False: a memo naming another desk; None:
     #: no desk named (a memo from before desks were named), so nobody can say
     this_desk: bool | None = None
+    #: the appointment as it was when the link went (None: a memo from before this was recorded)
+    sent_for: SentFor | None = None
 
     @property
     def where(self) -> str:
@@ -51,11 +54,14 @@ class TeamSend:
         return "this desk, recorded in Cliniko" if self.this_desk else "another desk"
 
 
-def marker(appointment_id: str, attendee_id: str, channel: str, by: str, desk: str | None) -> str:
+def marker(appointment_id: str, attendee_id: str, channel: str, by: str, desk: str | None,
+           sent_for: SentFor | None = None) -> str:
     """The line a memo ends with (ASCII JSON: names stay exact and inert)."""
-    data = {"appointment": appointment_id, "attendee": attendee_id, "channel": channel, "by": by}
+    data: dict[str, object] = {"appointment": appointment_id, "attendee": attendee_id, "channel": channel, "by": by}
     if desk:
         data["desk"] = desk
+    if sent_for is not None:
+        data["for"] = sent_for.fields()
     return f"{MARKER} {json.dumps(data, separators=(',', ':'))}"
 
 
@@ -74,7 +80,8 @@ def read_marker(memo: Communication, desk: str | None = None) -> TeamSend | None
     appointment, attendee, channel, by = fields
     named = data.get("desk")
     this_desk = named == desk if isinstance(named, str) and named and desk else None
-    return TeamSend(appointment, attendee, channel, by, memo.created_at, memo.id, this_desk)
+    return TeamSend(appointment, attendee, channel, by, memo.created_at, memo.id, this_desk,
+                    SentFor.read(data.get("for")))
 
 
 async def team_sends(client: ClinikoClient, patient_ids: Iterable[str], since: datetime,

@@ -64,7 +64,7 @@ def up_next(view: AppointmentView, now: datetime, mine: Mapping[tuple[str, str],
     sends = [last_send(view, a.attendee.id, a.link.fingerprint() if a.link else None, mine, team) for a in active]
     if view.kind == "group":
         patient = view.patient_label()
-        count = sum(s is not None and not s.unsure for s in sends)
+        count = sum(s is not None and not s.unsure and s.current for s in sends)
         unsure = sum(s is not None and s.unsure for s in sends)
         link, short = f"links sent to {count} of {len(active)}", f"sent {count}/{len(active)}"
         if unsure:
@@ -75,6 +75,8 @@ def up_next(view: AppointmentView, now: datetime, mine: Mapping[tuple[str, str],
         sent = sends[0] if sends else None
         if sent is None:
             link, short = "link not sent", "not sent"
+        elif sent.moved and not sent.unsure:
+            link, short = f"link {sent.moved}: not sent for this time", "moved: not sent"
         elif sent.unsure:
             link = f"send {'interrupted' if sent.state == INTERRUPTED else 'under way'} {hhmm(sent.at)}: " \
                 + ours("may have reached the patient")

@@ -39,6 +39,7 @@ from frontdesk.domain.contact import CHANNEL_WORDS, Channel, Recipient, recipien
 from frontdesk.domain.eligibility import SendEligibility, decide
 from frontdesk.domain.links import NOT_A_PATIENT_LINK, AccountHosts, PatientLink
 from frontdesk.domain.message import MessageValues, RenderedMessage, render
+from frontdesk.domain.sent_for import SentFor, moved_since
 from frontdesk.domain.timezones import business_zone, hhmm, zone_for
 from frontdesk.domain.wording import person_name
 from frontdesk.safe_text import clean
@@ -110,6 +111,13 @@ def message_values(fresh_patient: Patient, appt, practitioner: str, business: Bu
         practitioner=clean(practitioner),
         business=clean(business.name) if business else "the clinic",
     )
+
+
+def _for_this_time(sent_for: str | SentFor | None, fresh: Fresh) -> bool:
+    """An earlier send was for the appointment as Cliniko has it now (or it
+    is not known what it was for: then it counts, failing closed)."""
+    known = SentFor.read(sent_for) if isinstance(sent_for, str) else sent_for
+    return moved_since(known, fresh.appointment, timezone.utc, "", "") is None
 
 
 class DeliveryService:
@@ -205,7 +213,12 @@ class DeliveryService:
         kind: str,
         practitioner: str,
         confirm_repeat: bool = False,
+        again_if_moved: bool = False,
     ) -> SendOutcome:
+        """*again_if_moved*: an earlier send counts only if it was for the
+        appointment as it is now (its start, type and practitioner, checked
+        on the fresh re-read); one for the appointment as it was is sent
+        again without asking (the sweep's repeat of a moved appointment)."""
         if not isinstance(link, PatientLink):
             raise TypeError("only a PatientLink can be sent to a patient")
         if channel not in ("email", "sms"):
@@ -222,18 +235,19 @@ class DeliveryService:
             # another process holds would otherwise freeze the console for its busy timeout)
             claim = await asyncio.to_thread(partial(
                 self.audit.claim_send, link.appointment_id, link.attendee_id, link.fingerprint(),
-                repeat_ok=confirm_repeat, channel=channel,
+                repeat_ok=confirm_repeat or again_if_moved, channel=channel,
                 user_id=user.id if user else None, user_name=user.name if user else None))
         except SendInProgress as exc:
             raise SendRefused(in_progress(self._when(exc.since))) from None
         except AuditUnavailable as exc:
             raise SendRefused(f"Not sent: {exc.message}") from None
-        if claim.previous is not None and not confirm_repeat:
+        if claim.previous is not None and not confirm_repeat and not again_if_moved:
             raise AlreadySent(self._when(claim.previous.at), claim.previous.user_name,
                               interrupted=claim.previous.unfinished)
         self._under_way[claim.attendee_id] = claim
         try:
-            return await self._send(link, channel, sender, kind, practitioner, hosts, claim, confirm_repeat)
+            return await self._send(link, channel, sender, kind, practitioner, hosts, claim, confirm_repeat,
+                                    again_if_moved)
         except BaseException as exc:
             why = ("frontdesk was closed while the message was being delivered" if not isinstance(exc, Exception)
                    else f"the send stopped on an unexpected error ({type(exc).__name__}) during delivery")
@@ -274,9 +288,13 @@ class DeliveryService:
         return f"{date_and_time(moment.astimezone(timezone.utc))} UTC"
 
     async def _send(self, link: PatientLink, channel: Channel, sender, kind: str, practitioner: str,
-                    hosts, claim: SendClaim, confirm_repeat: bool) -> SendOutcome:
+                    hosts, claim: SendClaim, confirm_repeat: bool, again_if_moved: bool = False) -> SendOutcome:
         fresh = await self._reread(link, kind)
-        if fresh.team is not None and not confirm_repeat:
+        previous = claim.previous
+        if previous is not None and not confirm_repeat and _for_this_time(previous.sent_for, fresh):
+            raise AlreadySent(self._when(previous.at), previous.user_name, interrupted=previous.unfinished)
+        if fresh.team is not None and not confirm_repeat and (
+                not again_if_moved or _for_this_time(fresh.team.sent_for, fresh)):
             raise AlreadySent(self._when(fresh.team.at), fresh.team.by, where=fresh.team.where)
         business = fresh.business
         zone = business_zone(business)
@@ -314,7 +332,7 @@ class DeliveryService:
         outcome = "sent" if memo_error is None else "sent; memo failed"
         try:
             await asyncio.to_thread(self._record, link, channel, recipient, outcome, memo_id, memo_error, user, claim,
-                                    fresh.patient)
+                                    fresh.patient, SentFor.of(fresh.appointment).text())
         except AuditUnavailable as exc:
             memo_error = (f"{memo_error + ' ' if memo_error else ''}Sent, but this desk's audit log could not record "
                           f"it yet: {exc.message} It is kept and recorded as soon as the log can be written.")
@@ -335,7 +353,8 @@ class DeliveryService:
                 f"Telehealth link for the appointment at {when} sent to the patient by "
                 f"{CHANNEL_WORDS[channel].lower()} by {who} through frontdesk. "
                 "The link itself is not recorded here.\n"
-                + marker(link.appointment_id, link.attendee_id, channel, name, self.desk)
+                + marker(link.appointment_id, link.attendee_id, channel, name, self.desk,
+                         SentFor.of(fresh.appointment))
             ),
         )
         try:
@@ -352,7 +371,7 @@ class DeliveryService:
             pass  # nothing was sent; the failure itself is what staff see
 
     def _record(self, link: PatientLink, channel: Channel, recipient: Recipient, outcome: str, memo_id, detail,
-                user, claim: SendClaim, patient: Patient) -> None:
+                user, claim: SendClaim, patient: Patient, sent_for: str | None = None) -> None:
         self.audit.record(
             "send",
             user_id=user.id if user else None,
@@ -368,5 +387,6 @@ class DeliveryService:
             detail=detail,
             patient_name=clean(patient.display_name),
             patient_id=patient.id,
+            sent_for=sent_for,
             claim=claim,
         )
