@@ -159,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--dry-run", action="store_true", help="only list who would be sent (the default)")
     sweep.add_argument("--hours", type=int, help="only appointments starting within this many hours")
     sweep.add_argument("--practitioner", metavar="NAME|ID", help="one practitioner's patients")
+    sweep.add_argument("--skip-reminded", action="store_true",
+                       help="leave out patients Cliniko says it already reminded (its reminder may carry the link)")
     audit = _command(sub, "audit", ("frontdesk audit --from 2026-11-01 --to 2026-11-30 --csv > november.csv",
                                     "sudo -u rosa frontdesk audit --json   # one desk's log, by IT"),
                      help="export this desk's audit log (who, when, what; never a link)")

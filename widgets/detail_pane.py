@@ -9,10 +9,11 @@ from rich.text import Text
 from textual.reactive import reactive
 
 from frontdesk.domain.terms import ours
-from frontdesk.domain.clock import clock_time, weekday_date
+from frontdesk.domain.clock import clock_time, date_and_time, weekday_date
 from frontdesk.domain.timezones import zone_for
-from frontdesk.domain.wording import STATUS_LABELS, TELEHEALTH_LONG, person_name
+from frontdesk.domain.wording import STATUS_LABELS, TELEHEALTH_LONG, person_name, reminder_flags
 from frontdesk.services.day import AppointmentView
+from frontdesk.services.team_log import ClinikoMessage, cliniko_sent_words
 from frontdesk.widgets.text import clean
 from frontdesk.widgets.text_lines import TextLines
 
@@ -29,6 +30,8 @@ class DetailPane(TextLines, can_focus=False):
 
     view: reactive[AppointmentView | None] = reactive(None, always_update=True)
     privacy = reactive(False)
+    #: what Cliniko itself sent the patient (its communications log), newest first
+    cliniko_log: reactive[tuple[ClinikoMessage, ...]] = reactive(())
 
     def _person(self, name: str) -> str:
         return person_name(name, private=self.privacy)
@@ -81,9 +84,10 @@ class DetailPane(TextLines, can_focus=False):
             status += f" ({appt.cancellation_reason_description})"
         row("Status", status, "bold" if v.status == "cancelled" else "")
         if v.kind == "individual":
-            email = "sent" if appt.email_reminder_sent else "not sent"
-            sms = "sent" if appt.sms_reminder_sent else "not sent"
-            row("Reminders", f"email {email} · SMS {sms}")
+            row("Reminders", f"Cliniko's: {reminder_flags(appt.email_reminder_sent, appt.sms_reminder_sent)}")
+            if self.cliniko_log:
+                when = lambda moment: date_and_time(moment.astimezone(v.zone))  # noqa: E731
+                row("Cliniko sent", cliniko_sent_words(self.cliniko_log, when) + " (may carry the link)")
         if appt.notes:
             row("Notes", appt.notes)
         if v.kind == "group":

@@ -34,13 +34,13 @@ async def sweep_command(session: Session, args: argparse.Namespace, say: Callabl
     zone = day.zone_of(day.business_id)
     mine = await asyncio.to_thread(session.audit.sends_for, [v.id for v in views])
     try:
-        team = await day_team_sends(session.client, day.appointments.values(), day.appointment_types,
-                                    day.attendees_of, now, session.desk)
+        team = (await day_team_sends(session.client, day.appointments.values(), day.appointment_types,
+                                     day.attendees_of, now, session.desk)).sends
     except ClinikoError:
         team = {}  # each send still re-reads the patient's memos before it goes
     hours = args.hours or session.config.ui.sweep_hours
     plan = plan_sweep(views, now, session.channels(), mine, team, lambda t: date_and_time(t.astimezone(zone)),
-                      within=timedelta(hours=hours) if hours else None)
+                      within=timedelta(hours=hours) if hours else None, skip_reminded=args.skip_reminded)
 
     def time_of(item: SweepItem | LeftOut) -> str:
         return list_time(item.view.appointment.starts_at, zone, day.local_date)

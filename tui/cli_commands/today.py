@@ -186,8 +186,8 @@ async def day_sheet(session: Session, day: Day, views: list[AppointmentView], *,
     now = session.clock()
     mine = session.audit.sends_for([v.id for v in views])
     try:
-        team = await day_team_sends(session.client, day.appointments.values(), day.appointment_types,
-                                    day.attendees_of, now, session.desk)
+        team = (await day_team_sends(session.client, day.appointments.values(), day.appointment_types,
+                                     day.attendees_of, now, session.desk)).sends
     except ClinikoError:
         team = {}
     return day_sheet_csv(views, now, mine=mine, team=team, reveal=reveal)  # the rule as `today` states it

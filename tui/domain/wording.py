@@ -60,6 +60,15 @@ def initials(name: str) -> str:
     return " ".join(f"{p[0].upper()}." for p in parts) or "?"
 
 
+def reminder_flags(email: bool | None, sms: bool | None) -> str:
+    """What Cliniko says of its own reminders for an appointment (its
+    ``email_reminder_sent`` / ``sms_reminder_sent``); a missing flag is unknown."""
+    def one(flag: bool | None) -> str:
+        return "sent" if flag else "not sent" if flag is False else "unknown"
+
+    return f"email {one(email)} · SMS {one(sms)}"
+
+
 def person_name(name: str, *, private: bool) -> str:
     """How a patient is named anywhere on screen (lists, panes, modals,
     notifications, previews): initials while privacy is on (a shared

@@ -58,6 +58,8 @@ class DateKnown(Message):
 class TeamSendsFound(Message):
     generation: int
     sends: dict
+    #: Cliniko's own messages to each patient (reminders, confirmations)
+    messages: dict
 
 
 @dataclass
@@ -159,10 +161,10 @@ class DayFeed:
 
     async def _other_desks(self, generation: int, day: Day) -> None:
         try:
-            sends = await day_team_sends(self.session.client, day.appointments.values(),
+            found = await day_team_sends(self.session.client, day.appointments.values(),
                                          day.appointment_types, day.attendees_of, self.session.clock(),
                                          self.session.desk)
         except ClinikoError as exc:
             log.info("could not read Cliniko's communications log: %s", exc.kind)
             return
-        self._say(TeamSendsFound(generation, sends))
+        self._say(TeamSendsFound(generation, found.sends, found.messages))

@@ -168,8 +168,12 @@ class FrontDesk:
         state, session = self.state, self.session
         views = [v for v in state.views_of_day() if state.theirs(v)]
         hours = session.config.ui.sweep_hours
-        plan = plan_sweep(views, session.clock(), session.channels(), state.sent.all() or {}, day.team_sends,
-                          self.when, within=timedelta(hours=hours) if hours else None)
+        now = session.clock()
+
+        def plan(skip_reminded: bool):
+            return plan_sweep(views, now, session.channels(), state.sent.all() or {}, day.team_sends, self.when,
+                              within=timedelta(hours=hours) if hours else None, skip_reminded=skip_reminded)
+
         zone = state.zone
 
         def time_of(view: AppointmentView) -> str:

@@ -45,6 +45,7 @@ from frontdesk.screens.row_watch import RowWatch
 from frontdesk.screens.send_flow import SendFlow
 from frontdesk.screens.throttle import Throttle
 from frontdesk.screens.worker_net import WorkerNet
+from frontdesk.services.team_log import sent_since
 from frontdesk.services.day import AppointmentView, Day
 from frontdesk.services.early_load import EarlyLoad
 from frontdesk.services.session import Session
@@ -228,7 +229,7 @@ class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
 
     def on_team_sends_found(self, message: TeamSendsFound) -> None:
         if message.generation == self.state.generation and self.day is not None:
-            self.state.loaded(self.day.copy(team_sends=message.sends))
+            self.state.loaded(self.day.copy(team_sends=message.sends, cliniko_messages=message.messages))
             self._refresh_marks()
             self._select(self.state.current_id)
 
@@ -278,7 +279,12 @@ class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
         view = self.state.current_view()
         links = self.links
         links.now = self.session.clock()
-        self.query_one(DetailPane).view = view
+        detail = self.query_one(DetailPane)
+        first = view.primary_attendee() if view is not None and view.kind == "individual" else None
+        patient_id = first.attendee.patient_id if first is not None else None
+        messages = self.day.cliniko_messages.get(patient_id or "", ()) if self.day is not None else ()
+        detail.set_reactive(DetailPane.cliniko_log, sent_since(messages, view.appointment.created_at) if view else ())
+        detail.view = view
         # quietly: setting the view redraws the panel once, notes included
         links.set_reactive(LinkPanel.sent_notes, self.link_actions.notes(view) if view is not None else {})
         links.view = view

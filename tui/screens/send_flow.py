@@ -19,6 +19,8 @@ from frontdesk.domain.contact import CHANNEL_WORDS, recipient_for
 from frontdesk.domain.eligibility import SendEligibility
 from frontdesk.domain.timezones import zone_for
 from frontdesk.screens.console import Console
+from frontdesk.domain.wording import reminder_flags
+from frontdesk.services.team_log import cliniko_sent_words
 from frontdesk.screens.send import (
     ChannelOption,
     GroupRecipient,
@@ -30,7 +32,7 @@ from frontdesk.screens.send import (
 )
 from frontdesk.services.day import AppointmentView, AttendeeView
 from frontdesk.services.failure import failure_words
-from frontdesk.services.row_marks import from_entry, from_memo, send_words
+from frontdesk.services.row_marks import for_view, from_entry, from_memo, send_words
 
 
 @dataclass
@@ -124,7 +126,12 @@ class SendFlow:
         sent = from_entry(found.local) if found.local is not None else \
             from_memo(found.team) if found.team is not None else None
         if sent is not None:
-            lines.append(send_words(sent, self.screen.when) + ".")
+            lines.append(send_words(for_view(sent, view), self.screen.when) + ".")
+        appointment = view.appointment
+        if view.kind == "individual":
+            lines.append(f"Cliniko's own reminders: {reminder_flags(appointment.email_reminder_sent, appointment.sms_reminder_sent)}.")
+        if found.cliniko:
+            lines.append(f"Cliniko sent: {cliniko_sent_words(found.cliniko, self.screen.when)} (may carry the link).")
         if found.audit_error:
             lines.append(f"{found.audit_error}: a send from this desk would not show here.")
         if found.log_error:

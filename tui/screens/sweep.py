@@ -47,13 +47,17 @@ class SweepScreen(WorkerNet, ModalScreen[int]):
 
     BINDINGS = [
         Binding("y", "send", "Send the ticked", id="sweep-send"),
+        Binding("r", "reminded", "Skip Cliniko-reminded", id="sweep-reminded"),
         Binding("escape", "leave", "Stop / close", id="sweep-leave"),
     ]
 
-    def __init__(self, plan: SweepPlan, delivery: DeliveryService | None, who: Callable[[str], str],
-                 time_of: Callable[[object], str], trouble: str | None = None) -> None:
+    def __init__(self, plan: Callable[[bool], SweepPlan], delivery: DeliveryService | None,
+                 who: Callable[[str], str], time_of: Callable[[object], str], trouble: str | None = None) -> None:
         super().__init__()
-        self.plan = plan
+        #: the plan, with or without those Cliniko already reminded (r switches)
+        self.planner = plan
+        self.skip_reminded = False
+        self.plan = plan(False)
         self.delivery = delivery
         self.who = who
         self.time_of = time_of
@@ -87,9 +91,11 @@ class SweepScreen(WorkerNet, ModalScreen[int]):
     def _hint(self) -> str:
         if self.trouble:
             return f"Nothing can be sent: {self.trouble}"
+        reminded = "r: include" if self.skip_reminded else "r: skip"
         if not self.plan.items:
-            return "Every link that may go has gone. esc closes."
-        return "space unticks · y sends the ticked, one by one (checked with Cliniko first) · esc closes"
+            return f"Every link that may go has gone. {reminded} those Cliniko reminded · esc closes."
+        return (f"space unticks · y sends the ticked, one by one (checked with Cliniko first) · {reminded} those "
+                "Cliniko already reminded · esc closes")
 
     def _left_out(self) -> Text:
         text = Text()
@@ -109,6 +115,15 @@ class SweepScreen(WorkerNet, ModalScreen[int]):
 
     def ticked(self) -> list[int]:
         return sorted(self.query_one(SelectionList).selected)
+
+    def action_reminded(self) -> None:
+        """Leave out (or back in) the patients Cliniko says it reminded."""
+        if self.running or self.over:
+            return
+        self.skip_reminded = not self.skip_reminded
+        self.plan = self.planner(self.skip_reminded)
+        self.refresh(recompose=True)
+        self.call_after_refresh(self.on_mount)  # the new list takes the keys
 
     def action_send(self) -> None:
         if self.running or self.over or self.trouble or self.delivery is None:

@@ -29,7 +29,7 @@ from frontdesk.domain.links import (
     practitioner_link,
 )
 from frontdesk.domain.timezones import business_zone, hhmm
-from frontdesk.services.team_log import TeamSend
+from frontdesk.services.team_log import ClinikoMessage, TeamSend
 
 Appointment = IndividualAppointment | GroupAppointment
 
@@ -183,6 +183,8 @@ class Day:
     hosts: AccountHosts = ANY_CLINIKO_HOST
     #: sends recorded in Cliniko's memos (any desk), by (appointment id, attendee id)
     team_sends: dict[tuple[str, str], TeamSend] = field(default_factory=dict)
+    #: what Cliniko itself sent each patient (reminders, confirmations), by patient id
+    cliniko_messages: dict[str, tuple[ClinikoMessage, ...]] = field(default_factory=dict)
     _by_booking: dict[str, list[Attendee]] | None = field(default=None, repr=False)
 
     def changed(self) -> None:

@@ -74,10 +74,13 @@ def last_send(view: AppointmentView, attendee_id: str, fingerprint: str | None,
     entry = mine.get((attendee_id, fingerprint or "")) if mine is not None else None
     theirs = team.get((view.id, attendee_id)) if entry is None else None
     found = from_entry(entry) if entry is not None else from_memo(theirs) if theirs is not None else None
-    if found is None:
-        return None
-    moved = moved_since(found.sent_for, view.appointment, view.zone, view.type_name, view.practitioner_name)
-    return replace(found, moved=moved) if moved else found
+    return for_view(found, view) if found is not None else None
+
+
+def for_view(sent: LinkSend, view: AppointmentView) -> LinkSend:
+    """*sent*, saying what changed in *view*'s appointment since it went."""
+    moved = moved_since(sent.sent_for, view.appointment, view.zone, view.type_name, view.practitioner_name)
+    return replace(sent, moved=moved) if moved else sent
 
 
 def from_entry(entry: AuditEntry) -> LinkSend:

@@ -71,10 +71,12 @@ class SweepResult:
 def plan_sweep(views: list[AppointmentView], now: datetime, configured: tuple[Channel, ...],
                mine: Mapping[str, Mapping[tuple[str, str], AuditEntry]],
                team: Mapping[tuple[str, str], TeamSend], when: Callable[[datetime], str], *,
-               within: timedelta | None = None) -> SweepPlan:
+               within: timedelta | None = None, skip_reminded: bool = False) -> SweepPlan:
     """Who the sweep would send to, and who it leaves out and why: every
     active attendee of the day's Telehealth appointments (of those starting
-    *within* the next hours, when given), in the day's order."""
+    *within* the next hours, when given), in the day's order. With
+    *skip_reminded*, patients Cliniko says it already reminded are left out
+    (its reminder may carry the link: nobody gets three messages)."""
     items: list[SweepItem] = []
     left: list[LeftOut] = []
     for view in sorted(views, key=lambda v: v.appointment.starts_at):
@@ -92,6 +94,9 @@ def plan_sweep(views: list[AppointmentView], now: datetime, configured: tuple[Ch
                 left.append(LeftOut(view, attendee, send_words(sent, when)))
             elif not decision.allowed:
                 left.append(LeftOut(view, attendee, decision.reason))
+            elif skip_reminded and (reminded := cliniko_reminded(view, attendee)):
+                left.append(LeftOut(view, attendee, f"Cliniko already sent its reminder ({reminded}): "
+                                                    "it may carry the link"))
             elif decision.default_channel is None or attendee.patient is None:
                 left.append(LeftOut(view, attendee, "no channel set up reaches this patient"))
             else:
@@ -101,6 +106,14 @@ def plan_sweep(views: list[AppointmentView], now: datetime, configured: tuple[Ch
                 items.append(SweepItem(view, attendee, channel, recipient.masked() if recipient else "?",
                                        sent.moved if sent is not None else None))
     return SweepPlan(tuple(items), tuple(left))
+
+
+def cliniko_reminded(view: AppointmentView, attendee: AttendeeView) -> str | None:
+    """How Cliniko says it reminded this patient of this appointment
+    ("email", "SMS", "email and SMS"), or None."""
+    record = view.appointment if view.kind == "individual" else attendee.attendee
+    ways = [word for word, flag in (("email", record.email_reminder_sent), ("SMS", record.sms_reminder_sent)) if flag]
+    return " and ".join(ways) or None
 
 
 async def run_sweep(delivery: DeliveryService, items: list[SweepItem], *,

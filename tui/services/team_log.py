@@ -26,6 +26,9 @@ Appointment = IndividualAppointment | GroupAppointment
 
 MARKER = "frontdesk-sent"
 MEMO = 12
+#: what Cliniko itself sends patients, by communications category (its own
+#: reminders and confirmations may carry the Telehealth link)
+CLINIKO_SENT = {1: "reminder", 4: "confirmation", 7: "SMS message"}
 BATCH = 100
 #: how far back memos are read when an appointment's creation time is unknown
 LOOKBACK = timedelta(days=90)
@@ -52,6 +55,27 @@ class TeamSend:
         if self.this_desk is None:
             return "recorded in Cliniko"
         return "this desk, recorded in Cliniko" if self.this_desk else "another desk"
+
+
+@dataclass(frozen=True)
+class ClinikoMessage:
+    """A message Cliniko sent the patient (its communications log)."""
+
+    patient_id: str
+    #: a CLINIKO_SENT value
+    what: str
+    #: "email" or "sms" (or "" when the log does not say)
+    channel: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class PatientLog:
+    """What the patients' communications logs say: frontdesk's sends (from
+    the memos' markers) and Cliniko's own messages, each newest first."""
+
+    sends: list[TeamSend]
+    messages: list[ClinikoMessage]
 
 
 def marker(appointment_id: str, attendee_id: str, channel: str, by: str, desk: str | None,
@@ -84,25 +108,53 @@ def read_marker(memo: Communication, desk: str | None = None) -> TeamSend | None
                     SentFor.read(data.get("for")))
 
 
-async def team_sends(client: ClinikoClient, patient_ids: Iterable[str], since: datetime,
-                     desk: str | None = None) -> list[TeamSend]:
-    """Every frontdesk send recorded in these patients' memos since *since*,
-    newest first (*desk*: this desk's id)."""
+def sent_since(messages: Iterable[ClinikoMessage], created_at: datetime | None) -> tuple[ClinikoMessage, ...]:
+    """Cliniko's messages since an appointment was booked: older ones were
+    about other appointments (when it was booked is unknown: all of them)."""
+    return tuple(m for m in messages if created_at is None or m.at >= created_at)
+
+
+def cliniko_sent_words(messages: Iterable[ClinikoMessage], when: Callable[[datetime], str], most: int = 3) -> str:
+    """Cliniko's own messages to a patient, newest first ("reminder by email
+    Mon 23 Nov 09:00; …"): they may carry the Telehealth link."""
+    found = list(messages)
+    words = [f"{m.what}{' by ' + ('SMS' if m.channel == 'sms' else 'email') if m.channel else ''} {when(m.at)}"
+             for m in found[:most]]
+    more = f"; {len(found) - most} more" if len(found) > most else ""
+    return "; ".join(words) + more
+
+
+async def patient_log(client: ClinikoClient, patient_ids: Iterable[str], since: datetime,
+                      desk: str | None = None) -> PatientLog:
+    """These patients' memos (frontdesk's sends) and Cliniko's own messages
+    since *since*, in one request per page (*desk*: this desk's id)."""
     ids = sorted(set(patient_ids))
     if not ids:
-        return []
-    q = Q().any_of("patient_id", ids).any_of("category_code", [MEMO]).where("created_at", ">=", since)
+        return PatientLog([], [])
+    q = Q().any_of("patient_id", ids).any_of("category_code", [MEMO, *CLINIKO_SENT]).where("created_at", ">=", since)
     rows = await client.list_all("/communications", "communications", q)
-    found = []
+    sends, messages = [], []
     for row in rows:
         try:
             memo = Communication.model_validate(row)
         except ValueError:
             continue
-        send = read_marker(memo, desk)
-        if send is not None:
-            found.append(send)
-    return sorted(found, key=lambda s: s.at, reverse=True)
+        if memo.category_code == MEMO:
+            send = read_marker(memo, desk)
+            if send is not None:
+                sends.append(send)
+        elif memo.category_code in CLINIKO_SENT and memo.patient_id and memo.created_at and memo.direction_code != 2:
+            channel = {1: "sms", 2: "email"}.get(memo.type_code or 0, "")
+            messages.append(ClinikoMessage(memo.patient_id, CLINIKO_SENT[memo.category_code], channel, memo.created_at))
+    return PatientLog(sorted(sends, key=lambda s: s.at, reverse=True),
+                      sorted(messages, key=lambda m: m.at, reverse=True))
+
+
+async def team_sends(client: ClinikoClient, patient_ids: Iterable[str], since: datetime,
+                     desk: str | None = None) -> list[TeamSend]:
+    """Every frontdesk send recorded in these patients' memos since *since*,
+    newest first (*desk*: this desk's id)."""
+    return (await patient_log(client, patient_ids, since, desk)).sends
 
 
 def newest_by_attendee(sends: Iterable[TeamSend]) -> dict[tuple[str, str], TeamSend]:
@@ -124,9 +176,10 @@ async def day_team_sends(
     attendees_of: Callable[[str], list[Attendee]],
     now: datetime,
     desk: str | None = None,
-) -> dict[tuple[str, str], TeamSend]:
-    """Sends recorded for a day's Telehealth appointments, for the notes and
-    markers on screen (the send itself checks again, fresh)."""
+) -> DayLog:
+    """Sends recorded for a day's Telehealth appointments, and what Cliniko
+    itself sent their patients, for the notes and markers on screen (the
+    send itself checks again, fresh)."""
     patients: set[str] = set()
     since = now
     for appt in appointments:
@@ -135,5 +188,19 @@ async def day_team_sends(
         patients.update(a.patient_id for a in attendees_of(appt.id) if a.patient_id)
         since = min(since, appt.created_at or now - LOOKBACK)
     ids = sorted(patients)
-    batches = await asyncio.gather(*(team_sends(client, ids[n:n + BATCH], since, desk) for n in range(0, len(ids), BATCH)))
-    return newest_by_attendee(s for batch in batches for s in batch)
+    logs = await asyncio.gather(*(patient_log(client, ids[n:n + BATCH], since, desk)
+                                  for n in range(0, len(ids), BATCH)))
+    messages: dict[str, list[ClinikoMessage]] = {}
+    for log in logs:
+        for message in log.messages:
+            messages.setdefault(message.patient_id, []).append(message)
+    return DayLog(newest_by_attendee(s for log in logs for s in log.sends),
+                  {pid: tuple(sorted(found, key=lambda m: m.at, reverse=True)) for pid, found in messages.items()})
+
+
+@dataclass(frozen=True)
+class DayLog:
+    #: the newest frontdesk send of each (appointment id, attendee id)
+    sends: dict[tuple[str, str], TeamSend]
+    #: Cliniko's own messages to each patient (by patient id), newest first
+    messages: dict[str, tuple[ClinikoMessage, ...]]

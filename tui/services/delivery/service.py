@@ -53,7 +53,7 @@ from frontdesk.services.audit import (
 )
 from frontdesk.services.delivery.errors import AlreadySent, ChannelFailed, SendRefused
 from frontdesk.services.delivery.reread import Fresh, reread
-from frontdesk.services.team_log import LOOKBACK, TeamSend, latest_for, marker, team_sends
+from frontdesk.services.team_log import ClinikoMessage, LOOKBACK, TeamSend, latest_for, marker, patient_log
 
 
 def in_progress(since: str) -> str:
@@ -99,6 +99,8 @@ class PreviousSends:
     log_error: str | None = None
     #: why this desk's own log could not be read
     audit_error: str | None = None
+    #: what Cliniko itself sent the patient (reminders, confirmations), newest first
+    cliniko: tuple[ClinikoMessage, ...] = ()
 
 
 def message_values(fresh_patient: Patient, appt, practitioner: str, business: Business | None) -> MessageValues:
@@ -162,16 +164,17 @@ class DeliveryService:
             local = await asyncio.to_thread(self.previous_send, link)
         except AuditUnavailable as exc:
             audit_error = exc.message
-        team, log_error = None, None
+        team, log_error, cliniko = None, None, ()
         if patient_id:
             try:
-                sends = await team_sends(self.client, [patient_id], self._since(created_at), self.desk)
-                team = latest_for(sends, link.appointment_id, link.attendee_id)
+                found = await patient_log(self.client, [patient_id], self._since(created_at), self.desk)
+                team = latest_for(found.sends, link.appointment_id, link.attendee_id)
+                cliniko = tuple(found.messages)
             except ClinikoError as exc:
                 log_error = f"Cliniko's communications log could not be read ({exc.message})"
         if team is not None and await asyncio.to_thread(self._ours, team, link):
             team = None  # this desk's own memo: the local entry says it better
-        return PreviousSends(local, team, log_error, audit_error)
+        return PreviousSends(local, team, log_error, audit_error, cliniko)
 
     def _ours(self, team: TeamSend, link: PatientLink) -> bool:
         """This desk's own memo, when this desk's log also has the send (it
