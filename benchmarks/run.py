@@ -470,8 +470,10 @@ def main() -> None:
             runs.append(figures)
         rss = peak_rss(stress, tmp)
         from benchmarks.memory import memory_figures
+        from benchmarks.sweep import sweep_figures
 
         memory = memory_figures(tmp)
+        sweep = sweep_figures(big, tmp)
     finally:
         big.stop()
         stress.stop()
@@ -499,6 +501,9 @@ def main() -> None:
         ("idle console RSS, 5,000 appointments", memory["idle5000_rss_mb"], 100, None, "MB"),
         ("bare Textual app RSS (same run)", memory["bare_rss_mb"], None, None, "MB"),
         ("floor: Textual + one pydantic model, RSS", memory["floor_rss_mb"], None, None, "MB"),
+        ("sweep: keys from the day to every link sent", sweep["sweep_keys"], 4, None, ""),
+        ("sweep: 40 sends (email), wall", sweep["sweep_wall"], None, None, "s"),
+        ("sweep: requests per send", sweep["sweep_requests_per_send"], sweep["single_send_requests"], None, ""),
         ("cold start: frontdesk --version", m["version"], None, None, "s"),
         ("cold start: first paint", m["first_paint"], 1.0, None, "s"),
     ]
