@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.run import DAY, SandboxProcess, env_for  # noqa: E402
+from benchmarks.clinic import DAY, SandboxProcess, env_for  # noqa: E402
 
 BARE = "from textual.app import App\nfrom textual.widgets import Static\n" \
        "class Bare(App):\n    def compose(self):\n        yield Static('idle')\nBare().run()\n"

@@ -10,7 +10,7 @@ import asyncio
 import time
 from pathlib import Path
 
-from benchmarks.run import DAY, SandboxProcess, make_session
+from benchmarks.clinic import DAY, SandboxProcess, make_session
 
 
 def _with_email(sandbox: SandboxProcess, tmp: Path, port: int):
