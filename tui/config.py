@@ -149,6 +149,9 @@ class AuditSection(BaseModel):
     #: removal itself is recorded). Seven years: Australian health records
     #: guidance; HIPAA asks for six.
     keep_years: int = Field(default=7, ge=1, le=100)
+    #: a folder every desk on this server can write (group frontdesk, 2770):
+    #: the sends under way, shared, so two desks never send one link twice
+    shared_dir: str | None = None
 
 
 class Config(BaseModel):

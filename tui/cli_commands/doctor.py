@@ -4,6 +4,7 @@ size, then every check of :mod:`frontdesk.services.checks`, one line each."""
 
 from __future__ import annotations
 
+import os
 import stat
 
 from frontdesk.cliniko.client import ClinikoClient
@@ -38,6 +39,19 @@ def _value(config: Config, dotted: str) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
+def _shared_line(config: Config, report: Report) -> None:
+    """[audit] shared_dir: every desk on the server must be able to write it."""
+    shared = config.audit.shared_dir
+    if not shared:
+        report.ok("No shared claims folder ([audit] shared_dir): two desks on this server are kept from "
+                  "sending one link twice only by the memos each reads just before sending.")
+    elif os.access(shared, os.W_OK | os.X_OK):
+        report.ok(f"Shared claims folder {shared}: this desk can write it.")
+    else:
+        report.fail(f"Shared claims folder {shared} ([audit] shared_dir) is missing or not writable by this user: "
+                    "nothing can be sent until IT fixes it (install -d -m 2770 -g frontdesk …).")
+
+
 def _data_lines(report: Report) -> None:
     folder = data_dir()
     audit = folder / "audit.sqlite3"
@@ -55,4 +69,5 @@ async def run_doctor(config: Config, settings: Settings | None, *, client: Clini
             report.lines.append("       where each setting came from:")
             _origin_lines(settings, report)
     _data_lines(report)
+    _shared_line(config, report)
     return await check_settings(config, report, client=client)

@@ -24,6 +24,7 @@ from frontdesk.services.account import AccountInfo
 from frontdesk.services.arrivals import Arrivals
 from frontdesk.services.audit import AuditLog, outcome_words
 from frontdesk.services.day_loader import DayLoader
+from frontdesk.services.shared_claims import SharedClaims
 from frontdesk.services.desk import desk_id
 from frontdesk.services.lookup import PatientLookup
 from frontdesk.services.delivery.email import EmailSender
@@ -153,6 +154,7 @@ def open_session(config: Config, *, clock: Clock = system_now, audit_dir: Path |
         user=lambda: session.user,
         account=account,
         desk=desk,
+        shared=SharedClaims(Path(config.audit.shared_dir), clock) if config.audit.shared_dir else None,
     )
     session.apply_account_ways()  # [ui] clock at once; the account's country once it is read
     return session

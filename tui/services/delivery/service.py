@@ -53,6 +53,7 @@ from frontdesk.services.audit import (
 )
 from frontdesk.services.delivery.errors import AlreadySent, ChannelFailed, SendRefused
 from frontdesk.services.delivery.reread import Fresh, reread
+from frontdesk.services.shared_claims import SharedClaimHeld, SharedClaims, SharedClaimsUnavailable
 from frontdesk.services.team_log import ClinikoMessage, LOOKBACK, TeamSend, latest_for, marker, patient_log
 
 
@@ -135,8 +136,11 @@ class DeliveryService:
         user: Callable[[], User | None],
         account: AccountInfo | None = None,
         desk: str | None = None,
+        shared: SharedClaims | None = None,
     ) -> None:
         self.client = client
+        #: the clinic server's claims, shared by every desk ([audit] shared_dir)
+        self.shared = shared
         #: this desk's id, named in memos (see frontdesk.services.desk)
         self.desk = desk
         #: the claims of sends under way in this process, for a clean stop
@@ -248,7 +252,9 @@ class DeliveryService:
             raise AlreadySent(self._when(claim.previous.at), claim.previous.user_name,
                               interrupted=claim.previous.unfinished)
         self._under_way[claim.attendee_id] = claim
+        shared = False
         try:
+            shared = await self._claim_shared(claim, user)
             return await self._send(link, channel, sender, kind, practitioner, hosts, claim, confirm_repeat,
                                     again_if_moved)
         except BaseException as exc:
@@ -258,6 +264,23 @@ class DeliveryService:
             raise
         finally:
             self._under_way.pop(claim.attendee_id, None)
+            if shared:
+                await asyncio.to_thread(self.shared.release, claim.attendee_id, claim.owner)
+
+    async def _claim_shared(self, claim: SendClaim, user: User | None) -> bool:
+        """The clinic server's claim too, when desks share one (before the
+        re-read, so a desk that comes later finds this one's memo)."""
+        if self.shared is None:
+            return False
+        try:
+            await asyncio.to_thread(self.shared.claim, claim.attendee_id, claim.owner, user.name if user else None)
+        except SharedClaimHeld as exc:
+            raise SendRefused(f"Not sent: this patient link is being sent right now from another desk "
+                              f"({exc.who or 'a colleague'}, since {self._when(exc.since)}); its memo will "
+                              "show when it ends.") from None
+        except SharedClaimsUnavailable as exc:
+            raise SendRefused(f"Not sent: {exc}.") from None
+        return True
 
     def stop(self, why: str) -> None:
         """The window is closing (SIGHUP, SIGTERM): give up every send still
