@@ -38,9 +38,9 @@ from frontdesk.domain.clock import date_and_time, full_date
 from frontdesk.domain.contact import CHANNEL_WORDS, Channel, Recipient, recipient_for
 from frontdesk.domain.eligibility import SendEligibility, decide
 from frontdesk.domain.links import NOT_A_PATIENT_LINK, AccountHosts, PatientLink
-from frontdesk.domain.message import MessageValues, RenderedMessage, render
+from frontdesk.domain.message import MessageValues, RenderedMessage, message_values, render
 from frontdesk.domain.sent_for import SentFor, moved_since
-from frontdesk.domain.timezones import business_zone, hhmm, zone_for
+from frontdesk.domain.timezones import business_zone, hhmm
 from frontdesk.domain.wording import person_name
 from frontdesk.safe_text import clean
 from frontdesk.services.account import AccountInfo
@@ -52,9 +52,10 @@ from frontdesk.services.audit import (
     SendInProgress,
 )
 from frontdesk.services.delivery.errors import AlreadySent, ChannelFailed, SendRefused
+from frontdesk.services.delivery.answers import PreviousSends, SendOutcome
 from frontdesk.services.delivery.reread import Fresh, reread
 from frontdesk.services.shared_claims import SharedClaimHeld, SharedClaims, SharedClaimsUnavailable
-from frontdesk.services.team_log import ClinikoMessage, LOOKBACK, TeamSend, latest_for, marker, patient_log
+from frontdesk.services.team_log import LOOKBACK, TeamSend, latest_for, marker, patient_log
 
 
 def in_progress(since: str) -> str:
@@ -79,41 +80,6 @@ class Templates:
     email_subject: str
     email_body: str
     sms_body: str
-
-
-@dataclass(frozen=True)
-class SendOutcome:
-    attendee_id: str
-    channel: Channel
-    recipient: str  # masked
-    memo_id: str | None
-    memo_error: str | None
-
-
-@dataclass(frozen=True)
-class PreviousSends:
-    """What is known of earlier sends of one link before asking staff."""
-
-    local: AuditEntry | None
-    team: TeamSend | None  # from Cliniko's memos, another desk's (or this one's)
-    #: why Cliniko's log could not be read (sending is not blocked by it)
-    log_error: str | None = None
-    #: why this desk's own log could not be read
-    audit_error: str | None = None
-    #: what Cliniko itself sent the patient (reminders, confirmations), newest first
-    cliniko: tuple[ClinikoMessage, ...] = ()
-
-
-def message_values(fresh_patient: Patient, appt, practitioner: str, business: Business | None) -> MessageValues:
-    clinic_zone = business_zone(business)
-    zone = zone_for(fresh_patient.time_zone, None, clinic_zone.key) if fresh_patient.time_zone else clinic_zone
-    return MessageValues(
-        first_name=clean(fresh_patient.preferred_first_name or fresh_patient.first_name or "there"),
-        starts_at=appt.starts_at,
-        zone=zone,
-        practitioner=clean(practitioner),
-        business=clean(business.name) if business else "the clinic",
-    )
 
 
 def _for_this_time(sent_for: str | SentFor | None, fresh: Fresh) -> bool:
