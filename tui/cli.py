@@ -8,6 +8,7 @@ import gc
 import logging
 import os
 import shutil
+import signal
 import sys
 from datetime import datetime
 from typing import Any
@@ -374,6 +375,7 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_sweep(args, config))
         from frontdesk.app_main import run_console
 
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # Textual's own stop (see frontdesk.launch)
         usable = args.demo or (config.cliniko.key() and config.cliniko.contact_email)
         return run_console(args, settings, _session(args, config) if usable else None)
     except (ConfigError, ConfigurationError, PractitionerNotFound) as exc:
