@@ -106,7 +106,11 @@ def test_a_spreadsheet_never_runs_an_entry_as_a_formula(isolated_dirs, capsys):
     assert row["user_name"].startswith("'=") and row["detail"] == "'@SUM(1)"
 
 
-async def test_the_console_removes_entries_past_keep_years_at_start_and_records_it(make_app, isolated_dirs):
+async def test_the_console_removes_entries_past_keep_years_at_start_and_records_it(make_app, isolated_dirs,
+                                                                                  monkeypatch):
+    import frontdesk.app
+
+    monkeypatch.setattr(frontdesk.app, "KEEP_YEARS_AFTER", 0.05)  # 3 s after the console opens, in use
     app = make_app()
     path = app.session.audit.path
     _fill(path)
@@ -114,6 +118,8 @@ async def test_the_console_removes_entries_past_keep_years_at_start_and_records_
     five_years.record("copy", user_id="9", user_name="Kept", appointment_id="A-5", patient_id="P-5")
     five_years.close()
     async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.2)
         await settle(pilot)
     entries = AuditLog(path).entries()
     kept = {e.appointment_id for e in entries}

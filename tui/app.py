@@ -31,6 +31,9 @@ from frontdesk.services.audit_export import keep_audit_years
 from frontdesk.services.early_load import EarlyLoad
 from frontdesk.services.session import Session
 
+#: seconds after the console opens that audit entries past [audit] keep_years go
+KEEP_YEARS_AFTER = 3.0
+
 SessionFactory = Callable[[Config], Session]
 
 
@@ -111,8 +114,10 @@ class FrontdeskApp(CrashInPlainWords, App[None]):
     def _open_console(self, session: Session) -> None:
         early, self._early = self._early, None
         self.push_screen(MainScreen(session, local_date=self.local_date, business_id=self.business_id, early=early))
-        self.run_worker(partial(keep_audit_years, session), thread=True, group="audit-keep-years",
-                        exit_on_error=False, description="remove audit entries past [audit] keep_years")
+        # once the console is up (it has the day to load first), in a thread
+        self.set_timer(KEEP_YEARS_AFTER, partial(self.run_worker, partial(keep_audit_years, session), thread=True,
+                                                 group="audit-keep-years", exit_on_error=False,
+                                                 description="remove audit entries past [audit] keep_years"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Of Textual's own palette commands only Theme, Keys and Quit: a

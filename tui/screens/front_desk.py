@@ -20,7 +20,6 @@ from frontdesk.screens.console_state import STATUS_FILTER_WORDS
 from frontdesk.screens.day_feed import DayFeed, SendsRead
 from frontdesk.screens.lookup import FoundAppointment, LookupScreen
 from frontdesk.screens.row_watch import RowWatch
-from frontdesk.screens.sweep import SweepScreen
 from frontdesk.services.audit import AuditUnavailable
 from frontdesk.services.day import AppointmentView, Day
 from frontdesk.services.day_sheet import day_sheet_csv, for_excel
@@ -183,6 +182,8 @@ class FrontDesk:
             if sent:
                 self.read_sends()  # the sent marks, notes and up next
                 self.say(f"Sweep: {sent} patient link{'s' * (sent != 1)} sent.", title="Sent")
+
+        from frontdesk.screens.sweep import SweepScreen  # its widgets load when first needed, not at start
 
         trouble = f"this desk's audit log cannot be read ({state.sent.trouble})" if state.sent.trouble else None
         self.app.push_screen(SweepScreen(plan, session.delivery, self.who, time_of, trouble), done)
