@@ -29,7 +29,8 @@ def test_reminder_flags_say_unknown_when_cliniko_does_not_say(email, sms, words)
 
 async def test_the_days_log_holds_clinikos_own_messages(client, clock, sandbox):
     day = await DayLoader(client, clock=clock).load(NOW.date())
-    found = await day_team_sends(client, day.appointments.values(), day.appointment_types, day.attendees_of, NOW)
+    found = await day_team_sends(client, day.appointments.values(), day.appointment_types, day.attendees_of, NOW,
+                                 cliniko=True)
     seeded = {c["patient_id"] for c in sandbox.store.communications.values() if c["category_code"] in (1, 4, 7)}
     assert found.messages and set(found.messages) <= seeded
     kinds = {m.what for messages in found.messages.values() for m in messages}
@@ -100,3 +101,17 @@ def test_cli_sweep_skip_reminded(capsys):
     out = capsys.readouterr().out
     assert int(out.split(": ", 1)[1].split(" to send")[0]) < everyone
     assert "Cliniko already sent its reminder" in out
+
+
+async def test_a_sends_fresh_re_read_asks_cliniko_for_memos_only(client, clock, sandbox):
+    """The guarded send re-reads the patient's memos just before sending;
+    Cliniko's own messages are for the screens, not for that."""
+    from urllib.parse import unquote
+
+    from frontdesk.services.team_log import team_sends
+
+    patient = next(iter(sandbox.store.patients))
+    sandbox.requests.clear()
+    await team_sends(client, [patient], NOW - timedelta(days=30))
+    [asked] = [unquote(r.query) for r in sandbox.requests if r.path == "/v1/communications"]
+    assert "q[]=category_code:=12&" in asked  # and not 12,1,4,7

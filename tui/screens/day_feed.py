@@ -163,7 +163,7 @@ class DayFeed:
         try:
             found = await day_team_sends(self.session.client, day.appointments.values(),
                                          day.appointment_types, day.attendees_of, self.session.clock(),
-                                         self.session.desk)
+                                         self.session.desk, cliniko=True)  # the details show Cliniko's messages
         except ClinikoError as exc:
             log.info("could not read Cliniko's communications log: %s", exc.kind)
             return

@@ -125,13 +125,15 @@ def cliniko_sent_words(messages: Iterable[ClinikoMessage], when: Callable[[datet
 
 
 async def patient_log(client: ClinikoClient, patient_ids: Iterable[str], since: datetime,
-                      desk: str | None = None) -> PatientLog:
-    """These patients' memos (frontdesk's sends) and Cliniko's own messages
-    since *since*, in one request per page (*desk*: this desk's id)."""
+                      desk: str | None = None, *, cliniko: bool = True) -> PatientLog:
+    """These patients' memos (frontdesk's sends) and, with *cliniko*,
+    Cliniko's own messages since *since*, in one request per page (*desk*:
+    this desk's id)."""
     ids = sorted(set(patient_ids))
     if not ids:
         return PatientLog([], [])
-    q = Q().any_of("patient_id", ids).any_of("category_code", [MEMO, *CLINIKO_SENT]).where("created_at", ">=", since)
+    categories = [MEMO, *CLINIKO_SENT] if cliniko else [MEMO]
+    q = Q().any_of("patient_id", ids).any_of("category_code", categories).where("created_at", ">=", since)
     rows = await client.list_all("/communications", "communications", q)
     sends, messages = [], []
     for row in rows:
@@ -153,8 +155,9 @@ async def patient_log(client: ClinikoClient, patient_ids: Iterable[str], since: 
 async def team_sends(client: ClinikoClient, patient_ids: Iterable[str], since: datetime,
                      desk: str | None = None) -> list[TeamSend]:
     """Every frontdesk send recorded in these patients' memos since *since*,
-    newest first (*desk*: this desk's id)."""
-    return (await patient_log(client, patient_ids, since, desk)).sends
+    newest first (*desk*: this desk's id). Memos only: a send's fresh
+    re-read asks for nothing it does not use."""
+    return (await patient_log(client, patient_ids, since, desk, cliniko=False)).sends
 
 
 def newest_by_attendee(sends: Iterable[TeamSend]) -> dict[tuple[str, str], TeamSend]:
@@ -176,10 +179,12 @@ async def day_team_sends(
     attendees_of: Callable[[str], list[Attendee]],
     now: datetime,
     desk: str | None = None,
+    *,
+    cliniko: bool = False,
 ) -> DayLog:
-    """Sends recorded for a day's Telehealth appointments, and what Cliniko
-    itself sent their patients, for the notes and markers on screen (the
-    send itself checks again, fresh)."""
+    """Sends recorded for a day's Telehealth appointments, and with
+    *cliniko* what Cliniko itself sent their patients, for the notes and
+    markers on screen (the send itself checks again, fresh)."""
     patients: set[str] = set()
     since = now
     for appt in appointments:
@@ -188,7 +193,7 @@ async def day_team_sends(
         patients.update(a.patient_id for a in attendees_of(appt.id) if a.patient_id)
         since = min(since, appt.created_at or now - LOOKBACK)
     ids = sorted(patients)
-    logs = await asyncio.gather(*(patient_log(client, ids[n:n + BATCH], since, desk)
+    logs = await asyncio.gather(*(patient_log(client, ids[n:n + BATCH], since, desk, cliniko=cliniko)
                                   for n in range(0, len(ids), BATCH)))
     messages: dict[str, list[ClinikoMessage]] = {}
     for log in logs:
