@@ -26,8 +26,10 @@ from benchmarks.clinic import DAY, SandboxProcess, env_for  # noqa: E402
 
 BARE = "from textual.app import App\nfrom textual.widgets import Static\n" \
        "class Bare(App):\n    def compose(self):\n        yield Static('idle')\nBare().run()\n"
-#: the fixed choices alone: the bare app once pydantic has built one model
-FLOOR = "from pydantic import BaseModel\nclass One(BaseModel):\n    id: str\n" + BARE
+#: the fixed choices alone, none of frontdesk: the bare app once pydantic has
+#: built one model and httpx has made the one client that talks to Cliniko
+FLOOR = "import httpx\nfrom pydantic import BaseModel\nclass One(BaseModel):\n    id: str\n" \
+        "client = httpx.AsyncClient(verify=True)\n" + BARE
 
 
 def _kib(pid: int, field: str, name: str = "status") -> int:

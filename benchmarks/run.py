@@ -427,7 +427,7 @@ def main() -> None:
         ("idle console RSS, 150 appointments", memory["idle150_rss_mb"], 45, None, "MB"),
         ("idle console RSS, 5,000 appointments", memory["idle5000_rss_mb"], 100, None, "MB"),
         ("bare Textual app RSS (same run)", memory["bare_rss_mb"], None, None, "MB"),
-        ("floor: Textual + one pydantic model, RSS", memory["floor_rss_mb"], None, None, "MB"),
+        ("floor: Textual + pydantic model + httpx client", memory["floor_rss_mb"], None, None, "MB"),
         ("sweep: keys from the day to every link sent", sweep["sweep_keys"], 4, None, ""),
         ("sweep: 40 sends (email), wall", sweep["sweep_wall"], None, None, "s"),
         ("sweep: requests per send", sweep["sweep_requests_per_send"], sweep["single_send_requests"], None, ""),

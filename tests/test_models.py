@@ -115,3 +115,27 @@ def test_business_zone_fallbacks():
     assert zone_problem("Mars/Olympus", None) == "time zone ‘Mars/Olympus’ is unknown"
     assert zone_problem(None, None) == "no time zone set in Cliniko"
     assert zone_problem(None, "Melbourne") is None
+
+
+def test_records_of_one_shape_share_their_field_names_and_copies_get_their_own():
+    """Memory: 5,000 appointments keep one set of field names, not 5,000;
+    what pydantic reports, and a copy's update, are unchanged."""
+    first = IndividualAppointment.model_validate(example("IndividualAppointment") | {"id": "1"})
+    second = IndividualAppointment.model_validate(example("IndividualAppointment") | {"id": "2"})
+    assert first.model_fields_set is second.model_fields_set
+    assert "starts_at" in first.model_fields_set and "patient_arrived" in first.model_fields_set
+    flipped = not first.patient_arrived
+    arrived = first.model_copy(update={"patient_arrived": flipped})
+    assert arrived.patient_arrived is flipped and first.patient_arrived is not flipped
+    assert "patient_arrived" in arrived.model_fields_set
+    assert arrived.model_fields_set is not first.model_fields_set
+    assert first.model_fields_set == second.model_fields_set
+
+
+def test_ids_are_shared_text():
+    """A day names one practitioner hundreds of times: one copy of the id."""
+    payload = example("IndividualAppointment")
+    first, second = (IndividualAppointment.model_validate(payload | {"id": str(n)}) for n in (1, 2))
+    assert first.practitioner_id is not None and first.practitioner_id is second.practitioner_id
+    as_number = Attendee.model_validate({"id": 123456789012345, "patient_id": 55})
+    assert as_number.id == "123456789012345" and as_number.patient_id == "55"

@@ -26,7 +26,6 @@ from frontdesk.paths import data_dir
 from frontdesk.screens.lock import LockScreen
 from frontdesk.screens.modals import HelpScreen
 from frontdesk.services.pin import PinLock
-from frontdesk.screens.setup import SetupScreen
 from frontdesk.services.audit_export import keep_audit_years
 from frontdesk.services.early_load import EarlyLoad
 from frontdesk.services.session import Session
@@ -101,6 +100,8 @@ class FrontdeskApp(CrashInPlainWords, App[None]):
         if self.session is not None:
             self._open_console(self.session)
         else:
+            from frontdesk.screens.setup import SetupScreen  # only a first run needs it
+
             self.push_screen(SetupScreen(self.config, self.config_path, self.pin, self.clinic), self._after_setup)
 
     def _after_setup(self, config: Config | None) -> None:

@@ -5,12 +5,17 @@ null does, unknown fields are ignored, and relation links (``{"links":
 {"self": url}}``) become ids. The Telehealth flag is deliberately strict: only
 a JSON ``true`` or ``false`` counts; anything else reads as unknown (null),
 which the rules treat as off.
+
+Only the fields frontdesk reads are declared: a day of 5,000 appointments
+keeps every record for as long as it is shown, so an unread field costs
+memory and buys nothing.
 """
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Self
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -19,11 +24,13 @@ from frontdesk.cliniko.rfc3339 import parse_datetime
 
 
 def _id(value: Any) -> Any:
+    """An id as text, one shared copy per id: a day names each patient,
+    practitioner and type hundreds of times."""
     if isinstance(value, bool):
         raise ValueError("an id cannot be a boolean")
     if isinstance(value, int):
-        return str(value)
-    return value
+        return sys.intern(str(value))
+    return sys.intern(value) if isinstance(value, str) else value
 
 
 def _empty_none(value: Any) -> Any:
@@ -71,11 +78,35 @@ def link_id(relation: Any) -> str | None:
     if not isinstance(url, str) or not url:
         return None
     last = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
-    return last if last.isdigit() else None
+    return sys.intern(last) if last.isdigit() else None
+
+
+#: one frozen copy of each distinct set of field names seen (see ClinikoModel)
+_FIELD_NAME_SETS: dict[frozenset[str], frozenset[str]] = {}
 
 
 class ClinikoModel(BaseModel):
+    """Memory: pydantic gives every instance its own set of the field names the
+    payload held, which for an appointment is larger than its values (2.2 kB
+    against 0.8 kB). Payloads of one kind all hold the same names, so each
+    instance keeps a shared frozen copy instead: the same names, one copy per
+    payload shape. Copies get their own mutable set back, as pydantic expects."""
+
     model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+    def model_post_init(self, context: Any, /) -> None:
+        names = frozenset(self.__pydantic_fields_set__)
+        object.__setattr__(self, "__pydantic_fields_set__", _FIELD_NAME_SETS.setdefault(names, names))
+
+    def __copy__(self) -> Self:
+        copied = super().__copy__()
+        object.__setattr__(copied, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        copied = super().__deepcopy__(memo)
+        object.__setattr__(copied, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
+        return copied
 
     #: relation field → id field, resolved before validation
     RELATIONS: ClassVar[dict[str, str]] = {}
@@ -133,9 +164,6 @@ class Practitioner(ClinikoModel):
 class AppointmentType(ClinikoModel):
     id: Id
     name: OptStr = None
-    category: OptStr = None
-    color: OptStr = None
-    duration_in_minutes: int | None = None
     max_attendees: int | None = None
     telehealth_enabled: Flag = None
     archived_at: OptTime = None
@@ -170,10 +198,6 @@ class Patient(ClinikoModel):
         default_factory=list
     )
     reminder_type: OptStr = None
-    receives_confirmation_emails: Flag = None
-    accepted_email_marketing: Flag = None
-    accepted_sms_marketing: Flag = None
-    accepted_privacy_policy: Flag = None
     time_zone: OptStr = None
     #: YYYY-MM-DD, kept as text (the lookup shows it to tell namesakes apart)
     date_of_birth: OptStr = None
@@ -208,7 +232,6 @@ class Attendee(ClinikoModel):
     booking_id: Annotated[str | None, BeforeValidator(_id)] = None
     patient_id: Annotated[str | None, BeforeValidator(_id)] = None
     telehealth_url: OptStr = None
-    cancellation_url: OptStr = None
     arrived: Flag = None
     cancelled_at: OptTime = None
     archived_at: OptTime = None
@@ -246,9 +269,7 @@ class IndividualAppointment(_Appointment):
     patient_id: Annotated[str | None, BeforeValidator(_id)] = None
     patient_name: OptStr = None
     cancelled_at: OptTime = None
-    cancellation_reason: int | None = None
     cancellation_reason_description: OptStr = None
-    cancellation_note: OptStr = None
     did_not_arrive: Flag = None
     patient_arrived: Flag = None
     email_reminder_sent: Flag = None
@@ -322,7 +343,6 @@ class Communication(ClinikoModel):
     RELATIONS: ClassVar[dict[str, str]] = {"patient": "patient_id"}
 
     id: Id
-    category: OptStr = None
     category_code: int | None = None
     type_code: int | None = None
     direction_code: int | None = None

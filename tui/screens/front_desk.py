@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 from functools import partial
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from frontdesk.domain.days import day_words
 from frontdesk.domain.timezones import list_time
@@ -18,15 +18,16 @@ from frontdesk.screens.arrival_flow import ArrivalFlow, ArrivalSaved
 from frontdesk.screens.console import Console
 from frontdesk.screens.console_state import STATUS_FILTER_WORDS
 from frontdesk.screens.day_feed import DayFeed, SendsRead
-from frontdesk.screens.lookup import FoundAppointment, LookupScreen
 from frontdesk.screens.row_watch import RowWatch
 from frontdesk.services.audit import AuditUnavailable
 from frontdesk.services.day import AppointmentView, Day
 from frontdesk.services.day_sheet import day_sheet_csv, for_excel
 from frontdesk.services.failure import failure_words
-from frontdesk.services.sweep import plan_sweep
 from frontdesk.widgets.filter_box import FilterBox
 from frontdesk.widgets.up_next import UpNextStrip
+
+if TYPE_CHECKING:
+    from frontdesk.screens.lookup import FoundAppointment
 
 
 class Desk(Console, Protocol):
@@ -119,6 +120,8 @@ class FrontDesk:
         self.say(f"Showing: {STATUS_FILTER_WORDS[step] or 'all appointments'}")
 
     def action_find_patient(self: Desk) -> None:
+        from frontdesk.screens.lookup import LookupScreen  # loads when first needed, not at start
+
         session = self.session
         self.app.push_screen(LookupScreen(session.lookup, session.clock, session.channels(), private=self.privacy), self._open_found)
 
@@ -164,6 +167,9 @@ class FrontDesk:
         if day is None or not day.complete:
             self.say("The day is still loading: sweep it once it has.", severity="warning")
             return
+        from frontdesk.screens.sweep import SweepScreen  # these load when first needed, not at start
+        from frontdesk.services.sweep import plan_sweep
+
         state, session = self.state, self.session
         views = [v for v in state.views_of_day() if state.theirs(v)]
         hours = session.config.ui.sweep_hours
@@ -182,8 +188,6 @@ class FrontDesk:
             if sent:
                 self.read_sends()  # the sent marks, notes and up next
                 self.say(f"Sweep: {sent} patient link{'s' * (sent != 1)} sent.", title="Sent")
-
-        from frontdesk.screens.sweep import SweepScreen  # its widgets load when first needed, not at start
 
         trouble = f"this desk's audit log cannot be read ({state.sent.trouble})" if state.sent.trouble else None
         self.app.push_screen(SweepScreen(plan, session.delivery, self.who, time_of, trouble), done)
