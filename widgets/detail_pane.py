@@ -1,4 +1,6 @@
-"""Details of the highlighted appointment, drawn from loaded data only."""
+"""Details of the highlighted appointment, drawn from loaded data only: the
+appointment as shown (frontdesk.services.shown), names already as the
+screen may show them."""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ from textual.reactive import reactive
 from frontdesk.domain.terms import ours
 from frontdesk.domain.clock import clock_time, date_and_time, weekday_date
 from frontdesk.domain.timezones import zone_for
-from frontdesk.domain.wording import STATUS_LABELS, TELEHEALTH_LONG, person_name, reminder_flags
-from frontdesk.services.day import AppointmentView
+from frontdesk.domain.wording import STATUS_LABELS, TELEHEALTH_LONG, reminder_flags
+from frontdesk.services.shown import ShownAppointment
 from frontdesk.services.team_log import ClinikoMessage, cliniko_sent_words
 from frontdesk.widgets.text import clean
 from frontdesk.widgets.text_lines import TextLines
@@ -28,28 +30,24 @@ class DetailPane(TextLines, can_focus=False):
     DetailPane { padding: 0 1; height: auto; }
     """
 
-    view: reactive[AppointmentView | None] = reactive(None, always_update=True)
-    privacy = reactive(False)
+    shown: reactive[ShownAppointment | None] = reactive(None, always_update=True)
     #: what Cliniko itself sent the patient (its communications log), newest first
     cliniko_log: reactive[tuple[ClinikoMessage, ...]] = reactive(())
 
-    def _person(self, name: str) -> str:
-        return person_name(name, private=self.privacy)
-
     def on_mount(self) -> None:
-        self.watch(self, "view", self._show, init=False)
-        self.watch(self, "privacy", self._show, init=False)
+        self.watch(self, "shown", self._show, init=False)
         self._show()
 
     def _show(self, *_: object) -> None:
-        view = self.view
-        extra = len(view.attendees) + 1 if view is not None and view.kind == "group" else 0
+        shown = self.shown
+        extra = len(shown.attendees) + 1 if shown is not None and shown.view.kind == "group" else 0
         self.update(self.describe(), min_lines=10 + extra)
 
     def describe(self) -> Text:
-        v = self.view
-        if v is None:
+        shown = self.shown
+        if shown is None:
             return Text("No appointment selected.", style="dim")
+        v = shown.view
         out = Text()
 
         def row(label: str, value: str, style: str = "") -> None:
@@ -57,16 +55,11 @@ class DetailPane(TextLines, can_focus=False):
             out.append(clean(value) + "\n", style=style)
 
         appt = v.appointment
+        out.append(clean(shown.title), style="bold")
         if v.kind == "group":
-            out.append(clean(v.patient_label()), style="bold")
             out.append(clean(f"  ({v.type_name})"))
-        else:
-            first = v.primary_attendee()
-            patient = first.patient if first else None
-            title = self._person(patient.display_name if patient else v.patient_label())
-            out.append(title, style="bold")
-            if patient and patient.preferred_first_name and not self.privacy:
-                out.append(f"  (legal name {clean(patient.legal_name)})", style="dim")
+        elif shown.legal_name:
+            out.append(f"  (legal name {clean(shown.legal_name)})", style="dim")
         out.append("\n")
         zone_name = v.business.time_zone if v.business and v.business.time_zone else v.zone.key
         row("Time", f"{_when(appt.starts_at, appt.ends_at, v.zone)} ({clean(zone_name)}, clinic)")
@@ -92,10 +85,11 @@ class DetailPane(TextLines, can_focus=False):
             row("Notes", appt.notes)
         if v.kind == "group":
             out.append("Attendees\n", style="bold")
-            for a in v.attendees:
-                mark = "  " if a.active else "✕ "
-                state = "" if a.active else " (cancelled)"
-                if a.attendee.arrived:
+            for a in shown.attendees:
+                active = a.view.active
+                mark = "  " if active else "✕ "
+                state = "" if active else " (cancelled)"
+                if a.view.attendee.arrived:
                     state += " (arrived)"
-                out.append(f"  {mark}{self._person(a.name)}{state}\n")
+                out.append(f"  {mark}{a.name}{state}\n")
         return out

@@ -10,14 +10,15 @@ the attendee moves), which attendee of a group is chosen, and how long a
 revealed link stays shown. It asks for what needs the audit log, the
 clipboard or Cliniko with messages carrying the appointment and attendee
 (:class:`RevealRequested`, :class:`CopyRequested`, :class:`SendRequested`);
-everything else comes down as reactives from the screen. Adding a key here
-is one Binding in ``KEYS`` and one ``action_`` method.
+everything else comes down as reactives from the screen: above all
+``shown`` (frontdesk.services.shown), the appointment with each attendee's
+name and send decision already made, so the panel restates no rule. Adding
+a key here is one Binding in ``KEYS`` and one ``action_`` method.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -29,13 +30,12 @@ from textual.timer import Timer
 from textual.widgets import Button
 
 from frontdesk.domain.terms import ours
-from frontdesk.domain.arrival import late_attendees, minutes_late
 from frontdesk.domain.links import NOT_A_PRACTITIONER_LINK, PATIENT_LABEL, PRACTITIONER_LABEL
 from frontdesk.domain.wording import DEAD_LINK
 from frontdesk.services.day import AppointmentView, AttendeeView
+from frontdesk.services.shown import ShownAppointment, ShownAttendee
 from frontdesk.services.row_marks import SENT, UNSURE, SentNote
 from frontdesk.domain.contact import CHANNEL_WORDS
-from frontdesk.domain.wording import person_name
 from frontdesk.widgets.text import clean
 from frontdesk.widgets.text_lines import TextLines
 
@@ -84,12 +84,8 @@ class LinkPanel(Vertical):
         view: AppointmentView | None
         attendee: AttendeeView | None
 
-    view: reactive[AppointmentView | None] = reactive(None, always_update=True)
-    now: reactive[datetime | None] = reactive(None)
+    shown: reactive[ShownAppointment | None] = reactive(None, always_update=True)
     revealed = reactive(False)
-    privacy = reactive(False)
-    #: channels set up in the config
-    configured: reactive[tuple[str, ...]] = reactive(())
     #: "already sent …" notes, by attendee id (this desk's log and other desks')
     sent_notes: reactive[dict[str, SentNote]] = reactive(dict)
     sending = reactive(False)
@@ -101,8 +97,6 @@ class LinkPanel(Vertical):
         self._index = 0
         self._view_id: str | None = None
         self._hide: Timer | None = None
-        #: a video call this old with its patient not marked arrived reads "late?"
-        self.late_after = timedelta(minutes=5)
 
     def compose(self) -> ComposeResult:
         yield TextLines(classes="links", id="practitioner-link")
@@ -113,11 +107,19 @@ class LinkPanel(Vertical):
             yield TextLines(id="send-reason")
 
     @property
+    def view(self) -> AppointmentView | None:
+        return self.shown.view if self.shown is not None else None
+
+    @property
     def chosen(self) -> AttendeeView | None:
-        v = self.view
-        if v is None or not v.attendees:
+        chosen = self._chosen()
+        return chosen.view if chosen is not None else None
+
+    def _chosen(self) -> ShownAttendee | None:
+        shown = self.shown
+        if shown is None or not shown.attendees:
             return None
-        return v.attendees[min(self._index, len(v.attendees) - 1)]
+        return shown.attendees[min(self._index, len(shown.attendees) - 1)]
 
     # -- keys ----------------------------------------------------------------
 
@@ -180,15 +182,15 @@ class LinkPanel(Vertical):
             scroller.scroll_to(y=max(0, line - 1), animate=False)
 
     def on_mount(self) -> None:
-        self.watch(self, "view", self._new_view, init=False)
-        for name in ("now", "revealed", "privacy", "configured", "sent_notes", "sending", "compact"):
+        self.watch(self, "shown", self._new_view, init=False)
+        for name in ("revealed", "sent_notes", "sending", "compact"):
             self.watch(self, name, self._redraw, init=False)
         self._redraw()
 
-    def _new_view(self, view: AppointmentView | None) -> None:
+    def _new_view(self, shown: ShownAppointment | None) -> None:
         """Another appointment starts at its first attendee; the same one
-        (new data) keeps the attendee chosen."""
-        view_id = view.id if view is not None else None
+        (new data, the clock, privacy) keeps the attendee chosen."""
+        view_id = shown.view.id if shown is not None else None
         if view_id != self._view_id:
             self._view_id = view_id
             self._index = 0
@@ -202,21 +204,21 @@ class LinkPanel(Vertical):
         patients = self.query_one("#patient-links", TextLines)
         button = self.query_one("#send", Button)
         reason = self.query_one("#send-reason", TextLines)
-        v = self.view
-        if v is None or self.now is None:
+        shown = self.shown
+        if shown is None:
             practitioner.update(Text(""))
             patients.update(Text(""))
             button.disabled = True
             reason.update(Text(""))
             return
-        chosen = self.chosen
+        v, chosen = shown.view, self._chosen()
         compact = self.compact
         self.set_class(compact, "compact")
         practitioner.update(self._practitioner_text(v, compact), min_lines=1 if compact else 3)
-        patients.update(self._patient_text(v, chosen, compact),
+        patients.update(self._patient_text(shown, chosen, compact),
                         min_lines=3 if compact else 4 + len(v.attendees))
 
-        decision = v.decision(chosen, self.now, self.configured)
+        decision = chosen.decision if chosen is not None else shown.unattended
         label = ours("Send to patient")
         if str(button.label) != label:
             button.label = label
@@ -226,9 +228,8 @@ class LinkPanel(Vertical):
         lines = 1 if self.compact else 2
         if self.sending:
             reason.update(self._line("Sending…", "bold"), min_lines=lines)
-        elif decision.allowed:
-            who = person_name(chosen.name, private=self.privacy)
-            reason.update(self._line(f"Ready to send to {who}", "bold"), min_lines=lines)
+        elif decision.allowed and chosen is not None:
+            reason.update(self._line(f"Ready to send to {chosen.name}", "bold"), min_lines=lines)
         else:
             reason.update(self._line(f"Cannot send: {decision.reason}"), min_lines=lines)
 
@@ -253,9 +254,10 @@ class LinkPanel(Vertical):
             text.append("Cliniko gave no practitioner link", style="dim")
         return text if compact else text + "\n"
 
-    def _patient_text(self, v: AppointmentView, chosen: AttendeeView | None, compact: bool) -> Text:
+    def _patient_text(self, shown: ShownAppointment, chosen: ShownAttendee | None, compact: bool) -> Text:
         """The patient link's label, each attendee's masked link (compact:
         the chosen one, with its place in a group), then the notes."""
+        v = shown.view
         dead = v.telehealth != "on"
         text = self._line("")
         text.append(ours(PATIENT_LABEL), style="bold")
@@ -264,59 +266,56 @@ class LinkPanel(Vertical):
         text.append("\n")
         if not v.attendees:
             text.append("No attendee on this appointment\n", style="dim")
-        many = len(v.attendees) > 1
-        for n, a in enumerate(v.attendees, 1):
+        many = len(shown.attendees) > 1
+        for n, a in enumerate(shown.attendees, 1):
             if compact and a is not chosen:
                 continue
-            name = person_name(a.name, private=self.privacy)
-            style = "dim" if dead or not a.active else ""
-            suffix = " (cancelled)" if not a.active else " (arrived)" if v.kind == "group" and a.attendee.arrived else ""
+            active = a.view.active
+            style = "dim" if dead or not active else ""
+            suffix = " (cancelled)" if not active else " (arrived)" if v.kind == "group" and a.view.attendee.arrived else ""
             if many and not compact:  # a group: who, sent or not, how they'll be reached; the link once, below
-                text.append(f"{'▶ ' if a is chosen else '  '}{name}{suffix}", style=style + (" bold" if a is chosen else ""))
-                text.append(f" · {self._reach(v, a)}\n", style=style)
+                text.append(f"{'▶ ' if a is chosen else '  '}{a.name}{suffix}", style=style + (" bold" if a is chosen else ""))
+                text.append(f" · {self._reach(a)}\n", style=style)
                 continue
-            marker = f"▶ {n}/{len(v.attendees)} (, .) " if many else ""
-            text.append(f"{marker}{name}{suffix}: ", style=style + (" bold" if a is chosen else ""))
-            text.append(self._shown_link(a) + "\n", style=style)
+            marker = f"▶ {n}/{len(shown.attendees)} (, .) " if many else ""
+            text.append(f"{marker}{a.name}{suffix}: ", style=style + (" bold" if a is chosen else ""))
+            text.append(self._shown_link(a.view, a is chosen) + "\n", style=style)
         if many and not compact and chosen is not None:
-            text.append(f"Link of ▶ {person_name(chosen.name, private=self.privacy)}: ", style="bold")
-            text.append(self._shown_link(chosen) + "\n", style="dim" if dead or not chosen.active else "")
-        notes = ([DEAD_LINK[v.telehealth]] if dead and compact else []) + self._notes(v, chosen)
+            text.append(f"Link of ▶ {chosen.name}: ", style="bold")
+            text.append(self._shown_link(chosen.view, True) + "\n", style="dim" if dead or not chosen.view.active else "")
+        notes = ([DEAD_LINK[v.telehealth]] if dead and compact else []) + self._notes(shown, chosen)
         text.append(" · ".join(notes) if compact else "".join(f"{n}\n" for n in notes), style="bold")
         if compact:
             text.rstrip()  # exactly its lines: the pane is counted to the line at 80x24
         return text
 
-    def _shown_link(self, a: AttendeeView) -> str:
+    def _shown_link(self, a: AttendeeView, chosen: bool) -> str:
         """The patient link as shown: masked unless revealed (the chosen only)."""
         if a.link is not None:
-            return a.link.url if (self.revealed and a is self.chosen) else a.link.masked()
+            return a.link.url if (self.revealed and chosen) else a.link.masked()
         if a.link_problem:
             return ours("not a Cliniko patient link — hidden, never sent")
         return ours("Cliniko gave no patient link")
 
-    def _reach(self, v: AppointmentView, a: AttendeeView) -> str:
+    def _reach(self, a: ShownAttendee) -> str:
         """A group attendee in a few words: sent or not, and by what."""
-        sent = self.sent_notes.get(a.attendee.id)
+        sent = self.sent_notes.get(a.view.attendee.id)
         mark = {SENT: "✓ sent", UNSURE: "? may have gone"}.get(sent.mark, "not sent") if sent is not None else "not sent"
-        decision = v.decision(a, self.now, self.configured) if self.now is not None else None
-        channel = decision.default_channel if decision is not None and decision.allowed else None
+        channel = a.decision.default_channel if a.decision.allowed else None
         how = f"by {CHANNEL_WORDS[channel]}" if channel else "cannot be sent"
         return f"{mark} · {how}"
 
-    def _notes(self, v: AppointmentView, chosen: AttendeeView | None) -> list[str]:
+    def _notes(self, shown: ShownAppointment, chosen: ShownAttendee | None) -> list[str]:
         """Revealed, sent (or may have been), late: what staff must not miss."""
         notes = []
         if self.revealed and chosen is not None:
             notes.append("Revealed — hides again shortly")
-        sent = self.sent_notes.get(chosen.attendee.id) if chosen is not None else None
+        sent = self.sent_notes.get(chosen.view.attendee.id) if chosen is not None else None
         note = sent.words if sent is not None else ""
         if note:
             notes.append(clean(note))
-        late = late_attendees(v.appointment, v.appointment_type, [a.attendee for a in v.attendees],
-                              self.now, self.late_after)
-        if chosen is not None and chosen.attendee in late:
-            minutes = minutes_late(v.appointment, self.now)
+        if chosen is not None and chosen.late:
+            minutes = shown.minutes_in
             again = "resends" if note else "sends"  # a note: it went, or may have gone
             notes.append(f"Late? Not marked arrived {minutes} min after the start — s {again} the link, "
                          "A marks arrived")

@@ -43,7 +43,7 @@ class FrontDesk:
     """Part of :class:`~frontdesk.screens.main.MainScreen`; each method is given
     the screen as a :class:`Desk`."""
 
-    def _refresh_marks(self: Desk, *, time_only: bool = False) -> None:
+    def refresh_marks(self: Desk, *, time_only: bool = False) -> None:
         """Rows' marks again: all of them (other desks' sends arrived), or
         with *time_only* (the clock's tick) just the video calls that began
         being late or ended since the last look: on a 5,000-row day a tick
@@ -60,10 +60,10 @@ class FrontDesk:
         self.rows.nudge(changed, self.state.marks)
         if changed:
             if self.state.status_filter != "all":
-                self._rebuild()
+                self.show_rows()
             else:
                 self.table.update_rows(changed)
-        self._update_up_next()
+        self.update_up_next()
 
     def read_sends(self: Desk) -> None:
         """Read this desk's sends of the day again (off the UI loop); the
@@ -74,10 +74,10 @@ class FrontDesk:
         if message.generation != self.state.generation:
             return  # for a day no longer on screen
         self.state.sent = message.ledger
-        self._refresh_marks()
-        self._select(self.state.current_id)
+        self.refresh_marks()
+        self.show_appointment(self.state.current_id)
 
-    def _update_up_next(self: Desk) -> None:
+    def update_up_next(self: Desk) -> None:
         strip = self.query_one(UpNextStrip)
         today = self.state.today(self.session.clock())
         upcoming = self.rows.up_next(self.state.calls())
@@ -97,12 +97,12 @@ class FrontDesk:
         self.state.replace(view)
         self.state.marks[view.id] = self.rows.marks_of(view)
         if self.state.status_filter != "all" and not self.state.passes_status(view):
-            self._rebuild()
+            self.show_rows()
         else:
             self.table.update_rows([view])
         if appointment_id == self.state.current_id:
-            self._select(appointment_id)
-        self._update_up_next()
+            self.show_appointment(appointment_id)
+        self.update_up_next()
 
     def action_arrived(self: Desk) -> None:
         self.arrivals.toggle("arrived")
@@ -115,8 +115,8 @@ class FrontDesk:
 
     def action_status_filter(self: Desk) -> None:
         step = self.state.next_status_filter()
-        self._rebuild()
-        self._update_header()
+        self.show_rows()
+        self.update_header()
         self.say(f"Showing: {STATUS_FILTER_WORDS[step] or 'all appointments'}")
 
     def action_find_patient(self: Desk) -> None:
@@ -139,7 +139,7 @@ class FrontDesk:
         if on_screen:
             self.select_appointment(found.appointment_id)
         else:
-            self._go_to(found.local_date)
+            self.go_to_day(found.local_date)
             self.state.moved_to(found.appointment_id)  # the cursor lands on it once the day has loaded
 
     def action_up_next(self: Desk) -> None:
@@ -156,8 +156,8 @@ class FrontDesk:
         self.query_one(FilterBox).close()
         self.state.filter_text, self.state.status_filter, self.state.telehealth_only = "", "all", False
         if redraw:
-            self._rebuild()
-            self._update_header()
+            self.show_rows()
+            self.update_header()
 
     def action_sweep(self: Desk) -> None:
         """The morning sweep over the list's day (one practitioner's, when one

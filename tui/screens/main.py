@@ -49,6 +49,7 @@ from frontdesk.services.team_log import sent_since
 from frontdesk.services.day import AppointmentView, Day
 from frontdesk.services.early_load import EarlyLoad
 from frontdesk.services.session import Session
+from frontdesk.services.shown import shown_appointment
 from frontdesk.widgets.appointment_table import AppointmentTable
 from frontdesk.widgets.detail_pane import DetailPane
 from frontdesk.widgets.filter_box import FilterBox
@@ -96,9 +97,9 @@ class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
         with Container(id="body"):
             yield AppointmentTable(id="appointments")
             with Vertical(id="side"):
-                yield LinkPanel(id="links").data_bind(MainScreen.privacy)
+                yield LinkPanel(id="links")
                 with VerticalScroll(id="detail-box"):
-                    yield DetailPane(id="detail").data_bind(MainScreen.privacy)
+                    yield DetailPane(id="detail")
         yield StatusLine(id="status")
         yield Footer()
 
@@ -107,9 +108,6 @@ class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
         self.table.privacy = self.privacy
         self.table.focus()
         self.watch(self.table, "chosen", self._moved_by_user, init=False)
-        self.links.now = self.session.clock()
-        self.links.configured = self.session.channels()
-        self.links.late_after = self.rows.late_after
         self.load_day()  # the day first: its requests lead the way
         self.feed.sign_in()
         self.link_actions.check_audit_log()
@@ -176,24 +174,24 @@ class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
         now = self.session.clock()
         if self._follow_today(now):
             return
-        self.links.now = now
-        self._update_header()
+        self._show_chosen(self.state.current_view())
+        self.update_header()
         if self.day is not None and self.day.complete:
-            self._refresh_marks(time_only=True)
+            self.refresh_marks(time_only=True)
 
     def on_date_known(self, message: DateKnown) -> None:
         if message.generation == self.state.generation:
             self.state.local_date = message.local_date
-            self._update_header()
+            self.update_header()
 
     def on_signed_in(self, message: SignedIn) -> None:
         self.user = message.user
         self.account = message.account or self.account
         if self.session.apply_account_ways():  # the account's own clock and words: everything says them
             self.query_one(FilterBox).placeholder = ours(FILTER_HINT)
-            self._rebuild(data_changed=True)
-            self._update_up_next()
-        self._update_header()
+            self.show_rows(data_changed=True)
+            self.update_up_next()
+        self.update_header()
 
     def on_day_updated(self, message: DayUpdated) -> None:
         if message.generation != self.state.generation:
@@ -214,28 +212,28 @@ class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
         if refreshed is not None and before is not None and refreshed.in_place(before):
             for appointment_id in refreshed.changed:  # only what changed is redrawn
                 self.appointment_changed(appointment_id)
-            self._update_header()
+            self.update_header()
         else:
             self._draws.now()
 
     def _draw_rows(self) -> None:
-        self._rebuild(data_changed=True)
-        self._update_header()
+        self.show_rows(data_changed=True)
+        self.update_header()
 
     def on_day_failed(self, message: DayFailed) -> None:
         if self.state.failed(message.generation, message.kind, message.error, self.session.clock()):
-            self._update_header()
+            self.update_header()
             self.say(message.error, title="Cliniko", severity="error", timeout=8)
 
     def on_team_sends_found(self, message: TeamSendsFound) -> None:
         if message.generation == self.state.generation and self.day is not None:
             self.state.loaded(self.day.copy(team_sends=message.sends, cliniko_messages=message.messages))
-            self._refresh_marks()
-            self._select(self.state.current_id)
+            self.refresh_marks()
+            self.show_appointment(self.state.current_id)
 
     # -- drawing ------------------------------------------------------------------------
 
-    def _update_header(self) -> None:
+    def update_header(self) -> None:
         self._home_clock()
         header = self.query_one(SyncHeader)
         header.account = self.account + (" (demo sandbox)" if self.session.demo else "")
@@ -255,7 +253,7 @@ class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
         home = self.session.loader.home_business(self.day.businesses if self.day else None)
         self.state.zone = business_zone(home) if home else None
 
-    def _rebuild(self, *, data_changed: bool = False) -> None:
+    def show_rows(self, *, data_changed: bool = False) -> None:
         """Re-show the rows, the cursor where it belongs (see ConsoleState)."""
         if self.day is None:
             return
@@ -269,30 +267,34 @@ class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
         table.list_date = self.day.local_date
         table.location_names = [b.name for b in self.day.businesses.values()]
         table.show(views, keep=self.state.cursor_target(self.session.clock()))
-        self._select(table.current_key)
+        self.show_appointment(table.current_key)
         if data_changed and self.day.complete:
             # the rows and links first; their sent/late marks and up next once this desk's log is read
             self.read_sends()
 
-    def _select(self, appointment_id: str | None) -> None:
+    def show_appointment(self, appointment_id: str | None) -> None:
         self.state.current_id = appointment_id
         view = self.state.current_view()
-        links = self.links
-        links.now = self.session.clock()
         detail = self.query_one(DetailPane)
         first = view.primary_attendee() if view is not None and view.kind == "individual" else None
         patient_id = first.attendee.patient_id if first is not None else None
         messages = self.day.cliniko_messages.get(patient_id or "", ()) if self.day is not None else ()
+        # quietly: setting what is shown redraws each pane once, notes included
         detail.set_reactive(DetailPane.cliniko_log, sent_since(messages, view.appointment.created_at) if view else ())
-        detail.view = view
-        # quietly: setting the view redraws the panel once, notes included
-        links.set_reactive(LinkPanel.sent_notes, self.link_actions.notes(view) if view is not None else {})
-        links.view = view
+        self.links.set_reactive(LinkPanel.sent_notes, self.link_actions.notes(view) if view is not None else {})
+        self._show_chosen(view)
+
+    def _show_chosen(self, view: AppointmentView | None) -> None:
+        """Both panes' appointment: its names and send decisions made once, for now."""
+        shown = None if view is None else shown_appointment(
+            view, self.session.clock(), self.session.channels(), private=self.privacy, late_after=self.rows.late_after)
+        self.query_one(DetailPane).shown = shown
+        self.links.shown = shown
 
     def _moved_by_user(self, appointment_id: str | None) -> None:
         self.state.moved_to(appointment_id)
         if appointment_id != self.state.current_id:
-            self._select(appointment_id)
+            self.show_appointment(appointment_id)
 
     def select_appointment(self, appointment_id: str) -> bool:
         """Move the cursor to an appointment (tests and the palette use it)."""
@@ -306,6 +308,6 @@ class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
         if privacy:
             self.app.clear_notifications()  # said before: they may name patients in full
             self.status.forget()
-        self._rebuild()
-        self._update_header()
-        self._update_up_next()
+        self.show_rows()
+        self.update_header()
+        self.update_up_next()

@@ -32,8 +32,8 @@ class Navigation:
     def on_input_changed(self: Console, event: Input.Changed) -> None:
         if event.input.id == "filter":
             self.state.filter_text = event.value
-            self._rebuild()
-            self._update_header()
+            self.show_rows()
+            self.update_header()
 
     def on_input_submitted(self: Console, event: Input.Submitted) -> None:
         if event.input.id == "filter":
@@ -44,8 +44,8 @@ class Navigation:
         self.table.focus()
         if had:
             self.state.filter_text = ""
-            self._rebuild()
-            self._update_header()
+            self.show_rows()
+            self.update_header()
 
     def action_cursor_down(self: Console) -> None:
         self.table.action_cursor_down()
@@ -53,12 +53,12 @@ class Navigation:
     def action_cursor_up(self: Console) -> None:
         self.table.action_cursor_up()
 
-    def _go_to(self: Console, local_date: date | None) -> None:
+    def go_to_day(self: Console, local_date: date | None) -> None:
         self.state.go_to(local_date)
         self.table.clear()
-        self._select(None)
+        self.show_appointment(None)
         self.load_day()
-        self._update_header()
+        self.update_header()
 
     def _follow_today(self: Console, now: datetime) -> bool:
         """Past midnight, a console on today moves to the new today (and
@@ -68,19 +68,19 @@ class Navigation:
             return False
         self.say(f"Midnight passed: now showing today, {weekday_date(new_day)}.", title="New day", timeout=15)
         self.state.local_date = new_day  # the header says the new date while it loads
-        self._go_to(None)
+        self.go_to_day(None)
         return True
 
     def action_prev_day(self: Console) -> None:
         if self.state.local_date:
-            self._go_to(self.state.local_date - timedelta(days=1))
+            self.go_to_day(self.state.local_date - timedelta(days=1))
 
     def action_next_day(self: Console) -> None:
         if self.state.local_date:
-            self._go_to(self.state.local_date + timedelta(days=1))
+            self.go_to_day(self.state.local_date + timedelta(days=1))
 
     def action_today(self: Console) -> None:
-        self._go_to(None)
+        self.go_to_day(None)
 
     def action_business(self: Console) -> None:
         loader = self.session.loader
@@ -94,7 +94,7 @@ class Navigation:
         def chosen(result: str | None) -> None:
             if result is not None:
                 loader.business_id = None if result == ALL_LOCATIONS else result
-                self._go_to(self.state.requested_date)
+                self.go_to_day(self.state.requested_date)
 
         self.app.push_screen(LocationPicker(locations, loader.business_id or ALL_LOCATIONS), chosen)
 
@@ -112,16 +112,16 @@ class Navigation:
         def chosen(result: str | None) -> None:
             if result is not None:
                 self.state.choose_practitioner(None if result == ALL_LOCATIONS else result)
-                self._rebuild()
-                self._update_header()
-                self._update_up_next()
+                self.show_rows()
+                self.update_header()
+                self.update_up_next()
 
         self.app.push_screen(PractitionerPicker(choices, self.state.practitioner_id or ALL_LOCATIONS), chosen)
 
     def action_telehealth_only(self: Console) -> None:
         self.state.telehealth_only = not self.state.telehealth_only
-        self._rebuild()
-        self._update_header()
+        self.show_rows()
+        self.update_header()
         self.say("Showing Telehealth appointments only" if self.state.telehealth_only else "Showing all appointments")
 
     def action_refresh(self: Console) -> None:

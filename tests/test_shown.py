@@ -1,0 +1,75 @@
+"""What the panes show of one appointment is built once, by one pure
+function: names with privacy applied, each attendee's send decision, and
+who may be late. The panes only draw it (they restate no rule)."""
+
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from frontdesk.cliniko.models import AppointmentType, Attendee, Business, IndividualAppointment, Patient
+from frontdesk.domain.links import AccountHosts
+from frontdesk.domain.wording import person_name
+from frontdesk.services.day import Day
+from frontdesk.services.shown import shown_appointment
+
+ROOT = Path(__file__).resolve().parent.parent
+START = datetime(2026, 11, 23, 23, 0, tzinfo=timezone.utc)  # 10:00 in Sydney
+API = "https://api.au4.cliniko.com/v1"
+
+
+def a_day() -> Day:
+    appointment = IndividualAppointment.model_validate({
+        "id": "1", "appointment_type": {"links": {"self": f"{API}/appointment_types/7"}},
+        "business": {"links": {"self": f"{API}/businesses/5"}},
+        "starts_at": START.isoformat(), "ends_at": (START + timedelta(minutes=30)).isoformat()})
+    kind = AppointmentType.model_validate({"id": "7", "name": "Telehealth", "telehealth_enabled": True})
+    attendee = Attendee.model_validate({"id": "2", "telehealth_url": "https://harbourhealth.au4.cliniko.com/c/abcdefghijkl",
+                                        "booking": {"links": {"self": f"{API}/bookings/1"}},
+                                        "patient": {"links": {"self": f"{API}/patients/3"}}})
+    patient = Patient.model_validate({"id": "3", "first_name": "Amelia", "preferred_first_name": "Mia",
+                                      "last_name": "Nguyen", "email": "mia@example.com"})
+    business = Business.model_validate({"id": "5", "business_name": "Sydney", "country_code": "AU",
+                                        "time_zone_identifier": "Australia/Sydney"})
+    return Day(local_date=date(2026, 11, 24), businesses={"5": business}, appointment_types={"7": kind},
+               appointments={"1": appointment}, attendees={"2": attendee}, patients={"3": patient},
+               hosts=AccountHosts("harbourhealth", "au4"), complete=True)
+
+
+def shown(now: datetime, private: bool):
+    view = a_day().view("1")
+    return view, shown_appointment(view, now, ("email",), private=private, late_after=timedelta(minutes=5))
+
+
+def test_names_and_decisions_as_the_screen_shows_them():
+    before = START - timedelta(hours=1)
+    view, seen = shown(before, private=False)
+    [mia] = seen.attendees
+    assert (seen.title, seen.legal_name, mia.name) == ("Mia Nguyen", "Amelia Nguyen", "Mia Nguyen")
+    assert mia.decision == view.decision(view.primary_attendee(), before, ("email",)) and mia.decision.allowed
+    assert mia.decision.channels == ("email",) and not mia.late
+    assert seen.unattended == view.decision(None, before, ("email",)) and not seen.unattended.allowed
+
+
+def test_privacy_is_applied_once_here_and_hides_the_legal_name():
+    _, seen = shown(START - timedelta(hours=1), private=True)
+    [mia] = seen.attendees
+    assert seen.title == mia.name == person_name("Mia Nguyen", private=True) != "Mia Nguyen"
+    assert seen.legal_name is None
+    assert "Nguyen" not in seen.title + mia.name and "Amelia" not in seen.title + mia.name
+
+
+def test_late_once_the_call_is_under_way_unmarked_and_over_when_it_ends():
+    _, early = shown(START + timedelta(minutes=4), private=False)
+    _, late = shown(START + timedelta(minutes=6), private=False)
+    _, over = shown(START + timedelta(minutes=31), private=False)
+    assert [a.late for a in early.attendees] == [False]
+    assert [a.late for a in late.attendees] == [True] and late.minutes_in == 6
+    assert [a.late for a in over.attendees] == [False]
+    assert not over.attendees[0].decision.allowed  # already over: nothing to send
+
+
+def test_the_panes_restate_no_rule():
+    """The link panel and the details draw what they are given."""
+    for pane in ("widgets/link_panel.py", "widgets/detail_pane.py"):
+        code = (ROOT / pane).read_text()
+        for rule in ("person_name(", ".decision(", "late_attendees(", "telehealth_state("):
+            assert rule not in code, f"{pane} restates {rule}"

@@ -1,0 +1,62 @@
+"""One appointment as the console's panes show it at one moment: the
+patient's and each attendee's name with privacy applied, whether (and how)
+each link may be sent, and who may be late to the call. Built here, once
+per change (another appointment, new data, the clock, privacy), so the link
+panel and the details only draw: neither restates a rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from frontdesk.domain.arrival import late_attendees, minutes_late
+from frontdesk.domain.contact import Channel
+from frontdesk.domain.eligibility import SendEligibility
+from frontdesk.domain.wording import person_name
+from frontdesk.services.day import AppointmentView, AttendeeView
+
+
+@dataclass(frozen=True, slots=True)
+class ShownAttendee:
+    view: AttendeeView
+    #: the name as the screen may show it (initials in privacy mode)
+    name: str
+    decision: SendEligibility
+    #: a video call under way that they have not been marked arrived for
+    late: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ShownAppointment:
+    view: AppointmentView
+    #: who it is for: the patient's name as the screen may show it, or a group's count
+    title: str
+    #: the patient's legal name beside a preferred one (never in privacy mode)
+    legal_name: str | None
+    attendees: tuple[ShownAttendee, ...]
+    #: minutes since the start (what "late?" says)
+    minutes_in: int
+    #: the decision when no attendee is chosen (an appointment without any)
+    unattended: SendEligibility
+
+
+def shown_appointment(view: AppointmentView, now: datetime, configured: Iterable[Channel], *,
+                      private: bool, late_after: timedelta) -> ShownAppointment:
+    channels = tuple(configured)
+    late = late_attendees(view.appointment, view.appointment_type, [a.attendee for a in view.attendees],
+                          now, late_after)
+    attendees = tuple(
+        ShownAttendee(a, person_name(a.name, private=private), view.decision(a, now, channels),
+                      any(a.attendee is other for other in late))
+        for a in view.attendees
+    )
+    title, legal_name = view.patient_label(), None
+    first = view.primary_attendee()
+    if view.kind == "individual":
+        patient = first.patient if first is not None else None
+        title = person_name(patient.display_name if patient else title, private=private)
+        if patient is not None and patient.preferred_first_name and not private:
+            legal_name = patient.legal_name
+    return ShownAppointment(view, title, legal_name, attendees, minutes_late(view.appointment, now),
+                            view.decision(None, now, channels))
