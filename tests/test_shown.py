@@ -73,3 +73,26 @@ def test_the_panes_restate_no_rule():
         code = (ROOT / pane).read_text()
         for rule in ("person_name(", ".decision(", "late_attendees(", "telehealth_state("):
             assert rule not in code, f"{pane} restates {rule}"
+
+
+def test_the_headers_words_come_from_the_state_without_a_terminal():
+    from frontdesk.cliniko.models import Practitioner
+    from frontdesk.screens.console_state import ConsoleState
+
+    day = a_day()
+    day.practitioners["9"] = Practitioner.model_validate({"id": "9", "first_name": "Chloe", "last_name": "Nguyen"})
+    state = ConsoleState(local_date=day.local_date)
+    state.loaded(day)
+    state.set_home(day.businesses, None)
+    assert state.zone is not None and state.zone.key == "Australia/Sydney"
+    assert state.header_words(day.businesses, None, START).location == "All locations"
+    on_the_day = state.header_words(day.businesses, "5", START)
+    assert "NOT TODAY" not in on_the_day.date_label and on_the_day.location.startswith("Sydney")
+    tomorrow = state.header_words(day.businesses, None, START - timedelta(days=1))
+    assert tomorrow.date_label.endswith("(tomorrow) · NOT TODAY")
+    state.practitioner_id = "9"
+    theirs = state.header_words(day.businesses, None, START)
+    assert theirs.location_short == "Chloe Nguyen's list" and "Chloe Nguyen's list" in theirs.location
+    assert theirs.sync == "loading…"  # no sync time yet: it does not claim one
+    day.synced_at = START
+    assert "10:00" in state.header_words(day.businesses, None, START).sync  # on the clinic's clock

@@ -9,17 +9,30 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from frontdesk.domain.clock import clock_time, date_and_time
-from frontdesk.domain.days import DayWanted
-from frontdesk.domain.sync_words import SyncFacts
+from frontdesk.cliniko.models import Business
+from frontdesk.domain.days import DayWanted, date_label
+from frontdesk.domain.practitioners import whose_list
+from frontdesk.domain.sync_words import SyncFacts, location_labels, sync_status
+from frontdesk.domain.timezones import business_zone
 from frontdesk.domain.wording import person_name
 from frontdesk.safe_text import clean
-from frontdesk.services.day import AppointmentView, Day
+from frontdesk.services.day import AppointmentView, Day, home_business
 from frontdesk.services.row_marks import NOT_SENT, RowMarks
 from frontdesk.services.sent_ledger import SentLedger
 
 #: the status filter's steps, in the order its key cycles through them
 STATUS_FILTERS = ("all", "not_arrived", "late", "not_sent")
 STATUS_FILTER_WORDS = {"all": "", "not_arrived": "not arrived yet", "late": "late?", "not_sent": "link not sent"}
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderWords:
+    """What the header says: where, whose list, which day, how fresh."""
+
+    location: str
+    location_short: str
+    date_label: str | None
+    sync: str
 
 
 def haystack(view: AppointmentView) -> str:
@@ -114,6 +127,19 @@ class ConsoleState:
 
     def hhmm(self, moment: datetime) -> str:
         return clock_time(moment.astimezone(self.zone)) if self.zone else f"{clock_time(moment)} UTC"
+
+    def set_home(self, businesses: dict[str, Business], business_id: str | None) -> None:
+        """The home location's zone: the header's clock and the list's."""
+        home = home_business(businesses, business_id)
+        self.zone = business_zone(home) if home else None
+
+    def header_words(self, businesses: dict[str, Business], business_id: str | None, now: datetime) -> HeaderWords:
+        """The header's words for the day on screen (*businesses*: the day's
+        locations, or those known before it loads)."""
+        whose = self.day.practitioners.get(self.practitioner_id or "") if self.day else None
+        location, short = whose_list(location_labels(businesses, business_id, self.zone), whose)
+        label = date_label(self.local_date, self.today(now)) if self.local_date else None
+        return HeaderWords(location, short, label, sync_status(self.sync_facts()))
 
     def sync_facts(self) -> SyncFacts:
         day, failure, hhmm = self.day, self.failure, self.hhmm

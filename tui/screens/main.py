@@ -20,11 +20,8 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from frontdesk.domain.terms import ours
+from frontdesk.domain.days import DayWanted
 from frontdesk.cliniko.models import User
-from frontdesk.domain.days import DayWanted, date_label
-from frontdesk.domain.practitioners import whose_list
-from frontdesk.domain.sync_words import location_labels, sync_status
-from frontdesk.domain.timezones import business_zone
 from frontdesk.safe_text import clean
 from frontdesk.screens.arrival_flow import ArrivalFlow
 from frontdesk.screens.console_state import ConsoleState
@@ -240,18 +237,15 @@ class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
         if self.user is not None:
             header.user = f"{clean(self.user.name)} ({self.user.role or 'unknown role'})"
         loader = self.session.loader
-        businesses = (self.day.businesses if self.day else None) or loader.locations_hint()
-        whose = self.day.practitioners.get(self.state.practitioner_id or "") if self.day else None
-        header.location, header.location_short = whose_list(
-            location_labels(businesses, loader.business_id, self.state.zone), whose)
-        if self.state.local_date:
-            header.date_label = date_label(self.state.local_date, self.state.today(self.session.clock()))
-        header.sync = sync_status(self.state.sync_facts())
+        words = self.state.header_words((self.day.businesses if self.day else None) or loader.locations_hint(),
+                                        loader.business_id, self.session.clock())
+        header.location, header.location_short, header.sync = words.location, words.location_short, words.sync
+        if words.date_label is not None:
+            header.date_label = words.date_label
 
     def _home_clock(self) -> None:
-        """The home location's zone: the header's clock and the list's."""
-        home = self.session.loader.home_business(self.day.businesses if self.day else None)
-        self.state.zone = business_zone(home) if home else None
+        loader = self.session.loader
+        self.state.set_home((self.day.businesses if self.day else None) or loader.locations_hint(), loader.business_id)
 
     def show_rows(self, *, data_changed: bool = False) -> None:
         """Re-show the rows, the cursor where it belongs (see ConsoleState)."""
