@@ -4,6 +4,7 @@ service importing Textual) breaks the build."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -79,3 +80,33 @@ def test_the_console_state_needs_no_terminal():
 def test_one_class_is_called_cliniko_client():
     found = [str(p.relative_to(ROOT)) for p in (ROOT / "tui").rglob("*.py") if "class ClinikoClient" in p.read_text()]
     assert found == ["tui/cliniko/client.py"]
+
+
+HELPERS = ("send_flow", "link_actions", "arrival_flow", "row_watch")
+
+
+def test_the_consoles_helpers_get_no_widget_of_the_screen():
+    """SendFlow, LinkActions, ArrivalFlow and RowWatch get the screen as a
+    Host: what it knows and ways to tell, ask, run and report, never a widget
+    or a private method; their only change, a new Day, the screen swaps in."""
+    import typing
+
+    from textual.widget import Widget
+
+    from frontdesk.screens.console import Console, Host
+
+    def get_protocol_members(protocol: type) -> set[str]:
+        own = [c for c in protocol.__mro__ if c.__module__ == protocol.__module__]
+        return {n for c in own for n in (*vars(c), *getattr(c, "__annotations__", {})) if not n.startswith("__")
+                and n not in ("_is_protocol", "_is_runtime_protocol", "_abc_impl")}
+
+    members = get_protocol_members(Host)
+    assert {"say", "swap_day", "post_message"} <= members and not any(n.startswith("_") for n in members)
+    hints = typing.get_type_hints(Host)
+    assert not any(isinstance(t, type) and issubclass(t, Widget) for t in hints.values())
+    assert {"links", "table"}.isdisjoint(members) and {"links", "table"} <= get_protocol_members(Console)
+    for helper in HELPERS:
+        code = (ROOT / "tui" / "screens" / f"{helper}.py").read_text()
+        assert "screen: Host" in code, helper
+        for reach in (r"screen\.links\b", r"screen\.table\b", "query_one", "appointment_changed", r"state\.loaded\("):
+            assert not re.search(reach, code), f"{helper} reaches for {reach}"

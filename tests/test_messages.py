@@ -8,7 +8,8 @@ from __future__ import annotations
 from frontdesk.screens.arrival_flow import ArrivalSaved
 from frontdesk.screens.day_feed import DateKnown, DayUpdated, SendsRead, SignedIn
 from frontdesk.screens.send import SendConfirmScreen
-from frontdesk.screens.send_flow import SendFinished
+from frontdesk.screens.link_actions import RevealRecorded
+from frontdesk.screens.send_flow import SendFinished, SendStarted
 
 from conftest import NOW, settle
 from console_helpers import eligible, find
@@ -114,7 +115,9 @@ async def test_a_send_posts_send_finished_then_the_sends_are_read_again(make_app
         after = posted.messages[start:]
         finished = [m for m in after if isinstance(m, SendFinished)]
         assert len(finished) == 1 and finished[0].single and finished[0].results[0][2] is True
-        assert [type(m) for m in after if isinstance(m, (SendFinished, SendsRead))] == [SendFinished, SendsRead]
+        assert [type(m) for m in after if isinstance(m, (SendStarted, SendFinished, SendsRead))] == \
+            [SendStarted, SendFinished, SendsRead]
+        assert app.screen.links.sending is False  # "Sending…" came and went with the messages
         assert len(mail.received) == 1
 
 
@@ -143,6 +146,8 @@ async def test_the_link_panel_owns_its_keys_and_asks_with_messages(make_app):
         assert [getattr(m, "role", None) for m in asked] == [None, "patient", "practitioner"]
         assert all(m.view.id == view.id and m.attendee.attendee.id == view.attendees[1].attendee.id for m in asked)
         await settle(pilot)
+        [recorded] = [m for m in posted.messages[start:] if isinstance(m, RevealRecorded)]  # audited, then shown
+        assert (recorded.appointment_id, recorded.attendee_id) == (view.id, view.attendees[1].attendee.id)
         await pilot.press("s")
         await pilot.pause()
         [send] = [m for m in posted.messages if isinstance(m, LinkPanel.SendRequested)]

@@ -13,8 +13,9 @@ from frontdesk.cliniko.models import Attendee, IndividualAppointment
 from frontdesk.domain.arrival import ARRIVAL_WORDS, Mark, arrival_question
 from frontdesk.domain.clock import weekday_date
 from frontdesk.screens.ask import AskFirst
-from frontdesk.screens.console import Console
+from frontdesk.screens.console import Host
 from frontdesk.services.arrivals import ArrivalChange, apply_arrival, plan_arrival, reconcile
+from frontdesk.services.day import AttendeeView
 from frontdesk.services.failure import failure_words
 
 
@@ -28,13 +29,14 @@ class ArrivalSaved(Message):
 
 
 class ArrivalFlow:
-    def __init__(self, screen: Console) -> None:
+    def __init__(self, screen: Host) -> None:
         self.screen = screen
         self.session = screen.session
         #: appointments whose change is on its way to Cliniko
         self.pending: set[str] = set()
 
-    def toggle(self, mark: Mark) -> None:
+    def toggle(self, mark: Mark, chosen: AttendeeView | None) -> None:
+        """*chosen*: the attendee the link panel has chosen (a group's)."""
         screen = self.screen
         view, day = screen.current_view(), screen.day
         if view is None or day is None:
@@ -43,7 +45,7 @@ class ArrivalFlow:
         if view.id in self.pending:
             screen.say("Still saving the last change to this appointment in Cliniko.", severity="warning")
             return
-        planned = plan_arrival(view, screen.links.chosen, mark)
+        planned = plan_arrival(view, chosen, mark)
         if isinstance(planned, str):
             screen.say(planned, severity="warning")
             return
@@ -62,8 +64,7 @@ class ArrivalFlow:
         if day is None or change.appointment_id not in day.appointments or change.appointment_id in self.pending:
             return  # the day moved on while staff were asked
         self.pending.add(change.appointment_id)
-        screen.state.loaded(apply_arrival(day, change, change.after))
-        screen.appointment_changed(change.appointment_id)  # painted now; Cliniko confirms below
+        screen.swap_day(apply_arrival(day, change, change.after), change.appointment_id)  # painted now; Cliniko confirms below
         screen.run_worker(self._save(change), group="arrivals", exit_on_error=False,
                           description="record an arrival")
 
@@ -84,10 +85,10 @@ class ArrivalFlow:
         day = screen.day
         if day is not None:
             if message.error is not None:
-                screen.state.loaded(apply_arrival(day, change, change.before))
+                day = apply_arrival(day, change, change.before)
             elif message.record is not None:
-                screen.state.loaded(reconcile(day, message.record))
-            screen.appointment_changed(change.appointment_id)
+                day = reconcile(day, message.record)
+            screen.swap_day(day, change.appointment_id)
         outcome = "ok" if message.error is None else f"not saved: {message.error}"
         trouble = self.session.arrivals.record(change, screen.user, outcome)
         who = screen.who(change.patient)

@@ -1,6 +1,12 @@
-"""What the console's helpers (SendFlow, LinkActions, ArrivalFlow, RowWatch,
-Navigation, FrontDesk) may use of the screen they serve: a Protocol, so they
-depend on this and not on MainScreen itself."""
+"""What the console's parts may use of the screen, as Protocols, so they
+depend on these and not on MainScreen itself.
+
+:class:`Host` is all the helper objects (SendFlow, LinkActions, ArrivalFlow,
+RowWatch) get: what the screen knows, and the ways to tell staff, ask,
+run a job and report back. Never a widget: they answer with messages, and
+the one change they make is a new Day, which only the screen swaps in
+(:meth:`Host.swap_day`). :class:`Console` is the screen as its own parts
+(Navigation, FrontDesk, LinkRoutes, mixed into MainScreen) see it."""
 
 from __future__ import annotations
 
@@ -18,21 +24,14 @@ from frontdesk.widgets.appointment_table import AppointmentTable
 from frontdesk.widgets.link_panel import LinkPanel
 
 
-class Console(Protocol):
+class Host(Protocol):
     session: Session
     state: ConsoleState
     user: User | None
     privacy: bool
-    pane: str
 
     @property
     def app(self) -> App[Any]: ...
-
-    @property
-    def links(self) -> LinkPanel: ...
-
-    @property
-    def table(self) -> AppointmentTable: ...
 
     @property
     def day(self) -> Day | None: ...
@@ -45,13 +44,25 @@ class Console(Protocol):
 
     def current_view(self) -> AppointmentView | None: ...
 
-    def load_day(self, *, fresh: bool = False) -> None: ...
-
-    def set_timer(self, delay: float, callback: Any, *, name: str | None = None) -> Timer: ...
+    def swap_day(self, day: Day, changed: str) -> None: ...
 
     def run_worker(self, work: Any, **options: Any) -> Any: ...
 
     def post_message(self, message: Any) -> bool: ...
+
+
+class Console(Host, Protocol):
+    pane: str
+
+    @property
+    def links(self) -> LinkPanel: ...
+
+    @property
+    def table(self) -> AppointmentTable: ...
+
+    def load_day(self, *, fresh: bool = False) -> None: ...
+
+    def set_timer(self, delay: float, callback: Any, *, name: str | None = None) -> Timer: ...
 
     def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
 

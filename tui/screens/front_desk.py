@@ -88,6 +88,12 @@ class FrontDesk:
         strip.upcoming = upcoming
         strip.looked = self.day is not None and self.day.complete
 
+    def swap_day(self: Desk, day: Day, changed: str) -> None:
+        """A new Day made here (an arrival and Cliniko's answer to it), with
+        the one appointment it changed: swapped in and that row redrawn."""
+        self.state.loaded(day)
+        self.appointment_changed(changed)
+
     def appointment_changed(self: Desk, appointment_id: str) -> None:
         """One appointment changed here (an arrival, a send): its row, its
         marks and the panes, without rebuilding the list."""
@@ -105,10 +111,10 @@ class FrontDesk:
         self.update_up_next()
 
     def action_arrived(self: Desk) -> None:
-        self.arrivals.toggle("arrived")
+        self.arrivals.toggle("arrived", self.links.chosen)
 
     def action_did_not_arrive(self: Desk) -> None:
-        self.arrivals.toggle("did_not_arrive")
+        self.arrivals.toggle("did_not_arrive", self.links.chosen)
 
     def on_arrival_saved(self: Desk, message: ArrivalSaved) -> None:
         self.arrivals.saved(message)

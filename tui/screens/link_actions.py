@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from textual.message import Message
 
 from frontdesk.domain.terms import ours
 from frontdesk.domain.links import NOT_A_PATIENT_LINK, NOT_A_PRACTITIONER_LINK, PractitionerLink
-from frontdesk.screens.console import Console
+from frontdesk.screens.console import Host
 from frontdesk.screens.logs import AuditScreen, OutboxScreen
 from frontdesk.services.audit import AuditEntry, AuditUnavailable
 from frontdesk.services.clipboard import ClipboardRoute, clipboard_route
@@ -30,6 +32,15 @@ from frontdesk.services.team_log import TeamSend
 
 
 AUDIT_DOWN = "Audit log unavailable: cannot tell whether this link was sent from this desk"
+
+
+@dataclass
+class RevealRecorded(Message):
+    """The reveal is in the audit log: the link panel may show the link."""
+
+    appointment_id: str
+    attendee_id: str
+    seconds: float
 
 
 def sent_notes(view: AppointmentView, mine: dict[tuple[str, str], AuditEntry] | None,
@@ -51,7 +62,7 @@ def sent_notes(view: AppointmentView, mine: dict[tuple[str, str], AuditEntry] | 
 
 
 class LinkActions:
-    def __init__(self, screen: Console) -> None:
+    def __init__(self, screen: Host) -> None:
         self.screen = screen
         self.session = screen.session
 
@@ -135,11 +146,8 @@ class LinkActions:
         self._off_the_loop(partial(self._reveal, view, chosen), "record a reveal")
 
     async def _reveal(self, view: AppointmentView, chosen: AttendeeView) -> None:
-        if not await self._audit("reveal", view, chosen):
-            return
-        if not self.screen.links.reveal_for(self.session.config.ui.reveal_seconds, view.id, chosen.attendee.id):
-            self.screen.say("Not shown: the selection moved while the reveal was being recorded. Press v again.",
-                            severity="warning")
+        if await self._audit("reveal", view, chosen):
+            self.screen.post_message(RevealRecorded(view.id, chosen.attendee.id, self.session.config.ui.reveal_seconds))
 
     def copy_patient(self, view: AppointmentView | None, chosen: AttendeeView | None) -> None:
         if view is None or chosen is None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Protocol
 
 from frontdesk.screens.console import Console
-from frontdesk.screens.link_actions import LinkActions
-from frontdesk.screens.send_flow import SendFinished, SendFlow
+from frontdesk.screens.link_actions import LinkActions, RevealRecorded
+from frontdesk.screens.send_flow import SendFinished, SendFlow, SendStarted
 from frontdesk.widgets.link_panel import LinkPanel
 
 
@@ -37,7 +37,16 @@ class LinkRoutes:
     def on_link_panel_send_requested(self: Routes, message: LinkPanel.SendRequested) -> None:
         self.send_flow.start(message.view, message.attendee)
 
+    def on_reveal_recorded(self: Routes, message: RevealRecorded) -> None:
+        if not self.links.reveal_for(message.seconds, message.appointment_id, message.attendee_id):
+            self.say("Not shown: the selection moved while the reveal was being recorded. Press v again.",
+                     severity="warning")
+
+    def on_send_started(self: Routes, message: SendStarted) -> None:
+        self.links.sending = True
+
     def on_send_finished(self: Routes, message: SendFinished) -> None:
+        self.links.sending = False
         self.send_flow.finished(message)
         self.read_sends()  # the marks, notes and up next follow
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from frontdesk.domain.arrival import minutes_late
-from frontdesk.screens.console import Console
+from frontdesk.screens.console import Host
 from frontdesk.services.day import AppointmentView
 from frontdesk.services.row_marks import SENT, UNSURE, RowMarks, day_marks, row_marks
 from frontdesk.services.up_next import UpNext, next_telehealth, up_next
@@ -22,7 +22,7 @@ def short_name(name: str) -> str:
 
 
 class RowWatch:
-    def __init__(self, screen: Console) -> None:
+    def __init__(self, screen: Host) -> None:
         self.screen = screen
         self.session = screen.session
         self.late_after = timedelta(minutes=self.session.config.ui.late_after_minutes)

@@ -18,7 +18,7 @@ from frontdesk.domain.clock import clock_time, weekday_date
 from frontdesk.domain.contact import CHANNEL_WORDS, recipient_for
 from frontdesk.domain.eligibility import SendEligibility
 from frontdesk.domain.timezones import zone_for
-from frontdesk.screens.console import Console
+from frontdesk.screens.console import Host
 from frontdesk.domain.wording import reminder_flags
 from frontdesk.services.team_log import cliniko_sent_words
 from frontdesk.screens.send import (
@@ -36,6 +36,11 @@ from frontdesk.services.row_marks import for_view, from_entry, from_memo, send_w
 
 
 @dataclass
+class SendStarted(Message):
+    """Staff confirmed: the link panel says "Sending…" until SendFinished."""
+
+
+@dataclass
 class SendFinished(Message):
     results: list[tuple[str, str, bool]]  # (who, outcome, ok)
     single: bool
@@ -45,16 +50,13 @@ class SendFlow:
     """One per console screen; it asks the screen to show names (``who``),
     times (``when``) and notifications (``say``) as everything else is shown."""
 
-    def __init__(self, screen: Console) -> None:
+    def __init__(self, screen: Host) -> None:
         self.screen = screen
         self.session = screen.session
         self.sending = False
 
     def _say(self, text: str, **options) -> None:
         self.screen.say(text, **options)
-
-    def _show_sending(self, sending: bool) -> None:
-        self.screen.links.sending = sending
 
     def start(self, view: AppointmentView | None, chosen: AttendeeView | None) -> None:
         if self.sending:
@@ -148,7 +150,7 @@ class SendFlow:
             skipped = [(self.screen.who(a.name), f"not sent: {decision.reason}", False)
                        for a, decision in group if not decision.allowed]
         self.sending = True
-        self._show_sending(True)
+        self.screen.post_message(SendStarted())
         self.screen.run_worker(self._send(view, targets, choice, skipped), group="send", exit_on_error=False,
                                description="send patient links")
 
@@ -180,7 +182,6 @@ class SendFlow:
 
     def finished(self, message: SendFinished) -> None:
         self.sending = False
-        self._show_sending(False)
         if message.single and len(message.results) == 1:
             who, outcome, ok = message.results[0]
             sent = outcome.startswith("sent")
