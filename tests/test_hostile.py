@@ -50,6 +50,26 @@ async def test_hostile_names_and_notes_render_as_text(make_app, sandbox):
         assert "[reverse]notes[/]" in detail and "\x1b" not in detail
 
 
+async def test_a_patient_zone_unknown_here_is_said_not_guessed(make_app, sandbox):
+    """Cliniko keeps an IANA name; one this machine does not know is named
+    as unknown in the details and the confirmation, never shown as UTC."""
+    from console_helpers import detail_text, dialog_text, open_send
+
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        view = eligible(app)
+        sandbox.store.patients[view.primary_attendee().patient.id]["time_zone"] = "Mars/Olympus_Mons"
+        await pilot.press("r")
+        await settle(pilot)
+        app.screen.select_appointment(view.id)
+        await pilot.pause()
+        assert "(‘Mars/Olympus_Mons’) is unknown: clinic time" in detail_text(app)
+        assert "UTC" not in detail_text(app)
+        dialog = await open_send(app, pilot, view)
+        assert "(‘Mars/Olympus_Mons’) is unknown: clinic time" in dialog_text(dialog)
+
+
 # -- generated payloads from the official spec's schemas ---------------------------
 
 def _strategy(node, depth=0):

@@ -96,3 +96,25 @@ def test_the_headers_words_come_from_the_state_without_a_terminal():
     assert theirs.sync == "loading…"  # no sync time yet: it does not claim one
     day.synced_at = START
     assert "10:00" in state.header_words(day.businesses, None, START).sync  # on the clinic's clock
+
+
+def test_one_rule_says_whose_clock_a_patients_times_are_on():
+    """The details, the send confirmation and the message all ask
+    patient_clock; a zone Cliniko wrote that is unknown here is said, not
+    shown as UTC or as the clinic's."""
+    from zoneinfo import ZoneInfo
+
+    from frontdesk.domain.timezones import patient_clock
+
+    sydney = ZoneInfo("Australia/Sydney")
+    assert patient_clock(None, sydney, START).zone is None
+    assert patient_clock("Australia/Melbourne", sydney, START).words == "same zone as clinic"
+    assert patient_clock("Australia/Perth", sydney, START).zone == ZoneInfo("Australia/Perth")
+    unknown = patient_clock("Mars/Olympus_Mons", sydney, START)
+    assert unknown.zone is None and unknown.unknown and "Mars/Olympus_Mons" in unknown.words
+    day = a_day()
+    day.patients["3"] = day.patients["3"].model_copy(update={"time_zone": "Mars/Olympus_Mons"})
+    seen = shown_appointment(day.view("1"), START, ("email",), private=False, late_after=timedelta(minutes=5))
+    assert seen.patient_clock == unknown
+    for code in ("widgets/detail_pane.py", "tui/screens/send_flow.py", "tui/domain/message.py"):
+        assert "zone_for(" not in (ROOT / code).read_text()

@@ -12,7 +12,6 @@ from textual.reactive import reactive
 
 from frontdesk.domain.terms import ours
 from frontdesk.domain.clock import clock_time, date_and_time, weekday_date
-from frontdesk.domain.timezones import zone_for
 from frontdesk.domain.wording import STATUS_LABELS, TELEHEALTH_LONG, reminder_flags
 from frontdesk.services.shown import ShownAppointment
 from frontdesk.services.team_log import ClinikoMessage, cliniko_sent_words
@@ -63,12 +62,11 @@ class DetailPane(TextLines, can_focus=False):
         out.append("\n")
         zone_name = v.business.time_zone if v.business and v.business.time_zone else v.zone.key
         row("Time", f"{_when(appt.starts_at, appt.ends_at, v.zone)} ({clean(zone_name)}, clinic)")
-        first = v.primary_attendee()
-        patient_zone = first.patient.time_zone if v.kind == "individual" and first and first.patient else None
-        if patient_zone:
-            pz = zone_for(patient_zone)
-            if pz.key != v.zone.key and pz.utcoffset(appt.starts_at) != v.zone.utcoffset(appt.starts_at):
-                row(ours("Patient time"), f"{_when(appt.starts_at, appt.ends_at, pz)} ({pz.key})")
+        theirs = shown.patient_clock
+        if theirs is not None and theirs.zone is not None:
+            row(ours("Patient time"), f"{_when(appt.starts_at, appt.ends_at, theirs.zone)} ({theirs.zone.key})")
+        elif theirs is not None and theirs.unknown:
+            row(ours("Patient time"), theirs.words)
         row("Practitioner", v.practitioner_name)
         row("Type", f"{v.type_name} — {TELEHEALTH_LONG[v.telehealth]}")
         row("Location", v.business_name)

@@ -6,6 +6,7 @@ Cliniko stores times in UTC. "Today" is midnight to midnight in the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -74,6 +75,31 @@ def zone_for(identifier: str | None, label: str | None = None, fallback: str | N
         or _load(fallback)
         or ZoneInfo("UTC")
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PatientClock:
+    """Whose clock a patient's times are on: their own *zone* where their
+    record names one that shows another time than the clinic's, else the
+    clinic's, with *words* saying why."""
+
+    zone: ZoneInfo | None
+    words: str
+    #: the record names a zone not known here (staff should know their time is a guess)
+    unknown: bool = False
+
+
+def patient_clock(identifier: str | None, clinic: ZoneInfo, at: datetime) -> PatientClock:
+    """The one rule for a patient's zone (Cliniko keeps an IANA name, or
+    null): the details, the send confirmation and the message all ask here."""
+    if not identifier:
+        return PatientClock(None, "same zone as clinic: none on the patient's record")
+    zone = _load(identifier)
+    if zone is None:
+        return PatientClock(None, f"the zone on the patient's record (‘{identifier}’) is unknown: clinic time", True)
+    if zone.utcoffset(at) == clinic.utcoffset(at):
+        return PatientClock(None, "same zone as clinic")
+    return PatientClock(zone, "")
 
 
 def zone_problem(identifier: str | None, label: str | None = None) -> str | None:

@@ -17,7 +17,7 @@ from frontdesk.domain.terms import ours
 from frontdesk.domain.clock import clock_time, weekday_date
 from frontdesk.domain.contact import CHANNEL_WORDS, recipient_for
 from frontdesk.domain.eligibility import SendEligibility
-from frontdesk.domain.timezones import zone_for
+from frontdesk.domain.timezones import patient_clock
 from frontdesk.screens.console import Host
 from frontdesk.domain.wording import reminder_flags
 from frontdesk.services.team_log import cliniko_sent_words
@@ -86,14 +86,11 @@ class SendFlow:
             for channel in decision.channels
         ]
         clinic = f"{view.local_start}–{view.local_end} {weekday_date(appt.starts_at.astimezone(view.zone).date())} ({view.zone.key})"
-        patient_time = "(same zone as clinic: none on the patient's record)"
-        if patient.time_zone:
-            pz = zone_for(patient.time_zone, None, view.zone.key)
-            if pz.utcoffset(appt.starts_at) != view.zone.utcoffset(appt.starts_at):
-                theirs = appt.starts_at.astimezone(pz)
-                patient_time = f"{clock_time(theirs)} {weekday_date(theirs.date())} ({pz.key})"
-            else:
-                patient_time = "(same zone as clinic)"
+        theirs = patient_clock(patient.time_zone, view.zone, appt.starts_at)
+        patient_time = f"({theirs.words})"
+        if theirs.zone is not None:
+            at = appt.starts_at.astimezone(theirs.zone)
+            patient_time = f"{clock_time(at)} {weekday_date(at.date())} ({theirs.zone.key})"
         group_in: list[GroupRecipient] = []
         group_out: list[tuple[str, str]] = []
         if view.kind == "group":

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from frontdesk.domain.arrival import late_attendees, minutes_late
 from frontdesk.domain.contact import Channel
 from frontdesk.domain.eligibility import SendEligibility
+from frontdesk.domain.timezones import PatientClock, patient_clock
 from frontdesk.domain.wording import person_name
 from frontdesk.services.day import AppointmentView, AttendeeView
 
@@ -39,6 +40,8 @@ class ShownAppointment:
     minutes_in: int
     #: the decision when no attendee is chosen (an appointment without any)
     unattended: SendEligibility
+    #: an individual appointment's patient: whose clock their times are on
+    patient_clock: PatientClock | None = None
 
 
 def shown_appointment(view: AppointmentView, now: datetime, configured: Iterable[Channel], *,
@@ -51,12 +54,14 @@ def shown_appointment(view: AppointmentView, now: datetime, configured: Iterable
                       any(a.attendee is other for other in late))
         for a in view.attendees
     )
-    title, legal_name = view.patient_label(), None
+    title, legal_name, clock = view.patient_label(), None, None
     first = view.primary_attendee()
     if view.kind == "individual":
         patient = first.patient if first is not None else None
         title = person_name(patient.display_name if patient else title, private=private)
-        if patient is not None and patient.preferred_first_name and not private:
-            legal_name = patient.legal_name
+        if patient is not None:
+            clock = patient_clock(patient.time_zone, view.zone, view.appointment.starts_at)
+            if patient.preferred_first_name and not private:
+                legal_name = patient.legal_name
     return ShownAppointment(view, title, legal_name, attendees, minutes_late(view.appointment, now),
-                            view.decision(None, now, channels))
+                            view.decision(None, now, channels), clock)
