@@ -14,7 +14,7 @@ from frontdesk.domain.terms import ours
 from frontdesk.domain.clock import clock_time, date_and_time, weekday_date
 from frontdesk.domain.wording import STATUS_LABELS, TELEHEALTH_LONG, reminder_flags
 from frontdesk.services.shown import ShownAppointment
-from frontdesk.services.team_log import ClinikoMessage, cliniko_sent_words
+from frontdesk.services.team_log import cliniko_sent_words
 from frontdesk.widgets.text import clean
 from frontdesk.widgets.text_lines import TextLines
 
@@ -30,8 +30,6 @@ class DetailPane(TextLines, can_focus=False):
     """
 
     shown: reactive[ShownAppointment | None] = reactive(None, always_update=True)
-    #: what Cliniko itself sent the patient (its communications log), newest first
-    cliniko_log: reactive[tuple[ClinikoMessage, ...]] = reactive(())
 
     def on_mount(self) -> None:
         self.watch(self, "shown", self._show, init=False)
@@ -76,9 +74,9 @@ class DetailPane(TextLines, can_focus=False):
         row("Status", status, "bold" if v.status == "cancelled" else "")
         if v.kind == "individual":
             row("Reminders", f"Cliniko's: {reminder_flags(appt.email_reminder_sent, appt.sms_reminder_sent)}")
-            if self.cliniko_log:
+            if shown.cliniko_sent:
                 when = lambda moment: date_and_time(moment.astimezone(v.zone))  # noqa: E731
-                row("Cliniko sent", cliniko_sent_words(self.cliniko_log, when) + " (may carry the link)")
+                row("Cliniko sent", cliniko_sent_words(shown.cliniko_sent, when) + " (may carry the link)")
         if appt.notes:
             row("Notes", appt.notes)
         if v.kind == "group":

@@ -42,7 +42,6 @@ from frontdesk.screens.row_watch import RowWatch
 from frontdesk.screens.send_flow import SendFlow
 from frontdesk.screens.throttle import Throttle
 from frontdesk.screens.worker_net import WorkerNet
-from frontdesk.services.team_log import sent_since
 from frontdesk.services.day import AppointmentView, Day
 from frontdesk.services.early_load import EarlyLoad
 from frontdesk.services.session import Session
@@ -269,19 +268,16 @@ class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
     def show_appointment(self, appointment_id: str | None) -> None:
         self.state.current_id = appointment_id
         view = self.state.current_view()
-        detail = self.query_one(DetailPane)
-        first = view.primary_attendee() if view is not None and view.kind == "individual" else None
-        patient_id = first.attendee.patient_id if first is not None else None
-        messages = self.day.cliniko_messages.get(patient_id or "", ()) if self.day is not None else ()
-        # quietly: setting what is shown redraws each pane once, notes included
-        detail.set_reactive(DetailPane.cliniko_log, sent_since(messages, view.appointment.created_at) if view else ())
+        # quietly: setting what is shown redraws the panel once, notes included
         self.links.set_reactive(LinkPanel.sent_notes, self.link_actions.notes(view) if view is not None else {})
         self._show_chosen(view)
 
     def _show_chosen(self, view: AppointmentView | None) -> None:
-        """Both panes' appointment: its names and send decisions made once, for now."""
+        """Both panes' appointment: its names, send decisions and Cliniko's
+        messages made once, for now."""
         shown = None if view is None else shown_appointment(
-            view, self.session.clock(), self.session.channels(), private=self.privacy, late_after=self.rows.late_after)
+            view, self.session.clock(), self.session.channels(), private=self.privacy, late_after=self.rows.late_after,
+            cliniko_messages=self.day.cliniko_messages if self.day is not None else None)
         self.query_one(DetailPane).shown = shown
         self.links.shown = shown
 

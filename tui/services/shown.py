@@ -1,12 +1,13 @@
 """One appointment as the console's panes show it at one moment: the
 patient's and each attendee's name with privacy applied, whether (and how)
-each link may be sent, and who may be late to the call. Built here, once
+each link may be sent, who may be late to the call, whose clock the
+patient's times are on and what Cliniko itself sent them. Built here, once
 per change (another appointment, new data, the clock, privacy), so the link
 panel and the details only draw: neither restates a rule."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,6 +17,7 @@ from frontdesk.domain.eligibility import SendEligibility
 from frontdesk.domain.timezones import PatientClock, patient_clock
 from frontdesk.domain.wording import person_name
 from frontdesk.services.day import AppointmentView, AttendeeView
+from frontdesk.services.team_log import ClinikoMessage, sent_since
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +44,14 @@ class ShownAppointment:
     unattended: SendEligibility
     #: an individual appointment's patient: whose clock their times are on
     patient_clock: PatientClock | None = None
+    #: what Cliniko itself sent that patient since it was booked, newest first
+    cliniko_sent: tuple[ClinikoMessage, ...] = ()
 
 
 def shown_appointment(view: AppointmentView, now: datetime, configured: Iterable[Channel], *,
-                      private: bool, late_after: timedelta) -> ShownAppointment:
+                      private: bool, late_after: timedelta,
+                      cliniko_messages: Mapping[str, tuple[ClinikoMessage, ...]] | None = None) -> ShownAppointment:
+    """*cliniko_messages*: what Cliniko sent each patient, by patient id (the day's)."""
     channels = tuple(configured)
     late = late_attendees(view.appointment, view.appointment_type, [a.attendee for a in view.attendees],
                           now, late_after)
@@ -54,14 +60,16 @@ def shown_appointment(view: AppointmentView, now: datetime, configured: Iterable
                       any(a.attendee is other for other in late))
         for a in view.attendees
     )
-    title, legal_name, clock = view.patient_label(), None, None
+    title, legal_name, clock, sent = view.patient_label(), None, None, ()
     first = view.primary_attendee()
     if view.kind == "individual":
         patient = first.patient if first is not None else None
         title = person_name(patient.display_name if patient else title, private=private)
+        if first is not None and cliniko_messages:
+            sent = sent_since(cliniko_messages.get(first.attendee.patient_id or "", ()), view.appointment.created_at)
         if patient is not None:
             clock = patient_clock(patient.time_zone, view.zone, view.appointment.starts_at)
             if patient.preferred_first_name and not private:
                 legal_name = patient.legal_name
     return ShownAppointment(view, title, legal_name, attendees, minutes_late(view.appointment, now),
-                            view.decision(None, now, channels), clock)
+                            view.decision(None, now, channels), clock, sent)
