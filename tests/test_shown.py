@@ -67,12 +67,13 @@ def test_late_once_the_call_is_under_way_unmarked_and_over_when_it_ends():
     assert not over.attendees[0].decision.allowed  # already over: nothing to send
 
 
-def test_the_panes_restate_no_rule():
-    """The link panel and the details draw what they are given."""
-    for pane in ("widgets/link_panel.py", "widgets/detail_pane.py"):
-        code = (ROOT / pane).read_text()
-        for rule in ("person_name(", ".decision(", "late_attendees(", "telehealth_state("):
-            assert rule not in code, f"{pane} restates {rule}"
+def test_the_widgets_restate_no_rule():
+    """The widgets draw what they are given: the panes a shown view, the
+    list each row's words (frontdesk.services.row_words)."""
+    for widget in sorted((ROOT / "widgets").glob("*.py")):
+        code = widget.read_text()
+        for rule in ("person_name(", ".decision(", "late_attendees(", "telehealth_state(", "list_time(", "zone_for("):
+            assert rule not in code, f"{widget.name} restates {rule}"
 
 
 def test_the_headers_words_come_from_the_state_without_a_terminal():
@@ -118,3 +119,21 @@ def test_one_rule_says_whose_clock_a_patients_times_are_on():
     assert seen.patient_clock == unknown
     for code in ("widgets/detail_pane.py", "tui/screens/send_flow.py", "tui/domain/message.py"):
         assert "zone_for(" not in (ROOT / code).read_text()
+
+
+def test_a_rows_words_are_made_without_a_terminal():
+    from zoneinfo import ZoneInfo
+
+    from frontdesk.services.row_marks import NOT_SENT, RowMarks
+    from frontdesk.services.row_words import ListShape, row_words
+
+    view = a_day().view("1")
+    sydney = ListShape(narrow=False, private=False, zone=None, on=None, locations=None)
+    words = row_words(view, None, sydney)
+    assert words[0] == "10:00" and words[1] == "Mia Nguyen" and len(words) == 7
+    private = row_words(view, None, ListShape(False, True, None, None, {"Sydney": "SYD"}))
+    assert private[1] == "SYD" and private[2] == person_name("Mia Nguyen", private=True)
+    perth = row_words(view, None, ListShape(False, False, ZoneInfo("Australia/Perth"), date(2026, 11, 24), None))
+    assert perth[0] == "07:00"  # one clock for the list: Perth's
+    late = row_words(view, RowMarks(sent=NOT_SENT, late=1), sydney)
+    assert late[-1] != words[-1] and late[-1] == row_words(view, RowMarks(sent=NOT_SENT, late=2), sydney)[-1]

@@ -25,25 +25,13 @@ from textual.strip import Strip
 from frontdesk.domain.terms import ours
 from frontdesk.domain.clock import current as clock_style
 from frontdesk.domain.clock import time_width
-from frontdesk.domain.timezones import list_time
-from frontdesk.domain.wording import (
-    BAD_LINK,
-    LATE,
-    SENT_MARKS,
-    STATUS_LABELS,
-    STATUS_NARROW,
-    TELEHEALTH_NARROW,
-    TELEHEALTH_SHORT,
-    location_codes,
-    person_name,
-    short_labels,
-)
+from frontdesk.domain.wording import location_codes, short_labels
 from frontdesk.safe_text import column_widths
 from frontdesk.services.day import AppointmentView
 from frontdesk.services.row_marks import RowMarks
+from frontdesk.services.row_words import CANCELLED, ListShape, row_words
 from frontdesk.widgets.text import fit
 
-CANCELLED = "✕ "
 COLUMN_TITLES = {"time": "Time", "location": "Location", "patient": "Patient", "practitioner": "Practitioner",
                  "type": "Type", "telehealth": "Telehealth", "sent": "Sent", "status": "Status"}
 _PAD = 1  # blank cells either side of every column
@@ -148,32 +136,10 @@ class AppointmentTable(ScrollView, can_focus=True):
         return column_widths(max(60, self._width() - 2), fixed, weights, gap=2 * _PAD)
 
     def _raw(self, view: AppointmentView) -> tuple[str, ...]:
-        """The row's words before fitting."""
-        narrow = self._narrow()
-        patient = view.patient_label(short=narrow)
-        if view.kind == "individual":
-            patient = person_name(patient, private=self.privacy)
-        cancelled = view.status == "cancelled"
-        telehealth = TELEHEALTH_NARROW if narrow else TELEHEALTH_SHORT
-        status = STATUS_NARROW if narrow else STATUS_LABELS
-        marks = self.marks.get(view.id)
-        late = marks is not None and marks.late > 0
-        return (
-            self._time(view),
-            *((self._locations.get(view.business_name, view.business_name),) if self.show_location else ()),
-            patient,
-            view.practitioner_name,
-            view.type_name,
-            BAD_LINK if view.telehealth == "on" and view.bad_patient_link else telehealth[view.telehealth],
-            SENT_MARKS[marks.sent] if marks is not None else "",
-            (CANCELLED if cancelled else "") + (LATE if late else status[view.status]),
-        )
-
-    def _time(self, view: AppointmentView) -> str:
-        """The start on the list's clock ("Mon 23:05" when that is another date)."""
-        if self.list_zone is None:
-            return view.local_start
-        return list_time(view.appointment.starts_at, self.list_zone, self.list_date)
+        """The row's words before fitting (see frontdesk.services.row_words)."""
+        shape = ListShape(self._narrow(), self.privacy, self.list_zone, self.list_date,
+                          self._locations if self.show_location else None)
+        return row_words(view, self.marks.get(view.id), shape)
 
     def _row(self, view: AppointmentView, shape: tuple, widths: tuple[int, ...]) -> tuple[str, bool]:
         """A row's line and whether it is cancelled, cached per view object
