@@ -90,9 +90,14 @@ class PaintClock:
         self.seen = asyncio.Event()
         self.pending.append(time.perf_counter())
 
-    async def wait(self) -> None:
-        """Until the paint that shows the outcome of the last ``start``."""
-        await self.seen.wait()
+    async def wait(self, most: float = 10.0) -> None:
+        """Until the paint that shows the outcome of the last ``start`` (an
+        error after *most* seconds: the console no longer shows what the
+        bench looks for, and it must say so, not wait for ever)."""
+        try:
+            await asyncio.wait_for(self.seen.wait(), most)
+        except TimeoutError:
+            raise RuntimeError(f"no paint showed the outcome within {most:.0f} s") from None
 
     def close(self) -> None:
         self._screen._compositor_refresh = self._original
@@ -156,7 +161,7 @@ def console_figures(sandbox: SandboxProcess, tmp: Path, moves: int) -> dict[str,
             table = app.screen.query_one(AppointmentTable)
             panes = (app.screen.query_one(DetailPane), app.screen.query_one(LinkPanel))
             # a move is seen once the row and both panes show the new appointment
-            paint.shown = lambda: all(p.view is not None and p.view.id == table.current_key for p in panes)
+            paint.shown = lambda: all(p.shown is not None and p.shown.view.id == table.current_key for p in panes)
             paint.latencies.clear()
             for _ in range(moves):
                 if table.cursor_row >= table.row_count - 1:

@@ -77,6 +77,7 @@ ROUTE = (
     "link_panel.LinkPanel._patient_text", "link_panel.LinkPanel._shown_link", "link_panel.LinkPanel._notes",
     # s: the panel's message, the send flow (plan, earlier sends, confirmation), the service
     "link_routes.LinkRoutes.on_link_panel_send_requested", "send_flow.SendFlow.start", "send_flow.SendFlow.plan",
+    "send_plan.send_plan",
     "send_flow.SendFlow.previous_note", "service.DeliveryService.previous_sends", "send_flow.SendFlow._confirmed",
     "send_flow.SendFlow._send", "service.DeliveryService.send",
     # inside the service: the fresh re-read, the message, the memo

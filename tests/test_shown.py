@@ -137,3 +137,29 @@ def test_a_rows_words_are_made_without_a_terminal():
     assert perth[0] == "07:00"  # one clock for the list: Perth's
     late = row_words(view, RowMarks(sent=NOT_SENT, late=1), sydney)
     assert late[-1] != words[-1] and late[-1] == row_words(view, RowMarks(sent=NOT_SENT, late=2), sydney)[-1]
+
+
+def test_the_send_confirmation_is_planned_without_a_terminal():
+    """Who, when on both clocks, masked address, the preview given, and
+    earlier sends in words: the confirmation screen only draws them."""
+    from frontdesk.services.delivery.answers import PreviousSends
+    from frontdesk.services.send_plan import previous_note, send_plan
+
+    day = a_day()
+    day.patients["3"] = day.patients["3"].model_copy(update={"time_zone": "Australia/Perth"})
+    view = day.view("1")
+    chosen = view.primary_attendee()
+    decision = view.decision(chosen, START - timedelta(hours=1), ("email",))
+    plan = send_plan(view, chosen, decision, [], lambda channel: f"preview by {channel}",
+                     lambda name: person_name(name, private=True))
+    assert plan.patient == person_name("Mia Nguyen", private=True)
+    assert plan.clinic_time.startswith("10:00–10:30") and "(Australia/Sydney)" in plan.clinic_time
+    assert plan.patient_time.startswith("07:00") and "(Australia/Perth)" in plan.patient_time
+    [option] = plan.options
+    assert option.channel == "email" and option.recipient != "mia@example.com" and "•" in option.recipient
+    assert option.preview == "preview by email" and plan.default == "email" and plan.group_in == []
+    nothing = previous_note(PreviousSends(local=None, team=None), view, lambda moment: "then")
+    assert not nothing.repeat and nothing.lines == ["Cliniko's own reminders: email unknown · SMS unknown."]
+    unreadable = previous_note(PreviousSends(local=None, team=None, audit_error="This desk's log is locked"),
+                               view, lambda moment: "then")
+    assert "This desk's log is locked: a send from this desk would not show here." in unreadable.lines

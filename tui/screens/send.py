@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import work
@@ -15,58 +15,10 @@ from textual.widgets import Static
 
 from frontdesk.domain.terms import ours
 from frontdesk.domain.contact import CHANNEL_WORDS, Channel
-from frontdesk.domain.eligibility import SendEligibility
 from frontdesk.safe_text import clean, clean_lines
 from frontdesk.screens.worker_net import WorkerNet
 from frontdesk.services.failure import failure_words
-
-
-@dataclass(frozen=True)
-class ChannelOption:
-    channel: Channel
-    recipient: str  # masked
-    preview: str  # token masked
-
-
-@dataclass(frozen=True)
-class GroupRecipient:
-    """One attendee a send to every eligible attendee would reach: each
-    channel that reaches them (masked address), and their send decision,
-    which says the channel a send will use."""
-
-    name: str
-    addresses: dict[Channel, str]
-    decision: SendEligibility
-
-    def channel_for(self, wanted: Channel) -> Channel:
-        channel = self.decision.channel_for(wanted)
-        assert channel is not None  # an eligible attendee has a channel
-        return channel
-
-
-@dataclass(frozen=True)
-class SendPlan:
-    patient: str
-    clinic_time: str
-    patient_time: str  # the patient's time, or that it was checked and is the clinic's
-    practitioner: str
-    options: list[ChannelOption]
-    default: Channel
-    #: a group: who a send to every eligible attendee would reach, and who not (name, why)
-    group_in: list[GroupRecipient] = field(default_factory=list)
-    group_out: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def group_eligible(self) -> int:
-        return len(self.group_in)
-
-
-@dataclass(frozen=True)
-class PreviousNote:
-    """Earlier sends of the link, in words; a known one asks for y twice."""
-
-    lines: list[str]
-    repeat: bool
+from frontdesk.services.send_plan import ChannelOption, PreviousNote, SendPlan
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""Sending a patient link from the console: the plan shown for
-confirmation, the check for earlier sends, the send worker and its results.
+"""Sending a patient link from the console: the confirmation (its words
+planned by frontdesk.services.send_plan), the check for earlier sends, the
+send worker and its results.
 
 The decision whether a send may be offered is the view's one door
 (``AppointmentView.decision``); the delivery service decides again, fresh
@@ -14,25 +15,13 @@ from functools import partial
 from textual.message import Message
 
 from frontdesk.domain.terms import ours
-from frontdesk.domain.clock import clock_time, weekday_date
-from frontdesk.domain.contact import CHANNEL_WORDS, recipient_for
+from frontdesk.domain.contact import CHANNEL_WORDS, Channel
 from frontdesk.domain.eligibility import SendEligibility
-from frontdesk.domain.timezones import patient_clock
 from frontdesk.screens.console import Host
-from frontdesk.domain.wording import reminder_flags
-from frontdesk.services.team_log import cliniko_sent_words
-from frontdesk.screens.send import (
-    ChannelOption,
-    GroupRecipient,
-    PreviousNote,
-    ResultsScreen,
-    SendChoice,
-    SendConfirmScreen,
-    SendPlan,
-)
+from frontdesk.screens.send import ResultsScreen, SendChoice, SendConfirmScreen
 from frontdesk.services.day import AppointmentView, AttendeeView
 from frontdesk.services.failure import failure_words
-from frontdesk.services.row_marks import for_view, from_entry, from_memo, send_words
+from frontdesk.services.send_plan import PreviousNote, SendPlan, previous_note, send_plan
 
 
 @dataclass
@@ -76,40 +65,13 @@ class SendFlow:
 
     def plan(self, view: AppointmentView, chosen: AttendeeView, decision: SendEligibility) -> SendPlan:
         delivery = self.session.delivery
-        patient = chosen.patient
-        appt = view.appointment
-        country = view.business.country_code if view.business else None
-        options = [
-            ChannelOption(channel, recipient_for(patient, channel, country).masked(),
-                          delivery.preview(channel, patient, appt, view.practitioner_name, view.business,
-                                           chosen.link.masked(), private=self.screen.privacy))
-            for channel in decision.channels
-        ]
-        clinic = f"{view.local_start}–{view.local_end} {weekday_date(appt.starts_at.astimezone(view.zone).date())} ({view.zone.key})"
-        theirs = patient_clock(patient.time_zone, view.zone, appt.starts_at)
-        patient_time = f"({theirs.words})"
-        if theirs.zone is not None:
-            at = appt.starts_at.astimezone(theirs.zone)
-            patient_time = f"{clock_time(at)} {weekday_date(at.date())} ({theirs.zone.key})"
-        group_in: list[GroupRecipient] = []
-        group_out: list[tuple[str, str]] = []
-        if view.kind == "group":
-            for attendee, them in self._group(view):
-                if them.allowed:
-                    addresses = {c: recipient_for(attendee.patient, c, country).masked() for c in them.channels}
-                    group_in.append(GroupRecipient(self.screen.who(attendee.name), addresses, them))
-                else:
-                    group_out.append((self.screen.who(attendee.name), them.reason))
-        return SendPlan(
-            patient=self.screen.who(chosen.name),
-            clinic_time=clinic,
-            patient_time=patient_time,
-            practitioner=view.practitioner_name,
-            options=options,
-            default=decision.default_channel or decision.channels[0],
-            group_in=group_in,
-            group_out=group_out,
-        )
+
+        def preview(channel: Channel) -> str:
+            return delivery.preview(channel, chosen.patient, view.appointment, view.practitioner_name, view.business,
+                                    chosen.link.masked(), private=self.screen.privacy)
+
+        return send_plan(view, chosen, decision, self._group(view) if view.kind == "group" else [], preview,
+                         self.screen.who)
 
     def _group(self, view: AppointmentView) -> list[tuple[AttendeeView, SendEligibility]]:
         """Each attendee, with whether (and how) a send would reach them."""
@@ -121,21 +83,7 @@ class SendFlow:
         memos (other desks), in words for the confirmation."""
         found = await self.session.delivery.previous_sends(
             chosen.link, chosen.attendee.patient_id, view.appointment.created_at)
-        lines: list[str] = []
-        sent = from_entry(found.local) if found.local is not None else \
-            from_memo(found.team) if found.team is not None else None
-        if sent is not None:
-            lines.append(send_words(for_view(sent, view), self.screen.when) + ".")
-        appointment = view.appointment
-        if view.kind == "individual":
-            lines.append(f"Cliniko's own reminders: {reminder_flags(appointment.email_reminder_sent, appointment.sms_reminder_sent)}.")
-        if found.cliniko:
-            lines.append(f"Cliniko sent: {cliniko_sent_words(found.cliniko, self.screen.when)} (may carry the link).")
-        if found.audit_error:
-            lines.append(f"{found.audit_error}: a send from this desk would not show here.")
-        if found.log_error:
-            lines.append(f"{found.log_error}: a send from another desk would not show here.")
-        return PreviousNote(lines, repeat=found.local is not None or found.team is not None)
+        return previous_note(found, view, self.screen.when)
 
     def _confirmed(self, view: AppointmentView, chosen: AttendeeView, choice: SendChoice | None) -> None:
         if choice is None or self.sending:
