@@ -163,3 +163,18 @@ def test_the_send_confirmation_is_planned_without_a_terminal():
     unreadable = previous_note(PreviousSends(local=None, team=None, audit_error="This desk's log is locked"),
                                view, lambda moment: "then")
     assert "This desk's log is locked: a send from this desk would not show here." in unreadable.lines
+
+
+def test_the_lookups_and_pickers_words_are_made_without_a_terminal():
+    from frontdesk.domain.locations import location_choices
+    from frontdesk.services.lookup_words import found_days, patient_words
+    from frontdesk.services.sent_ledger import SentLedger
+
+    day = a_day()
+    mia = day.patients["3"]
+    assert patient_words(mia, None, private=False) == "Mia Nguyen · m•••@example.com"
+    assert "Nguyen" not in patient_words(mia, None, private=True) and "mia@" not in patient_words(mia, None, private=True)
+    [found] = found_days(day.views(), mia, START - timedelta(hours=1), ("email",), SentLedger(), {})
+    assert found.head.startswith("Tue 24 Nov 10:00") and found.sendable and found.verdict == "can be sent"
+    assert found.local_date == date(2026, 11, 24) and found.sent == ""
+    assert location_choices(day.businesses.values()) == [("5", "SYD Sydney (Sydney time)")]

@@ -10,11 +10,10 @@ from textual.message import Message
 
 from frontdesk.cliniko.errors import PermissionDeniedError
 from frontdesk.cliniko.models import Attendee, IndividualAppointment
-from frontdesk.domain.arrival import ARRIVAL_WORDS, Mark, arrival_question
-from frontdesk.domain.clock import weekday_date
+from frontdesk.domain.arrival import ARRIVAL_WORDS, Mark
 from frontdesk.screens.ask import AskFirst
 from frontdesk.screens.console import Host
-from frontdesk.services.arrivals import ArrivalChange, apply_arrival, plan_arrival, reconcile
+from frontdesk.services.arrivals import ArrivalChange, apply_arrival, ask_first, plan_arrival, reconcile
 from frontdesk.services.day import AttendeeView
 from frontdesk.services.failure import failure_words
 
@@ -49,14 +48,11 @@ class ArrivalFlow:
         if isinstance(planned, str):
             screen.say(planned, severity="warning")
             return
-        why = arrival_question(view.appointment, planned.after, self.session.clock())
-        if why is None:
+        asked = ask_first(view, planned, self.session.clock(), day.local_date, screen.state.hhmm, screen.who)
+        if asked is None:
             self._write(planned)
             return
-        when = f"{screen.state.hhmm(view.appointment.starts_at)} on {weekday_date(day.local_date)}"
-        question = f"Mark {screen.who(planned.patient)} {ARRIVAL_WORDS[planned.after]} for {when}?"
-        detail = f"{view.type_name} with {view.practitioner_name}: {why}. Nothing is written in Cliniko unless you press y."
-        screen.app.push_screen(AskFirst(question, detail), lambda yes: self._write(planned) if yes else None)
+        screen.app.push_screen(AskFirst(*asked), lambda yes: self._write(planned) if yes else None)
 
     def _write(self, change: ArrivalChange) -> None:
         """Show the change now; one PATCH confirms it (or puts it back)."""

@@ -11,8 +11,6 @@ from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
-from frontdesk.domain.days import day_words
-from frontdesk.domain.timezones import list_time
 from frontdesk.paths import exports_dir, saved_where, write_private_text
 from frontdesk.screens.arrival_flow import ArrivalFlow, ArrivalSaved
 from frontdesk.screens.console import Console
@@ -79,12 +77,10 @@ class FrontDesk:
 
     def update_up_next(self: Desk) -> None:
         strip = self.query_one(UpNextStrip)
-        today = self.state.today(self.session.clock())
         upcoming = self.rows.up_next(self.state.calls())
         # the call's own day, on the list's clock (a day's first Auckland call can be tonight in Sydney)
         when = upcoming.view.appointment.starts_at if upcoming else None
-        on = when.astimezone(self.state.zone).date() if when and self.state.zone else self.state.local_date
-        strip.not_today = day_words(on, today) if on and today and on != today else ""
+        strip.not_today = self.state.not_today(when, self.session.clock())
         strip.upcoming = upcoming
         strip.looked = self.day is not None and self.day.complete
 
@@ -185,10 +181,7 @@ class FrontDesk:
             return plan_sweep(views, now, session.channels(), state.sent.all() or {}, day.team_sends, self.when,
                               within=timedelta(hours=hours) if hours else None, skip_reminded=skip_reminded)
 
-        zone = state.zone
-
-        def time_of(view: AppointmentView) -> str:
-            return list_time(view.appointment.starts_at, zone, day.local_date) if zone else view.local_start
+        time_of = partial(state.on_the_list, on=day.local_date)
 
         def done(sent: int | None) -> None:
             if sent:

@@ -26,11 +26,6 @@ from textual.widgets.option_list import Option
 
 from frontdesk.domain.terms import ours
 from frontdesk.cliniko.models import Patient
-from frontdesk.domain.clock import date_and_time, weekday_date
-from frontdesk.domain.contact import mask_email
-from frontdesk.domain.local_ways import date_hint, date_words, read_date
-from frontdesk.domain.timezones import local_day_of
-from frontdesk.domain.wording import TELEHEALTH_SHORT, person_name
 from frontdesk.safe_text import clean
 from frontdesk.screens.worker_net import WorkerNet
 from frontdesk.services.day import AppointmentView
@@ -42,7 +37,7 @@ from frontdesk.services.lookup import (
     patient_queries,
     phone_digits,
 )
-from frontdesk.services.row_marks import last_send, send_words
+from frontdesk.services.lookup_words import FoundDay, date_form, found_days, named, patient_words
 
 #: typing pauses this long before Cliniko is asked (each key would otherwise be ~3 requests)
 TYPING_PAUSE = 0.25
@@ -69,11 +64,15 @@ class LookupScreen(WorkerNet, ModalScreen[FoundAppointment | None]):
         self.clock = clock
         self.configured = configured
         self.patients: list[Patient] = []
-        self.views: list[AppointmentView] = []
+        #: the chosen patient's next appointments, as listed
+        self.found: list[FoundDay] = []
         self._asked = ""  # the text the last search was for
         #: how the clinic writes dates (None: its country is not known yet, so ISO only)
         self.order = lookup.known_order()
-        self._sent: dict[str, str] = {}  # appointment id → "Already sent …" for the chosen patient
+
+    @property
+    def views(self) -> list[AppointmentView]:
+        return [found.view for found in self.found]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="lookup"):
@@ -129,26 +128,10 @@ class LookupScreen(WorkerNet, ModalScreen[FoundAppointment | None]):
         options = self.query_one("#lookup-patients", OptionList)
         options.clear_options()
         for patient in patients:
-            options.add_option(Option(self._named(patient) + clean(self._tells_apart(patient)), id=patient.id))
+            options.add_option(Option(clean(patient_words(patient, self.order, private=self.private)), id=patient.id))
 
     def _date_form(self) -> str:
-        return f"{date_hint(self.order)} or YYYY-MM-DD" if self.order else "YYYY-MM-DD"
-
-    def _tells_apart(self, patient: Patient) -> str:
-        """What tells two William Nguyens apart: born, the phone's last
-        digits, the email (masked)."""
-        parts = []
-        born = read_date(patient.date_of_birth or "", None)  # Cliniko's own: ISO only
-        if born is not None:
-            parts.append(f"born {date_words(born, self.order) if self.order else born.isoformat()}")
-        phones = [p for p in patient.patient_phone_numbers if p.number or p.normalized_number]
-        if phones:
-            mobile = next((p for p in phones if (p.phone_type or "").lower() == "mobile"), phones[0])
-            digits = "".join(ch for ch in (mobile.normalized_number or mobile.number or "") if ch.isdigit())
-            parts.append(f"{(mobile.phone_type or 'phone').lower()} …{digits[-3:]}")
-        if patient.email:
-            parts.append(mask_email(patient.email))
-        return "".join(f" · {part}" for part in parts)
+        return date_form(self.order)
 
     @on(Input.Submitted, "#lookup-query")
     def _to_list(self) -> None:
@@ -179,14 +162,7 @@ class LookupScreen(WorkerNet, ModalScreen[FoundAppointment | None]):
         except Exception as exc:  # noqa: BLE001 - a notice, never a traceback
             self._status(f"Could not load their appointments: {failure_words(exc, 'load their appointments')}")
             return
-        self.views = day.views()
-        self._sent = {}
-        for view in self.views:
-            mine = next((a for a in view.attendees if a.attendee.patient_id == patient.id), None)
-            sent = last_send(view, mine.attendee.id, mine.link.fingerprint(), ledger.of(view.id), day.team_sends) \
-                if mine is not None and mine.link is not None else None
-            if sent is not None:
-                self._sent[view.id] = send_words(sent, lambda moment, z=view.zone: date_and_time(moment.astimezone(z)))
+        self.found = found_days(day.views(), patient, now, self.configured, ledger, day.team_sends)
         self._show_days(patient)
         if not day.complete:
             self._status(f"Incomplete: {'; '.join(day.problems)}. Only what could be read is listed.")
@@ -194,40 +170,31 @@ class LookupScreen(WorkerNet, ModalScreen[FoundAppointment | None]):
     def _show_days(self, patient: Patient) -> None:
         options = self.query_one("#lookup-appointments", OptionList)
         options.clear_options()
-        now = self.clock()
-        for view in self.views:
-            options.add_option(Option(self._line(view, patient, now), id=view.id))
+        for found in self.found:
+            options.add_option(Option(self._line(found), id=found.view.id))
         name = self._named(patient)
-        self._status(f"{name}: {len(self.views)} appointment{'s' * (len(self.views) != 1)} in the next "
-                     f"{LOOKAHEAD_DAYS} days" + (" — enter opens one" if self.views else ""))
+        self._status(f"{name}: {len(self.found)} appointment{'s' * (len(self.found) != 1)} in the next "
+                     f"{LOOKAHEAD_DAYS} days" + (" — enter opens one" if self.found else ""))
         self.query_one("#lookup-patients").display = False
         options.display = True
-        options.highlighted = 0 if self.views else None
+        options.highlighted = 0 if self.found else None
         options.focus()
 
     def _named(self, patient: Patient) -> str:
-        return person_name(patient.display_name, private=self.private)
+        return named(patient, private=self.private)
 
-    def _line(self, view: AppointmentView, patient: Patient, now: datetime) -> Text:
-        mine = next((a for a in view.attendees if a.attendee.patient_id == patient.id), None)
-        decision = view.decision(mine, now, self.configured)
-        local = view.appointment.starts_at.astimezone(view.zone)
-        status = "cancelled" if view.status == "cancelled" or (mine is not None and not mine.active) else ""
-        head = f"{weekday_date(local.date())} {view.local_start}  {view.type_name} · {view.practitioner_name}"
-        text = Text(clean(head) + "\n")
-        state = f"  {TELEHEALTH_SHORT[view.telehealth]}" + (f" · {status}" if status else "") + " · "
-        text.append(clean(state))
-        text.append(clean("can be sent" if decision.allowed else decision.reason),
-                    style="bold" if decision.allowed else "dim")
-        if view.id in self._sent:
-            text.append(clean(f"\n  {self._sent[view.id]}"), style="bold")
+    def _line(self, found: FoundDay) -> Text:
+        text = Text(clean(found.head) + "\n")
+        text.append(clean(f"  {found.state} · "))
+        text.append(clean(found.verdict), style="bold" if found.sendable else "dim")
+        if found.sent:
+            text.append(clean(f"\n  {found.sent}"), style="bold")
         return text
 
     @on(OptionList.OptionSelected, "#lookup-appointments")
     def _open(self, event: OptionList.OptionSelected) -> None:
-        view = next(v for v in self.views if v.id == event.option.id)
-        local_date = local_day_of(view.appointment.starts_at, view.zone)
-        self.dismiss(FoundAppointment(view.id, local_date, view.appointment.business_id))
+        found = next(f for f in self.found if f.view.id == event.option.id)
+        self.dismiss(FoundAppointment(found.view.id, found.local_date, found.view.appointment.business_id))
 
     def action_back(self) -> None:
         days = self.query_one("#lookup-appointments", OptionList)

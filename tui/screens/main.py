@@ -170,7 +170,7 @@ class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
         now = self.session.clock()
         if self._follow_today(now):
             return
-        self._show_chosen(self.state.current_view())
+        self._show_chosen(self.state.current_view(), details=False)  # the details say nothing time changes
         self.update_header()
         if self.day is not None and self.day.complete:
             self.refresh_marks(time_only=True)
@@ -272,13 +272,14 @@ class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
         self.links.set_reactive(LinkPanel.sent_notes, self.link_actions.notes(view) if view is not None else {})
         self._show_chosen(view)
 
-    def _show_chosen(self, view: AppointmentView | None) -> None:
-        """Both panes' appointment: its names, send decisions and Cliniko's
-        messages made once, for now."""
+    def _show_chosen(self, view: AppointmentView | None, *, details: bool = True) -> None:
+        """Both panes' appointment (the link panel's only, when *details* is
+        False): its names, send decisions and Cliniko's messages made once, for now."""
         shown = None if view is None else shown_appointment(
             view, self.session.clock(), self.session.channels(), private=self.privacy, late_after=self.rows.late_after,
             cliniko_messages=self.day.cliniko_messages if self.day is not None else None)
-        self.query_one(DetailPane).shown = shown
+        if details:
+            self.query_one(DetailPane).shown = shown
         self.links.shown = shown
 
     def _moved_by_user(self, appointment_id: str | None) -> None:

@@ -13,8 +13,7 @@ from textual import events
 from textual.widgets import Input
 
 from frontdesk.domain.clock import weekday_date
-from frontdesk.domain.timezones import business_zone, zone_city
-from frontdesk.domain.wording import location_codes
+from frontdesk.domain.locations import location_choices
 from frontdesk.screens.console import Console
 from frontdesk.screens.modals import ALL_LOCATIONS, LocationPicker, PractitionerPicker
 from frontdesk.widgets.filter_box import FilterBox
@@ -85,11 +84,7 @@ class Navigation:
     def action_business(self: Console) -> None:
         loader = self.session.loader
         businesses = (self.day.businesses if self.day else None) or loader.locations_hint()
-        open_ones = [b for b in businesses.values() if b.archived_at is None]
-        codes = location_codes([b.name for b in open_ones])
-        # the picker is also the tags' legend: each with its tag, name and clock
-        locations = [(b.id, f"{codes.get(b.name, '?'):<4}{b.name} ({zone_city(business_zone(b))} time)")
-                     for b in open_ones]
+        locations = location_choices(businesses.values())
 
         def chosen(result: str | None) -> None:
             if result is not None:

@@ -7,18 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from frontdesk.domain.arrival import minutes_late
 from frontdesk.screens.console import Host
 from frontdesk.services.day import AppointmentView
-from frontdesk.services.row_marks import SENT, UNSURE, RowMarks, day_marks, row_marks
+from frontdesk.services.row_marks import RowMarks, day_marks, late_words, row_marks
 from frontdesk.services.up_next import UpNext, next_telehealth, up_next
-from frontdesk.domain.wording import person_name
-
-
-def short_name(name: str) -> str:
-    """'Mia Kelly' → 'Mia K.': enough for a notification on a shared screen."""
-    words = name.split()
-    return f"{words[0]} {words[-1][0]}." if len(words) > 1 else name
 
 
 class RowWatch:
@@ -63,17 +55,8 @@ class RowWatch:
             if view.id in self.told_late:
                 continue
             self.told_late.add(view.id)
-            self.screen.say(self.late_words(view, m, now), title="Late?", severity="warning", timeout=20)
-
-    def late_words(self, view: AppointmentView, marks: RowMarks, now: datetime) -> str:
-        minutes = minutes_late(view.appointment, now)
-        when = f"{view.local_start} {view.type_name}"
-        again = "resend" if marks.sent in (SENT, UNSURE) else "send"
-        if view.kind == "group":
-            return f"{marks.late} in {when} not marked arrived {minutes} min in — s to {again} their links"
-        name = view.patient_label()
-        name = person_name(short_name(name), private=self.screen.privacy)
-        return f"{name} is {minutes} min late for {when} — s to {again} the link"
+            self.screen.say(late_words(view, m, now, private=self.screen.privacy), title="Late?", severity="warning",
+                            timeout=20)
 
     def up_next(self, views: list[AppointmentView]) -> UpNext | None:
         state = self.screen.state

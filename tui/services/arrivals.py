@@ -5,7 +5,9 @@ from → to). No UI here: the console runs :meth:`Arrivals.save` in a worker.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from frontdesk.cliniko.client import ClinikoClient
 from frontdesk.cliniko.models import Attendee, IndividualAppointment, User
@@ -16,10 +18,12 @@ from frontdesk.domain.arrival import (
     Mark,
     arrival_of,
     arrival_patch,
+    arrival_question,
     arrival_refusal,
     toggled,
     with_arrival,
 )
+from frontdesk.domain.clock import weekday_date
 from frontdesk.services.audit import AuditLog, AuditUnavailable
 from frontdesk.services.day import AppointmentView, AttendeeView, Day
 
@@ -53,6 +57,20 @@ def plan_arrival(view: AppointmentView, chosen: AttendeeView | None, mark: Mark)
     patient_id = chosen.attendee.patient_id if chosen is not None else getattr(view.appointment, "patient_id", None)
     return ArrivalChange(view.id, chosen.attendee.id if chosen is not None else None, who, patient_id, before,
                          after, arrival_patch(view.appointment, attendee, after))
+
+
+def ask_first(view: AppointmentView, change: ArrivalChange, now: datetime, on: date,
+              hhmm: Callable[[datetime], str], who: Callable[[str], str]) -> tuple[str, str] | None:
+    """The question (and its detail) staff answer before a change that may
+    be a slip (see ``arrival_question``), or None when none is needed.
+    *on*: the day shown; *hhmm*: a time on the console's clock; *who*: a
+    name as the screen may show it."""
+    why = arrival_question(view.appointment, change.after, now)
+    if why is None:
+        return None
+    question = (f"Mark {who(change.patient)} {ARRIVAL_WORDS[change.after]} for "
+                f"{hhmm(view.appointment.starts_at)} on {weekday_date(on)}?")
+    return question, f"{view.type_name} with {view.practitioner_name}: {why}. Nothing is written in Cliniko unless you press y."
 
 
 def apply_arrival(day: Day, change: ArrivalChange, arrival: Arrival) -> Day:

@@ -11,10 +11,11 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 from datetime import datetime, timedelta
 
-from frontdesk.domain.arrival import late_attendees
+from frontdesk.domain.arrival import late_attendees, minutes_late
 from frontdesk.domain.terms import ours
 from frontdesk.domain.contact import CHANNEL_WORDS, Channel
 from frontdesk.domain.sent_for import SentFor, moved_since
+from frontdesk.domain.wording import person_name
 from frontdesk.services.audit import DELIVERING, INTERRUPTED, AuditEntry
 from frontdesk.services.day import AppointmentView
 from frontdesk.services.team_log import TeamSend
@@ -133,3 +134,21 @@ def day_marks(views: Iterable[AppointmentView], now: datetime, late_after: timed
     """Every row's marks; *mine* is the audit log's sends by appointment
     (None when the log cannot be read: nothing counts as sent from here)."""
     return {v.id: row_marks(v, now, late_after, configured, (mine or {}).get(v.id, {}), team) for v in views}
+
+
+def short_name(name: str) -> str:
+    """'Mia Kelly' → 'Mia K.': enough for a notification on a shared screen."""
+    words = name.split()
+    return f"{words[0]} {words[-1][0]}." if len(words) > 1 else name
+
+
+def late_words(view: AppointmentView, marks: RowMarks, now: datetime, *, private: bool) -> str:
+    """The late nudge: who (a short name, or initials), how late, for what,
+    and that s would send (never that it has)."""
+    minutes = minutes_late(view.appointment, now)
+    when = f"{view.local_start} {view.type_name}"
+    again = "resend" if marks.sent in (SENT, UNSURE) else "send"
+    if view.kind == "group":
+        return f"{marks.late} in {when} not marked arrived {minutes} min in — s to {again} their links"
+    name = person_name(short_name(view.patient_label()), private=private)
+    return f"{name} is {minutes} min late for {when} — s to {again} the link"
