@@ -110,3 +110,28 @@ def test_the_consoles_helpers_get_no_widget_of_the_screen():
         assert "screen: Host" in code, helper
         for reach in (r"screen\.links\b", r"screen\.table\b", "query_one", "appointment_changed", r"state\.loaded\("):
             assert not re.search(reach, code), f"{helper} reaches for {reach}"
+
+
+#: the only places a screen may take a function from below: how a time is written, the account's words
+WORD_MODULES = {"frontdesk.domain.clock", "frontdesk.domain.terms"}
+
+
+def test_screens_decide_nothing_themselves():
+    """From the rules and the client a screen takes types, constants and
+    words (how a time is written, the account's terms), never a function
+    that decides: those are reached through views and services. The
+    console's pure state (console_state.py) is where the screen's rules
+    meet its data, without a terminal."""
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "tui" / "screens").glob("*.py")):
+        if path.name == "console_state.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith(
+                    ("frontdesk.domain", "frontdesk.cliniko")):
+                continue
+            found += [f"{path.name}: {node.module}.{a.name}" for a in node.names
+                      if node.module not in WORD_MODULES and not a.name[0].isupper()]
+    assert found == []

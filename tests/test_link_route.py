@@ -6,8 +6,10 @@ view, and that view as shown) is named here, found by profiling a real load and 
 function that touches it fails this test until someone has read it and
 added it: the route cannot grow unseen."""
 
+import asyncio
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from textual.message import Message
@@ -78,12 +80,13 @@ ROUTE = (
     # s: the panel's message, the send flow (plan, earlier sends, confirmation), the service
     "link_routes.LinkRoutes.on_link_panel_send_requested", "send_flow.SendFlow.start", "send_flow.SendFlow.plan",
     "send_plan.send_plan",
-    "send_flow.SendFlow.previous_note", "service.DeliveryService.previous_sends", "send_flow.SendFlow._confirmed",
+    "send_flow.SendFlow.previous_note", "service.DeliveryService.previous_sends",
+    "service.DeliveryService.previous_send", "send_flow.SendFlow._confirmed",
     "send_flow.SendFlow._send", "service.DeliveryService.send",
-    # inside the service: the fresh re-read, the message, the memo
+    # inside the service: the fresh re-read, the message, the memo, the audit row (in a worker thread)
     "service.DeliveryService._send", "service.DeliveryService._reread", "reread.reread",
     "service.DeliveryService.compose", "message.render", "message.MessageValues.as_dict",
-    "service.DeliveryService._memo",
+    "service.DeliveryService._memo", "service.DeliveryService._record",
 )
 
 #: the calls that hand the link on toward the patient (the rest only read it):
@@ -102,7 +105,8 @@ async def test_every_function_handed_the_patient_link_is_known(make_app, sandbox
         url = eligible(app).primary_attendee().link.url
     route = Route(url)
     sys.setprofile(route)
-    threading.setprofile(route)
+    threading.setprofile(route)  # threads started from now on: a fresh pool for asyncio.to_thread
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor())
     try:
         app = make_app()
         async with app.run_test(size=(140, 40)) as pilot:

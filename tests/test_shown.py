@@ -166,7 +166,7 @@ def test_the_send_confirmation_is_planned_without_a_terminal():
 
 
 def test_the_lookups_and_pickers_words_are_made_without_a_terminal():
-    from frontdesk.domain.locations import location_choices
+    from frontdesk.services.pickers import location_choices
     from frontdesk.services.lookup_words import found_days, patient_words
     from frontdesk.services.sent_ledger import SentLedger
 

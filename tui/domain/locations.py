@@ -9,7 +9,6 @@ from collections.abc import Iterable
 
 from frontdesk.cliniko.errors import AmbiguousLocationError, UnknownLocationError
 from frontdesk.cliniko.models import Business
-from frontdesk.domain.timezones import business_zone, zone_city
 from frontdesk.domain.wording import location_codes, short_labels
 
 
@@ -38,14 +37,6 @@ def location_line(business: Business, businesses: Iterable[Business]) -> str:
     codes = location_codes([b.name for b in businesses if b.archived_at is None])
     tag = codes.get(business.name)
     return f"{business.id} {business.name}" + (f" ({tag})" if tag else "")
-
-
-def location_choices(businesses: Iterable[Business]) -> list[tuple[str, str]]:
-    """The open locations as the picker lists them, which is also the list
-    tags' legend: (id, "SYD Harbour Health Sydney (Sydney time)")."""
-    open_ones = [b for b in businesses if b.archived_at is None]
-    codes = location_codes([b.name for b in open_ones])
-    return [(b.id, f"{codes.get(b.name, '?'):<4}{b.name} ({zone_city(business_zone(b))} time)") for b in open_ones]
 
 
 def pick_location(wanted: str, businesses: dict[str, Business]) -> Business:

@@ -5,17 +5,15 @@ so the screen's own file is about composing and routing."""
 
 from __future__ import annotations
 
-from collections import Counter
-
 from datetime import date, datetime, timedelta
 
 from textual import events
 from textual.widgets import Input
 
 from frontdesk.domain.clock import weekday_date
-from frontdesk.domain.locations import location_choices
 from frontdesk.screens.console import Console
 from frontdesk.screens.modals import ALL_LOCATIONS, LocationPicker, PractitionerPicker
+from frontdesk.services.pickers import location_choices, practitioner_choices
 from frontdesk.widgets.filter_box import FilterBox
 from frontdesk.widgets.link_panel import LinkPanel
 
@@ -99,10 +97,8 @@ class Navigation:
         if self.day is None:
             self.say("The day is still loading: choose a practitioner once it has.", severity="warning")
             return
-        counts = Counter(v.appointment.practitioner_id for v in self.state.views_of_day())
-        people = sorted(self.day.practitioners.values(), key=lambda p: p.name.casefold())
-        choices = [(p.id, f"{p.name} · {counts.get(p.id, 0)} appointment{'s' * (counts.get(p.id, 0) != 1)}")
-                   for p in people if counts.get(p.id) or p.id == self.state.practitioner_id]
+        choices = practitioner_choices(self.day.practitioners.values(), self.state.views_of_day(),
+                                       self.state.practitioner_id)
 
         def chosen(result: str | None) -> None:
             if result is not None:
