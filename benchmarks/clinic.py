@@ -3,6 +3,7 @@ would be), sized and slowed as asked, and a session against it."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -85,3 +86,17 @@ def make_session(sandbox: SandboxProcess, tmp: Path):
     session = open_session(config, clock=fixed_clock(NOW_UTC), audit_dir=tmp)
     session.client.governor = RateGovernor(limit=100_000)
     return session, config
+
+
+async def jobs_done(app) -> None:
+    """Until every job of *app* has ended (what ``wait_for_complete`` waits
+    for), counting one cancelled by a newer job of its exclusive group as
+    ended rather than raising."""
+    from textual.worker import WorkerCancelled
+
+    while unfinished := [w for w in app.workers if not w.is_finished]:
+        results = await asyncio.gather(*(w.wait() for w in unfinished if w.is_running), return_exceptions=True)
+        failed = [r for r in results if isinstance(r, BaseException) and not isinstance(r, WorkerCancelled)]
+        if failed:
+            raise failed[0]
+        await asyncio.sleep(0.001)

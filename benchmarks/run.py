@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.clinic import (  # noqa: E402
-    DAY, KEY_REPEAT, ROOT, SandboxProcess, env_for, make_session,
+    DAY, KEY_REPEAT, ROOT, SandboxProcess, env_for, jobs_done, make_session,
 )
 
 
@@ -154,7 +154,7 @@ def console_figures(sandbox: SandboxProcess, tmp: Path, moves: int) -> dict[str,
                 if time.monotonic() > deadline or not app.is_running:
                     raise RuntimeError("the console never showed a complete day")
                 await asyncio.sleep(0.005)
-            await app.workers.wait_for_complete()
+            await jobs_done(app)
             await pilot.pause()
             out["console_first_rows"] = marks["first"] - started
             out["console_complete"] = marks["complete"] - started
@@ -181,7 +181,7 @@ def console_figures(sandbox: SandboxProcess, tmp: Path, moves: int) -> dict[str,
             sandbox.requests()
             t0 = time.perf_counter()
             app.screen.refresh_changes()
-            await app.workers.wait_for_complete()
+            await jobs_done(app)
             await pilot.pause()
             out["refresh_time"] = time.perf_counter() - t0
             out["refresh_requests"] = sandbox.requests()
@@ -209,7 +209,7 @@ async def arrival_toggles(app, pilot, table, paint: PaintClock, sandbox: Sandbox
         for target in ("arrived", "booked"):
             app.screen.select_appointment(view.id)
             await pilot.pause()
-            await app.workers.wait_for_complete()
+            await jobs_done(app)
             sandbox.requests()
             paint.shown = lambda v=view.id, t=target: table.cell(v, "status") == t
             paint.start()
@@ -220,7 +220,7 @@ async def arrival_toggles(app, pilot, table, paint: PaintClock, sandbox: Sandbox
                 paint.start()
                 app.simulate_key("y")
             await paint.wait()
-            await app.workers.wait_for_complete()
+            await jobs_done(app)
             await pilot.pause()
             requests.append(sandbox.requests())
     paint.shown = lambda: True
@@ -280,7 +280,7 @@ def filter_latency(sandbox: SandboxProcess, tmp: Path) -> dict[str, float]:
         async with app.run_test(size=(140, 40)) as pilot:
             while app.screen.day is None or not getattr(app.screen.day, "complete", False):
                 await asyncio.sleep(0.01)
-            await app.workers.wait_for_complete()
+            await jobs_done(app)
             await pilot.pause()
             rows = app.screen.query_one(AppointmentTable).row_count
             await asyncio.sleep(1.5)  # as a person would: the screen settles after the load

@@ -10,7 +10,7 @@ import asyncio
 import time
 from pathlib import Path
 
-from benchmarks.clinic import DAY, SandboxProcess, make_session
+from benchmarks.clinic import DAY, SandboxProcess, jobs_done, make_session
 
 
 def _with_email(sandbox: SandboxProcess, tmp: Path, port: int):
@@ -39,7 +39,7 @@ def sweep_figures(sandbox: SandboxProcess, tmp: Path, sends: int = 40) -> dict[s
         async with app.run_test(size=(120, 40)) as pilot:
             while app.screen.day is None or not app.screen.day.complete:
                 await asyncio.sleep(0.01)
-            await app.workers.wait_for_complete()
+            await jobs_done(app)
             for key in ("S", "y"):
                 await pilot.press(key)
                 pressed += 1

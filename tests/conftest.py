@@ -3,6 +3,7 @@ clients with their own rate governor, and an isolated config/data dir."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timezone
 from pathlib import Path
@@ -166,11 +167,19 @@ def make_app(server, clock, tmp_path, mail):
 
 
 async def settle(pilot) -> None:
-    """Let workers finish and the screen catch up."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    """Let workers finish and the screen catch up. A job that a newer one
+    of its exclusive group cancelled (a second read of this desk's sends)
+    has ended too; one that failed still fails the test."""
+    from textual.worker import WorkerCancelled, WorkerState
+
+    for _ in range(2):
+        await pilot.pause()
+        while running := [w for w in pilot.app.workers if not w.is_finished]:
+            try:
+                await asyncio.gather(*(w.wait() for w in running if w.state is not WorkerState.PENDING))
+            except WorkerCancelled:
+                pass
+            await asyncio.sleep(0)
     await pilot.pause()
 
 
