@@ -84,7 +84,7 @@ def test_the_headers_words_come_from_the_state_without_a_terminal():
     day.practitioners["9"] = Practitioner.model_validate({"id": "9", "first_name": "Chloe", "last_name": "Nguyen"})
     state = ConsoleState(local_date=day.local_date)
     state.loaded(day)
-    state.set_home(day.businesses, None)
+    state.set_home(day.businesses["5"])
     assert state.zone is not None and state.zone.key == "Australia/Sydney"
     assert state.header_words(day.businesses, None, START).location == "All locations"
     on_the_day = state.header_words(day.businesses, "5", START)
@@ -100,9 +100,9 @@ def test_the_headers_words_come_from_the_state_without_a_terminal():
 
 
 def test_one_rule_says_whose_clock_a_patients_times_are_on():
-    """The details, the send confirmation and the message all ask
-    patient_clock; a zone Cliniko wrote that is unknown here is said, not
-    shown as UTC or as the clinic's."""
+    """The details and the send confirmation ask patient_clock (the message
+    the zone it is built on, patient_zone); a zone Cliniko wrote that is
+    unknown here is said, not shown as UTC or as the clinic's."""
     from zoneinfo import ZoneInfo
 
     from frontdesk.domain.timezones import patient_clock
@@ -178,3 +178,18 @@ def test_the_lookups_and_pickers_words_are_made_without_a_terminal():
     assert found.head.startswith("Tue 24 Nov 10:00") and found.sendable and found.verdict == "can be sent"
     assert found.local_date == date(2026, 11, 24) and found.sent == ""
     assert location_choices(day.businesses.values()) == [("5", "SYD Sydney (Sydney time)")]
+
+
+def test_the_message_keeps_the_patients_own_zone_even_at_the_clinics_offset():
+    """Lisbon and London share an offset in winter but not a name: the
+    message says the patient's (WET), as it always has."""
+    from frontdesk.cliniko.models import Business, IndividualAppointment, Patient
+    from frontdesk.domain.message import message_values
+
+    appointment = IndividualAppointment.model_validate({"id": "1", "starts_at": "2026-01-10T10:00:00Z",
+                                                        "ends_at": "2026-01-10T10:30:00Z"})
+    london = Business.model_validate({"id": "5", "business_name": "London", "time_zone_identifier": "Europe/London"})
+    patient = Patient.model_validate({"id": "3", "first_name": "Ana", "time_zone": "Europe/Lisbon"})
+    assert message_values(patient, appointment, "Dr Lee", london).as_dict("link")["time"] == "10:00 WET"
+    unknown = patient.model_copy(update={"time_zone": "Mars/Olympus_Mons"})
+    assert message_values(unknown, appointment, "Dr Lee", london).as_dict("link")["time"] == "10:00 GMT"

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from frontdesk.cliniko.models import Business, Patient
 from frontdesk.domain.clock import clock_time, long_date
-from frontdesk.domain.timezones import business_zone, patient_clock
+from frontdesk.domain.timezones import business_zone, patient_zone
 from frontdesk.safe_text import clean
 
 PLACEHOLDERS = frozenset({"first_name", "date", "time", "practitioner", "business", "link"})
@@ -84,9 +84,8 @@ def render(subject: str, body: str, values: MessageValues, link: str) -> Rendere
 
 def message_values(fresh_patient: Patient, appt, practitioner: str, business: Business | None) -> MessageValues:
     """The message's values from Cliniko's fresh records: the patient's own
-    zone where it shows another time, else the clinic's."""
-    clinic_zone = business_zone(business)
-    zone = patient_clock(fresh_patient.time_zone, clinic_zone, appt.starts_at).zone or clinic_zone
+    zone when Cliniko has one (known here), else the clinic's."""
+    zone = patient_zone(fresh_patient.time_zone) or business_zone(business)
     return MessageValues(
         first_name=clean(fresh_patient.preferred_first_name or fresh_patient.first_name or "there"),
         starts_at=appt.starts_at,

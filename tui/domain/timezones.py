@@ -89,12 +89,19 @@ class PatientClock:
     unknown: bool = False
 
 
+def patient_zone(identifier: str | None) -> ZoneInfo | None:
+    """The zone a patient's record names (Cliniko keeps an IANA name, or
+    null); None when it names none or one not known here. The message
+    writes the time in it; :func:`patient_clock` says how it compares."""
+    return _load(identifier)
+
+
 def patient_clock(identifier: str | None, clinic: ZoneInfo, at: datetime) -> PatientClock:
-    """The one rule for a patient's zone (Cliniko keeps an IANA name, or
-    null): the details, the send confirmation and the message all ask here."""
+    """Whose clock a patient's times are on, for the details and the send
+    confirmation."""
     if not identifier:
         return PatientClock(None, "same zone as clinic: none on the patient's record")
-    zone = _load(identifier)
+    zone = patient_zone(identifier)
     if zone is None:
         return PatientClock(None, f"the zone on the patient's record (‘{identifier}’) is unknown: clinic time", True)
     if zone.utcoffset(at) == clinic.utcoffset(at):

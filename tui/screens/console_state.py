@@ -13,10 +13,10 @@ from frontdesk.cliniko.models import Business
 from frontdesk.domain.days import DayWanted, date_label, day_words
 from frontdesk.domain.practitioners import whose_list
 from frontdesk.domain.sync_words import SyncFacts, location_labels, sync_status
-from frontdesk.domain.timezones import business_zone, list_time
+from frontdesk.domain.timezones import business_zone
 from frontdesk.domain.wording import person_name
 from frontdesk.safe_text import clean
-from frontdesk.services.day import AppointmentView, Day, home_business
+from frontdesk.services.day import AppointmentView, Day
 from frontdesk.services.row_marks import NOT_SENT, RowMarks
 from frontdesk.services.sent_ledger import SentLedger
 
@@ -125,14 +125,6 @@ class ConsoleState:
         """Today at the home location (None until its zone is known)."""
         return now.astimezone(self.zone).date() if self.zone else None
 
-    def on_the_list(self, view: AppointmentView, on: date | None = None) -> str:
-        """An appointment's start on the list's one clock ("Mon 23:05" when
-        that is another date than *on*, the day shown unless given)."""
-        on = on or (self.day.local_date if self.day is not None else None)
-        if self.zone is None or on is None:
-            return view.local_start
-        return list_time(view.appointment.starts_at, self.zone, on)
-
     def not_today(self, moment: datetime | None, now: datetime) -> str:
         """"tomorrow", "Mon 23 Nov"…: the date of *moment* on the list's
         clock (the day shown when it is None) when that is not today; "" when it is."""
@@ -143,9 +135,8 @@ class ConsoleState:
     def hhmm(self, moment: datetime) -> str:
         return clock_time(moment.astimezone(self.zone)) if self.zone else f"{clock_time(moment)} UTC"
 
-    def set_home(self, businesses: dict[str, Business], business_id: str | None) -> None:
+    def set_home(self, home: Business | None) -> None:
         """The home location's zone: the header's clock and the list's."""
-        home = home_business(businesses, business_id)
         self.zone = business_zone(home) if home else None
 
     def header_words(self, businesses: dict[str, Business], business_id: str | None, now: datetime) -> HeaderWords:

@@ -21,6 +21,7 @@ from frontdesk.services.audit import AuditUnavailable
 from frontdesk.services.day import AppointmentView, Day
 from frontdesk.services.day_sheet import day_sheet_csv, for_excel
 from frontdesk.services.failure import failure_words
+from frontdesk.services.row_words import list_start
 from frontdesk.widgets.filter_box import FilterBox
 from frontdesk.widgets.up_next import UpNextStrip
 
@@ -181,7 +182,7 @@ class FrontDesk:
             return plan_sweep(views, now, session.channels(), state.sent.all() or {}, day.team_sends, self.when,
                               within=timedelta(hours=hours) if hours else None, skip_reminded=skip_reminded)
 
-        time_of = partial(state.on_the_list, on=day.local_date)
+        time_of = partial(list_start, zone=state.zone, on=day.local_date)
 
         def done(sent: int | None) -> None:
             if sent:

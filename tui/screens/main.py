@@ -243,8 +243,7 @@ class MainScreen(Navigation, FrontDesk, LinkRoutes, WorkerNet, Screen):
             header.date_label = words.date_label
 
     def _home_clock(self) -> None:
-        loader = self.session.loader
-        self.state.set_home((self.day.businesses if self.day else None) or loader.locations_hint(), loader.business_id)
+        self.state.set_home(self.session.loader.home_business(self.day.businesses if self.day else None))
 
     def show_rows(self, *, data_changed: bool = False) -> None:
         """Re-show the rows, the cursor where it belongs (see ConsoleState)."""

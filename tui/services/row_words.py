@@ -40,6 +40,13 @@ class ListShape:
     locations: dict[str, str] | None
 
 
+def list_start(view: AppointmentView, zone: ZoneInfo | None, on: date | None) -> str:
+    """An appointment's start on the list's one clock *zone* ("Mon 23:05"
+    when that is another date than *on*, the day shown); its own location's
+    time when the list has no one clock."""
+    return view.local_start if zone is None else list_time(view.appointment.starts_at, zone, on)
+
+
 def row_words(view: AppointmentView, marks: RowMarks | None, shape: ListShape) -> tuple[str, ...]:
     narrow = shape.narrow
     patient = view.patient_label(short=narrow)
@@ -48,10 +55,9 @@ def row_words(view: AppointmentView, marks: RowMarks | None, shape: ListShape) -
     telehealth = TELEHEALTH_NARROW if narrow else TELEHEALTH_SHORT
     status = STATUS_NARROW if narrow else STATUS_LABELS
     late = marks is not None and marks.late > 0
-    start = view.local_start if shape.zone is None else list_time(view.appointment.starts_at, shape.zone, shape.on)
     location = () if shape.locations is None else (shape.locations.get(view.business_name, view.business_name),)
     return (
-        start,
+        list_start(view, shape.zone, shape.on),
         *location,
         patient,
         view.practitioner_name,
